@@ -1,0 +1,31 @@
+"""plangate: a gate for Terraform plans.
+
+The public API for policy authors. Everything not listed in `__all__` is private and
+may change between releases.
+"""
+
+from .context import Context, Named
+from .model import ResourceChange, StateResource
+from .plan import Backend, Plan
+from .policy import Certainty, Finding, Policy, Severity, finding, policy
+from .references import Ref, Resolution
+from .values import UNKNOWN, is_unknown
+
+__all__ = [
+    "UNKNOWN",
+    "Backend",
+    "Certainty",
+    "Context",
+    "Finding",
+    "Named",
+    "Plan",
+    "Policy",
+    "Ref",
+    "Resolution",
+    "ResourceChange",
+    "Severity",
+    "StateResource",
+    "finding",
+    "is_unknown",
+    "policy",
+]

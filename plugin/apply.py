@@ -1,0 +1,45 @@
+"""`plangate apply`: the local pre-apply gate.
+
+Plans to a file, checks exactly that file, and applies that same saved plan only when the
+check passes, so what was checked is what is applied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+
+from .errors import PlangateError
+from .terraform import find_terraform
+
+__all__ = ["run_apply"]
+
+
+def run_apply(args: argparse.Namespace,
+              check: Callable[[argparse.Namespace, Sequence[str]], int]) -> int:
+    binary = find_terraform(args.terraform_bin)
+    tf_args = [a for a in args.tf_args if a != "--"]
+    workdir = args.chdir or "."
+    with tempfile.TemporaryDirectory(prefix="plangate-") as tmp:
+        planfile = os.path.join(tmp, "plangate.tfplan")
+        _run([binary, "plan", "-input=false", f"-out={planfile}", *tf_args], workdir, "plan")
+        code = check(args, [planfile])
+        if code != 0:
+            print(f"plangate: not applying (exit {code})", file=sys.stderr)
+            return code
+        _run([binary, "apply", "-input=false", planfile], workdir, "apply")
+    return 0
+
+
+def _run(command: list[str], cwd: str, what: str) -> None:
+    try:
+        proc = subprocess.run(command, cwd=cwd, check=False)
+    except OSError as exc:
+        raise PlangateError("terraform", f"cannot run {command[0]}: {exc.strerror}") from None
+    if proc.returncode != 0:
+        raise PlangateError("terraform", f"`terraform {what}` failed with exit "
+                            f"{proc.returncode}; see its output above")

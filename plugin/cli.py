@@ -1,0 +1,216 @@
+"""The `plangate` command: check, apply, policies, explain.
+
+Exit codes: 0 pass, 1 blocked, 2 error. Errors print one line and no traceback unless
+`--debug`; plangate fails closed, so nothing unexpected ever exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import PlangateError
+
+__all__ = ["main"]
+
+EXIT_PASS, EXIT_BLOCK, EXIT_ERROR = 0, 1, 2
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from .reporters import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="plangate",
+        description="Gate Terraform plans: keep the state backend off the application's data "
+        "path and RDS off the internet.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="config file (default: plangate.toml or "
+                        "[tool.plangate] in pyproject.toml, searched upward)")
+    common.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
+                        help="load policies from *.py files in DIR (repeatable)")
+    common.add_argument("--no-entry-points", action="store_true",
+                        help="do not load installed third-party policy packs")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
+
+    gate = argparse.ArgumentParser(add_help=False)
+    gate.add_argument("--format", default="text", choices=sorted(FORMATS),
+                      help="output format on stdout (default: text)")
+    gate.add_argument("--output", action="append", default=[], metavar="FORMAT=PATH",
+                      help="also write FORMAT to PATH (repeatable)")
+    gate.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that blocks "
+                      "(default: high)")
+    gate.add_argument("--fail-on-possible", choices=(*SEVERITIES, "never"),
+                      help="lowest severity at which a finding that depends on unknown values "
+                      "blocks (default: high); 'never' only warns")
+    gate.add_argument("--lock-table", action="append", default=[], metavar="NAME",
+                      help="a DynamoDB state-lock table name (repeatable)")
+    gate.add_argument("--state-bucket", action="append", default=[], metavar="NAME",
+                      help="an S3 state bucket name (repeatable)")
+    gate.add_argument("--chdir", metavar="DIR", help="Terraform working directory (to find the "
+                      "backend recorded by `terraform init`); default: current directory")
+    gate.add_argument("--terraform-bin", metavar="PATH",
+                      help="terraform/tofu binary for binary plan files "
+                      "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)")
+
+    check = sub.add_parser("check", parents=[common, gate], help="check plan files")
+    check.add_argument("plans", nargs="+", metavar="PLAN",
+                       help="`terraform show -json` output, '-' for stdin, or a binary plan file")
+
+    apply = sub.add_parser("apply", parents=[common, gate],
+                           help="local pre-apply gate: plan, check, and apply only on pass")
+    apply.add_argument("tf_args", nargs=argparse.REMAINDER,
+                       help="arguments for `terraform plan` after --")
+
+    sub.add_parser("policies", parents=[common], help="list policies")
+    explain = sub.add_parser("explain", parents=[common], help="explain a policy")
+    explain.add_argument("policy_id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors already; keep --help at 0
+        return int(exc.code or 0)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "apply":
+            from .apply import run_apply
+
+            return run_apply(args, _check)
+        if args.command == "policies":
+            return _list_policies(args)
+        return _explain(args)
+    except PlangateError as exc:
+        if args.debug:
+            raise
+        print(f"plangate: error: {exc.message}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("plangate: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # fail closed: an internal error is exit 2, never 0
+        if args.debug:
+            raise
+        print(f"plangate: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
+              "and report it)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _policies(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> list:
+    from .discovery import discover
+
+    return discover([*config_dirs, *args.policy_dir],
+                    entry_points_enabled=not args.no_entry_points)
+
+
+def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) -> int:
+    from .config import load_config
+    from .context import Context
+    from .loading import load_plan_data
+    from .plan import Plan
+    from .policy import Severity
+    from .report import PlanInfo, Report
+    from .reporters import FORMATS, render
+    from .runner import RunError, decide, run_policies
+    from .terraform import find_terraform, read_backend, show_json
+
+    outputs = []
+    for item in args.output:
+        fmt, sep, path = item.partition("=")
+        if not sep or fmt not in FORMATS or not path:
+            raise PlangateError("usage", f"--output {item!r}: expected FORMAT=PATH with FORMAT "
+                                f"one of {', '.join(sorted(FORMATS))}")
+        outputs.append((fmt, path))
+    chdir = args.chdir
+    if chdir and not Path(chdir).is_dir():
+        raise PlangateError("usage", f"--chdir {chdir}: not a directory")
+    config = load_config(args.config, Path(chdir or ".").resolve())
+    fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.HIGH)
+    block_possible = config.block_possible
+    if args.fail_on_possible == "never":
+        block_possible = False
+    fail_on_possible = (Severity.parse(args.fail_on_possible)
+                        if args.fail_on_possible not in (None, "never")
+                        else config.fail_on_possible or Severity.HIGH)
+    backend = read_backend(chdir)
+    context = Context.build(
+        cli_tables=args.lock_table, cli_buckets=args.state_bucket,
+        config_tables=config.lock_tables, config_buckets=config.state_buckets, backend=backend,
+    )
+    policies = _policies(args, config.policy_dirs)
+
+    def show(planfile: str) -> bytes:
+        return show_json(planfile, find_terraform(args.terraform_bin), chdir)
+
+    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled))
+    plans = []
+    for source in plan_sources or args.plans:
+        data, where = load_plan_data(source, show)
+        plan = Plan(data, where, backend)
+        plans.append(plan)
+        report.plans.append(PlanInfo(where, plan.terraform_version, plan.format_version,
+                                     plan.errored, plan.resource_count))
+    outcome = run_policies(plans, policies, context, config)
+    report.findings = decide(outcome.findings, config, fail_on, fail_on_possible, block_possible,
+                             _today())
+    report.errors = list(outcome.errors)
+    report.seconds = outcome.seconds
+    report.state_backend = [
+        *({"kind": "lock_table", "name": n.name, "source": n.source} for n in context.lock_tables),
+        *({"kind": "state_bucket", "name": n.name, "source": n.source}
+          for n in context.state_buckets),
+    ]
+    data = report.to_dict()
+    color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    for fmt, path in outputs:
+        try:
+            Path(path).write_text(render(fmt, data), encoding="utf-8")
+        except OSError as exc:
+            report.errors.append(RunError("output", f"cannot write {path}: {exc.strerror}"))
+            data = report.to_dict()
+    sys.stdout.write(render(args.format, data, color))
+    sys.stdout.flush()
+    return report.exit_code if args.format != "atlantis" or report.errors else EXIT_PASS
+
+
+def _today() -> dt.date:
+    override = os.environ.get("PLANGATE_TODAY")
+    if override:
+        try:
+            return dt.date.fromisoformat(override)
+        except ValueError:
+            raise PlangateError("usage", f"PLANGATE_TODAY={override!r} is not YYYY-MM-DD") from None
+    return dt.date.today()
+
+
+def _list_policies(args: argparse.Namespace) -> int:
+    for item in _policies(args):
+        print(f"{item.id:<14} {item.severity!s:<9} {item.title}  [{item.source}]")
+    return EXIT_PASS
+
+
+def _explain(args: argparse.Namespace) -> int:
+    found = {p.id: p for p in _policies(args)}
+    item = found.get(args.policy_id.upper())
+    if item is None:
+        raise PlangateError("usage", f"no policy {args.policy_id!r}; `plangate policies` lists "
+                            "them")
+    kinds = ", ".join(item.resource_types) if item.resource_types else "the whole plan"
+    print(f"{item.id}: {item.title}")
+    print(f"severity: {item.severity}    looks at: {kinds}    source: {item.source}")
+    print()
+    print(item.doc)
+    return EXIT_PASS

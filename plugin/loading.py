@@ -1,0 +1,162 @@
+"""Reading a plan from a file, stdin or a binary plan file; rejecting what is not a plan.
+
+Every rejection is a `PlangateError` with one line saying what and where. Parsing uses
+the stdlib json module with the garbage collector paused: on large plans most of the
+parse time is the collector scanning millions of fresh containers (bench/README.md).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+import sys
+import zipfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import PlangateError
+
+__all__ = ["decode", "load_plan_data", "parse_json", "validate_envelope"]
+
+SUPPORTED_MAJORS = ("0", "1")
+_VERSION = re.compile(r"^(\d+)\.(\d+)")
+
+
+@contextmanager
+def _collector_paused() -> Any:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def decode(raw: bytes, where: str) -> str:
+    """Bytes → text: UTF-8 (with or without BOM) or UTF-16 with a BOM (PowerShell's `>`)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise PlangateError(
+            "input",
+            f"{where}: cannot read the file as {encoding.upper()} text; write the plan with "
+            "`terraform show -json PLANFILE > plan.json` (UTF-8)",
+        ) from None
+
+
+def parse_json(text: str, where: str) -> Any:
+    if not text.strip():
+        raise PlangateError("input", f"{where}: the file is empty; expected "
+                            "`terraform show -json PLANFILE` output")
+    stripped = text.lstrip()
+    if not stripped.startswith(("{", "[")):
+        hint = ("it looks like Terraform configuration (HCL); " if _looks_like_hcl(stripped)
+                else "")
+        raise PlangateError("input", f"{where}: not JSON ({hint}expected "
+                            "`terraform show -json PLANFILE` output)")
+    try:
+        with _collector_paused():
+            return json.loads(text)
+    except json.JSONDecodeError as exc:
+        what = "truncated JSON" if exc.pos >= len(text.rstrip()) else "invalid JSON"
+        raise PlangateError(
+            "input",
+            f"{where}: {what} at line {exc.lineno} column {exc.colno} ({exc.msg}); "
+            "regenerate it with `terraform show -json PLANFILE`",
+        ) from None
+    except RecursionError:
+        raise PlangateError("input", f"{where}: JSON nested too deeply to be a plan") from None
+
+
+def _looks_like_hcl(text: str) -> bool:
+    return bool(re.match(r'^(#|//|/\*|(resource|module|variable|terraform|provider|data|'
+                         r'locals|output)\b)', text))
+
+
+@cache
+def _envelope_validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(
+        resources.files("plangate.schemas").joinpath("plan_envelope.schema.json").read_text()
+    )
+    return jsonschema.Draft202012Validator(schema)
+
+
+def validate_envelope(data: Any, where: str) -> None:
+    """Check the top of the document (what it is), then its shape against the schema."""
+    if not isinstance(data, dict):
+        raise PlangateError("input", f"{where}: JSON {type(data).__name__}, not a Terraform plan "
+                            "object")
+    if "format_version" not in data:
+        if "plan_format_version" in data:
+            what = "an HCP Terraform redacted plan, not `terraform show -json` output"
+        elif "lineage" in data and "resources" in data:
+            what = "a raw state file, not a plan"
+        else:
+            what = "no `format_version`, so not `terraform show -json` output"
+        raise PlangateError("input", f"{where}: {what}; run `terraform show -json PLANFILE`")
+    version = data["format_version"]
+    match = _VERSION.match(version) if isinstance(version, str) else None
+    if not match:
+        raise PlangateError("input", f"{where}: format_version {version!r} is not a Terraform "
+                            "plan format version")
+    if match.group(1) not in SUPPORTED_MAJORS:
+        raise PlangateError("input", f"{where}: unsupported plan format_version {version} "
+                            "(plangate reads 0.x and 1.x); upgrade plangate")
+    if "planned_values" not in data:
+        if "provider_schemas" in data:
+            what = "provider schemas (`terraform providers schema -json`)"
+        elif "values" in data:
+            what = "a state (`terraform show -json` without a plan file)"
+        else:
+            what = "no `planned_values`"
+        raise PlangateError("input", f"{where}: {what}, not a plan; run "
+                            "`terraform show -json PLANFILE` on a saved plan")
+    errors = sorted(_envelope_validator().iter_errors(data), key=lambda e: list(e.path))
+    if errors:
+        error = errors[0]
+        at = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise PlangateError("input", f"{where}: not a valid plan at {at}: {error.message[:200]}")
+
+
+def read_source(source: str) -> tuple[bytes, str]:
+    if source == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(source)
+    if path.is_dir():
+        raise PlangateError("input", f"{source}: is a directory; pass a plan JSON file or a "
+                            "binary plan file")
+    try:
+        return path.read_bytes(), source
+    except FileNotFoundError:
+        raise PlangateError("input", f"{source}: no such file") from None
+    except OSError as exc:
+        raise PlangateError("input", f"{source}: cannot read ({exc.strerror})") from None
+
+
+def load_plan_data(source: str, show_json: Callable[[str], bytes]) -> tuple[dict[str, Any], str]:
+    """Read, decode, parse and validate one plan; a zip is handed to `show_json` first."""
+    raw, where = read_source(source)
+    if raw.startswith(b"PK\x03\x04"):
+        if source == "-":
+            raise PlangateError("input", "<stdin>: a binary plan file on stdin; pass its path "
+                                "instead so terraform can read it")
+        if not zipfile.is_zipfile(source):
+            raise PlangateError("input", f"{where}: a damaged binary plan file")
+        raw = show_json(source)
+    data = parse_json(decode(raw, where), where)
+    validate_envelope(data, where)
+    return data, where

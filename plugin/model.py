@@ -1,0 +1,300 @@
+"""The read-only plan model: thin views over the parsed JSON, built in one pass.
+
+Views keep a reference to Terraform's dicts instead of copying them, so memory grows
+with the plan and nothing is parsed twice. Policies get these views, never the dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import Any
+
+from .addresses import ModuleStep, format_index, module_path, parse_module_address
+from .values import Path, lookup, marked, marked_leaves, normalise_path
+
+__all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
+
+# Names that mark a value as a secret in plans too old to carry sensitive markers.
+SECRET_NAME_PARTS = ("password", "secret", "token", "private_key", "access_key", "credential")
+
+
+def provider_suffix(provider_name: str | None) -> str:
+    """`registry.opentofu.org/hashicorp/aws` and `aws` both → `hashicorp/aws`."""
+    if not provider_name:
+        return ""
+    parts = provider_name.split("/")
+    if len(parts) == 1:
+        return f"hashicorp/{parts[0]}"
+    return "/".join(parts[-2:])
+
+
+class _Resource:
+    """What changes and prior-state resources share: identity and module placement."""
+
+    __slots__ = ("_module_steps", "raw")
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self._module_steps: tuple[ModuleStep, ...] | None = None
+
+    @property
+    def address(self) -> str:
+        return self.raw["address"]
+
+    @property
+    def type(self) -> str:
+        return self.raw.get("type", "")
+
+    @property
+    def name(self) -> str:
+        return self.raw.get("name", "")
+
+    @property
+    def mode(self) -> str:
+        return self.raw.get("mode", "managed")
+
+    @property
+    def index(self) -> str | int | None:
+        return self.raw.get("index")
+
+    @property
+    def module_address(self) -> str:
+        return self.raw.get("module_address", "")
+
+    @property
+    def provider(self) -> str:
+        return provider_suffix(self.raw.get("provider_name"))
+
+    @property
+    def module_steps(self) -> tuple[ModuleStep, ...]:
+        if self._module_steps is None:
+            self._module_steps = parse_module_address(self.module_address)
+        return self._module_steps
+
+    @property
+    def config_key(self) -> tuple[tuple[str, ...], str]:
+        """Where this instance's block lives in `configuration`: module path and local address."""
+        local = f"{self.type}.{self.name}"
+        if self.mode == "data":
+            local = "data." + local
+        return module_path(self.module_steps), local
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.address}>"
+
+
+class ResourceChange(_Resource):
+    """One entry of `resource_changes` (or `resource_drift`)."""
+
+    __slots__ = ("_actions", "_legacy_secrets")
+
+    def __init__(self, raw: Mapping[str, Any], legacy_secrets: bool = False) -> None:
+        super().__init__(raw)
+        self._actions: tuple[str, ...] = tuple(raw.get("change", {}).get("actions", ()))
+        self._legacy_secrets = legacy_secrets
+
+    @property
+    def change(self) -> Mapping[str, Any]:
+        return self.raw.get("change", {})
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return self._actions
+
+    @property
+    def action(self) -> str:
+        """One word: create, update, delete, replace, no-op, read, forget."""
+        acts = self._actions
+        if len(acts) == 2 and set(acts) == {"create", "delete"}:
+            return "replace"
+        return acts[0] if acts else "no-op"
+
+    @property
+    def deposed(self) -> str | None:
+        return self.raw.get("deposed")
+
+    @property
+    def previous_address(self) -> str | None:
+        return self.raw.get("previous_address")
+
+    @property
+    def is_create(self) -> bool:
+        return self.action == "create"
+
+    @property
+    def is_update(self) -> bool:
+        return self.action == "update"
+
+    @property
+    def is_delete(self) -> bool:
+        return self.action == "delete"
+
+    @property
+    def is_replace(self) -> bool:
+        return self.action == "replace"
+
+    @property
+    def is_noop(self) -> bool:
+        return self.action == "no-op"
+
+    @property
+    def is_forget(self) -> bool:
+        return self.action == "forget"
+
+    @property
+    def is_import(self) -> bool:
+        return bool(self.change.get("importing"))
+
+    @property
+    def exists_after(self) -> bool:
+        """Whether the object is in the planned state (what a violation must be part of)."""
+        return self.action in ("create", "update", "no-op", "replace", "read")
+
+    @property
+    def before(self) -> Any:
+        return self.change.get("before")
+
+    @property
+    def after(self) -> Any:
+        return self.change.get("after")
+
+    def after_value(self, path: str | Path) -> Any:
+        """Planned value at `path`: the value, `None`, or `UNKNOWN` (known after apply)."""
+        return lookup(self.after, self.change.get("after_unknown"), normalise_path(path))
+
+    def before_value(self, path: str | Path) -> Any:
+        return lookup(self.before, None, normalise_path(path))
+
+    def is_unknown(self, path: str | Path) -> bool:
+        return marked(self.change.get("after_unknown"), normalise_path(path))
+
+    def is_sensitive(self, path: str | Path) -> bool:
+        path = normalise_path(path)
+        change = self.change
+        if marked(change.get("after_sensitive"), path) or marked(
+            change.get("before_sensitive"), path
+        ):
+            return True
+        if self._legacy_secrets:
+            return any(
+                part in str(step) for step in path for part in SECRET_NAME_PARTS
+            )
+        return False
+
+    def was(self, path: str | Path, value: Any) -> bool:
+        """Whether the prior object already had `value` at `path` (to tell new from old)."""
+        return self.before is not None and self.before_value(path) == value
+
+    @cached_property
+    def changed_paths(self) -> frozenset[str]:
+        """Top-level attributes whose value changes (cheap: compared by equality)."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        unknown = self.change.get("after_unknown") or {}
+        keys = set(before) | set(after) | (set(unknown) if isinstance(unknown, dict) else set())
+        return frozenset(
+            k
+            for k in keys
+            if before.get(k) != after.get(k) or (isinstance(unknown, dict) and unknown.get(k))
+        )
+
+    def sensitive_values(self) -> Iterator[Any]:
+        change = self.change
+        yield from marked_leaves(change.get("after"), change.get("after_sensitive"))
+        yield from marked_leaves(change.get("before"), change.get("before_sensitive"))
+        if self._legacy_secrets:
+            for side in (change.get("after"), change.get("before")):
+                if isinstance(side, dict):
+                    for key, value in side.items():
+                        if any(part in key for part in SECRET_NAME_PARTS):
+                            yield from marked_leaves(value, True)
+
+
+class StateResource(_Resource):
+    """A resource or data source in `prior_state` (values there are all known)."""
+
+    __slots__ = ()
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        return self.raw.get("values") or {}
+
+    def value(self, path: str | Path) -> Any:
+        return lookup(self.values, None, normalise_path(path))
+
+    # The same reading interface as a change, so helpers can take either.
+    after_value = value
+
+    def is_sensitive(self, path: str | Path) -> bool:
+        return marked(self.raw.get("sensitive_values"), normalise_path(path))
+
+    def sensitive_values(self) -> Iterator[Any]:
+        yield from marked_leaves(self.raw.get("values"), self.raw.get("sensitive_values"))
+
+
+class ConfigResource:
+    """A resource block in `configuration` (shared by all its count/for_each instances)."""
+
+    __slots__ = ("module_path", "raw")
+
+    def __init__(self, raw: Mapping[str, Any], module_path: tuple[str, ...]) -> None:
+        self.raw = raw
+        self.module_path = module_path
+
+    @property
+    def address(self) -> str:
+        return self.raw.get("address", "")
+
+    @property
+    def expressions(self) -> Mapping[str, Any]:
+        return self.raw.get("expressions") or {}
+
+    def expression(self, path: str | Path) -> Any:
+        """The expression subtree at `path`; nested blocks are lists of expression maps."""
+        node: Any = self.expressions
+        for key in normalise_path(path):
+            if isinstance(node, list):
+                if isinstance(key, int):
+                    node = node[key] if key < len(node) else None
+                    continue
+                node = [n.get(key) for n in node if isinstance(n, dict)]
+                continue
+            node = node.get(key) if isinstance(node, dict) else None
+            if node is None:
+                return None
+        return node
+
+
+class ConfigModule:
+    """A module in the configuration tree; child modules by call name."""
+
+    __slots__ = ("calls", "path", "raw", "resources")
+
+    def __init__(self, raw: Mapping[str, Any], path: tuple[str, ...]) -> None:
+        self.raw = raw
+        self.path = path
+        self.resources: dict[str, ConfigResource] = {
+            r.get("address", ""): ConfigResource(r, path) for r in raw.get("resources") or ()
+        }
+        self.calls: dict[str, Mapping[str, Any]] = dict(raw.get("module_calls") or {})
+
+    def child(self, name: str) -> ConfigModule | None:
+        call = self.calls.get(name)
+        if call is None or not isinstance(call.get("module"), dict):
+            return None
+        return ConfigModule(call["module"], (*self.path, name))
+
+    def output_expression(self, name: str) -> Mapping[str, Any] | None:
+        output = (self.raw.get("outputs") or {}).get(name)
+        return output.get("expression") if isinstance(output, dict) else None
+
+    def variable(self, name: str) -> Mapping[str, Any] | None:
+        return (self.raw.get("variables") or {}).get(name)
+
+
+def instance_address(
+    module_steps: tuple[ModuleStep, ...], local: str, key: str | int | None
+) -> str:
+    prefix = ".".join(str(s) for s in module_steps)
+    return f"{prefix}.{local}{format_index(key)}" if prefix else f"{local}{format_index(key)}"

@@ -1,0 +1,186 @@
+"""The plan as policies see it: changes indexed by type and address in one pass."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from .errors import PlangateError
+from .model import ConfigModule, ResourceChange, StateResource
+from .values import marked_leaves
+
+if TYPE_CHECKING:
+    from .references import Resolver
+
+__all__ = ["Backend", "Plan"]
+
+
+class Backend:
+    """The backend `terraform init` recorded: only the fields policies need, nothing else.
+
+    `.terraform/terraform.tfstate` may hold credentials passed with `-backend-config`;
+    they are never read into this object, so no reporter can print them.
+    """
+
+    __slots__ = ("bucket", "dynamodb_table", "key", "region", "source", "type", "use_lockfile")
+    FIELDS = ("bucket", "dynamodb_table", "key", "region", "use_lockfile")
+
+    def __init__(self, type: str, source: str, **fields: Any) -> None:
+        self.type = type
+        self.source = source
+        self.bucket: str | None = fields.get("bucket")
+        self.dynamodb_table: str | None = fields.get("dynamodb_table")
+        self.key: str | None = fields.get("key")
+        self.region: str | None = fields.get("region")
+        self.use_lockfile: bool = bool(fields.get("use_lockfile"))
+
+
+class Plan:
+    """A parsed plan. Build it with `Plan(data, path)`; everything else is derived lazily."""
+
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        path: str = "<plan>",
+        backend: Backend | None = None,
+    ) -> None:
+        self.raw = data
+        self.path = path
+        self.backend = backend
+        self.format_version: str = str(data.get("format_version", ""))
+        self.terraform_version: str | None = data.get("terraform_version")
+        self.errored: bool = data.get("errored") is True
+        legacy = self.format_version.startswith("0.1")
+        self.changes: list[ResourceChange] = []
+        self.deposed: list[ResourceChange] = []
+        self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
+        self.by_address: dict[str, ResourceChange] = {}
+        for position, raw in enumerate(data.get("resource_changes") or ()):
+            if not isinstance(raw, dict) or not isinstance(raw.get("address"), str) or not (
+                isinstance(raw.get("change"), dict)
+            ):
+                raise PlangateError(
+                    "input", f"{path}: resource_changes[{position}] has no address or change; "
+                    "not `terraform show -json` output"
+                )
+            change = ResourceChange(raw, legacy_secrets=legacy)
+            if change.deposed:
+                self.deposed.append(change)
+                continue
+            self.changes.append(change)
+            self.by_address[change.address] = change
+            self._by_type[change.type].append(change)
+
+    # -- changes -----------------------------------------------------------------------
+
+    def of_type(self, *types: str, mode: str = "managed") -> Iterator[ResourceChange]:
+        for type_ in types:
+            for change in self._by_type.get(type_, ()):
+                if change.mode == mode:
+                    yield change
+
+    def existing(self, *types: str) -> Iterator[ResourceChange]:
+        """Managed resources of these types that are in the planned state."""
+        return (c for c in self.of_type(*types) if c.exists_after)
+
+    @property
+    def types(self) -> frozenset[str]:
+        return frozenset(self._by_type)
+
+    # -- prior state ---------------------------------------------------------------------
+
+    @cached_property
+    def prior_resources(self) -> list[StateResource]:
+        prior = self.raw.get("prior_state") or {}
+        root = (prior.get("values") or {}).get("root_module") or {}
+        found: list[StateResource] = []
+        stack = [root]
+        while stack:
+            module = stack.pop()
+            found.extend(StateResource(r) for r in module.get("resources") or ())
+            stack.extend(module.get("child_modules") or ())
+        found.sort(key=lambda r: r.address)
+        return found
+
+    @cached_property
+    def prior_by_address(self) -> dict[str, StateResource]:
+        return {r.address: r for r in self.prior_resources}
+
+    def data_sources(self, type_: str) -> Iterator[StateResource | ResourceChange]:
+        """Data sources read at plan time (prior state) and those deferred to apply."""
+        seen = set()
+        for change in self.of_type(type_, mode="data"):
+            seen.add(change.address)
+            yield change
+        for resource in self.prior_resources:
+            if resource.mode == "data" and resource.type == type_ and resource.address not in seen:
+                yield resource
+
+    def prior_of_type(self, type_: str) -> Iterator[StateResource]:
+        return (r for r in self.prior_resources if r.type == type_ and r.mode == "managed")
+
+    # -- configuration -----------------------------------------------------------------
+
+    @cached_property
+    def _modules(self) -> dict[tuple[str, ...], ConfigModule]:
+        root = (self.raw.get("configuration") or {}).get("root_module") or {}
+        modules: dict[tuple[str, ...], ConfigModule] = {}
+        stack = [ConfigModule(root, ())]
+        while stack:
+            module = stack.pop()
+            modules[module.path] = module
+            for name in module.calls:
+                child = module.child(name)
+                if child is not None:
+                    stack.append(child)
+        return modules
+
+    def config_module(self, path: tuple[str, ...]) -> ConfigModule | None:
+        return self._modules.get(path)
+
+    def config_for(self, resource: ResourceChange | StateResource) -> Any:
+        path, local = resource.config_key
+        module = self._modules.get(path)
+        return module.resources.get(local) if module else None
+
+    @cached_property
+    def references(self) -> Resolver:
+        from .references import Resolver
+
+        return Resolver(self)
+
+    # -- outputs and variables --------------------------------------------------------------
+
+    @property
+    def variables(self) -> Mapping[str, Any]:
+        return self.raw.get("variables") or {}
+
+    @property
+    def output_changes(self) -> Mapping[str, Any]:
+        return self.raw.get("output_changes") or {}
+
+    def sensitive_strings(self) -> set[str]:
+        """Every sensitive scalar in the plan, as text: what no output may contain."""
+        found: set[str] = set()
+        for change in (*self.changes, *self.deposed):
+            found.update(str(v) for v in change.sensitive_values())
+        for resource in self.prior_resources:
+            found.update(str(v) for v in resource.sensitive_values())
+        config_vars = ((self.raw.get("configuration") or {}).get("root_module") or {}).get(
+            "variables"
+        ) or {}
+        for name, var in self.variables.items():
+            declared = config_vars.get(name) or {}
+            if declared.get("sensitive") or any(p in name for p in ("password", "secret", "token")):
+                found.update(str(v) for v in marked_leaves(var.get("value"), True))
+        for output in self.output_changes.values():
+            if isinstance(output, dict):
+                leaves = marked_leaves(output.get("after"), output.get("after_sensitive"))
+                found.update(str(v) for v in leaves)
+        return found
+
+    @property
+    def resource_count(self) -> int:
+        return len(self.changes) + len(self.deposed)

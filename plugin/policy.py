@@ -1,0 +1,219 @@
+"""The policy API: a decorated function with metadata that yields findings.
+
+The decorator returns a frozen `Policy`; loaders collect `Policy` objects from module
+namespaces, so there is no global registry and import order does not matter.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["Certainty", "Finding", "Policy", "Severity", "finding", "policy"]
+
+ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
+# Parameters a policy function may ask for by name; new ones can be added without
+# breaking existing policies.
+INJECTABLE = frozenset({"change", "plan", "options", "context"})
+DEFAULT_ACTIONS = ("create", "update", "no-op", "replace")
+
+
+class Severity(enum.IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            names = ", ".join(str(s) for s in cls)
+            raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
+
+
+class Certainty(enum.Enum):
+    CERTAIN = "certain"
+    # A value that decides the rule is unknown at plan time: it may or may not hold.
+    POSSIBLE = "possible"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One violation. Policies build it with `finding()`; the runner fills in the rest."""
+
+    address: str
+    message: str
+    attribute: str | None = None
+    certainty: Certainty = Certainty.CERTAIN
+    chain: tuple[str, ...] = ()
+    new: bool | None = None
+    severity: Severity | None = None
+    policy_id: str = ""
+    title: str = ""
+    resource_type: str = ""
+    actions: tuple[str, ...] = ()
+    source: str = ""
+    blocking: bool = False
+    waived: bool = False
+    waiver: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report's finding object; every reporter reads findings through this."""
+        return {
+            "policy_id": self.policy_id,
+            "title": self.title,
+            "severity": str(self.severity),
+            "blocking": self.blocking,
+            "address": self.address,
+            "resource_type": self.resource_type,
+            "actions": list(self.actions),
+            "new": self.new,
+            "message": self.message,
+            "attribute": self.attribute,
+            "certainty": str(self.certainty),
+            "chain": list(self.chain),
+            "waived": self.waived,
+            "waiver": dict(self.waiver) if self.waiver is not None else None,
+            "source": self.source,
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (-(self.severity or 0), self.policy_id, self.address, self.attribute or "",
+                self.message)
+
+
+def finding(
+    resource: Any,
+    message: str,
+    *,
+    attribute: str | None = None,
+    certainty: Certainty = Certainty.CERTAIN,
+    chain: Iterable[str] = (),
+    new: bool | None = None,
+    severity: Severity | None = None,
+) -> Finding:
+    """Build a finding on a resource view (or an address string)."""
+    if isinstance(resource, str):
+        address, type_, actions = resource, "", ()
+    else:
+        address = resource.address
+        type_ = getattr(resource, "type", "")
+        actions = tuple(getattr(resource, "actions", ()))
+    return Finding(
+        address=address,
+        message=message,
+        attribute=attribute,
+        certainty=certainty,
+        chain=tuple(chain),
+        new=new,
+        severity=severity,
+        resource_type=type_,
+        actions=actions,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    id: str
+    title: str
+    severity: Severity
+    func: Callable[..., Iterable[Finding]] = field(repr=False, compare=False)
+    resource_types: tuple[str, ...] = ()
+    actions: tuple[str, ...] = DEFAULT_ACTIONS
+    tags: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "builtin"
+    params: tuple[str, ...] = ()
+
+    @property
+    def plan_wide(self) -> bool:
+        return not self.resource_types
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def description(self) -> str:
+        """First paragraph of 'What it checks', for listings."""
+        section = doc_sections(self.doc).get("What it checks", "")
+        return section.split("\n\n")[0].replace("\n", " ").strip()
+
+    def with_source(self, source: str) -> Policy:
+        return replace(self, source=source)
+
+    def __call__(self, **available: Any) -> Iterable[Finding]:
+        return self.func(**{name: available[name] for name in self.params})
+
+
+def doc_sections(doc: str) -> dict[str, str]:
+    """Split a policy docstring into its `## Section` parts."""
+    sections: dict[str, str] = {}
+    current: str | None = None
+    lines: list[str] = []
+    for line in doc.splitlines():
+        if line.startswith("## "):
+            if current is not None:
+                sections[current] = "\n".join(lines).strip()
+            current, lines = line[3:].strip(), []
+        elif current is not None:
+            lines.append(line)
+    if current is not None:
+        sections[current] = "\n".join(lines).strip()
+    return sections
+
+
+def policy(
+    *,
+    id: str,
+    title: str,
+    severity: Severity,
+    resource_types: Iterable[str] = (),
+    actions: Iterable[str] = DEFAULT_ACTIONS,
+    tags: Iterable[str] = (),
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., Iterable[Finding]]], Policy]:
+    """Declare a policy. Raises at import time when the declaration is malformed."""
+    if not ID_PATTERN.match(id):
+        raise ValueError(f"policy id {id!r} must look like PREFIX-AREA-001")
+    if not isinstance(severity, Severity):
+        raise TypeError(f"policy {id}: severity must be a Severity")
+
+    def wrap(func: Callable[..., Iterable[Finding]]) -> Policy:
+        params = tuple(inspect.signature(func).parameters)
+        unknown = [p for p in params if p not in INJECTABLE]
+        if unknown:
+            raise TypeError(
+                f"policy {id}: unknown parameter(s) {', '.join(unknown)}; "
+                f"a policy may take {', '.join(sorted(INJECTABLE))}"
+            )
+        types = tuple(resource_types)
+        if "change" in params and not types:
+            raise TypeError(f"policy {id}: takes `change` but declares no resource_types")
+        return Policy(
+            id=id,
+            title=title,
+            severity=severity,
+            func=func,
+            resource_types=types,
+            actions=tuple(actions),
+            tags=tuple(tags),
+            options=dict(options or {}),
+            params=params,
+        )
+
+    return wrap

@@ -1,0 +1,61 @@
+"""`--format text`: for people; grouped by severity, colour only on a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+_COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if color else text
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    lines: list[str] = []
+    for plan in report["plans"]:
+        version = plan["terraform_version"] or "unknown Terraform"
+        note = "  (Terraform reported errors: the plan is incomplete)" if plan["errored"] else ""
+        lines.append(f"plan {plan['path']}: {plan['resources']} resources, "
+                     f"Terraform {version}, format {plan['format_version']}{note}")
+    for item in report.get("state_backend", []):
+        lines.append(f"state backend: {item['kind']} {item['name']} ({item['source']})")
+    findings = report["findings"]
+    if findings:
+        lines.append("")
+    for severity, group in groupby(findings, key=lambda f: f["severity"]):
+        group = list(group)
+        lines.append(_paint(f"{severity.upper()} ({len(group)})", _COLORS.get(severity, "0"),
+                            color))
+        for f in group:
+            tags = []
+            if f["blocking"]:
+                tags.append("BLOCKING")
+            if f["waived"]:
+                tags.append(f"waived: {f['waiver']['reason']}")
+            elif f["waiver"] and f["waiver"].get("expired"):
+                tags.append(f"waiver expired {f['waiver']['expires']}")
+            if f["certainty"] == "possible":
+                tags.append("possible: depends on values known only after apply")
+            if f["new"] is True:
+                tags.append("new in this plan")
+            suffix = f"  [{'; '.join(tags)}]" if tags else ""
+            lines.append(f"  {f['policy_id']}  {f['address']}{suffix}")
+            lines.append(f"      {f['message']}")
+            if f["chain"]:
+                lines.append("      path: " + " -> ".join(f["chain"]))
+    for error in report["errors"]:
+        lines.append(_paint(f"error ({error['kind']}): {error['message']}", "1;31", color))
+    blocking = sum(1 for f in report["findings"] if f["blocking"])
+    waived = sum(1 for f in report["findings"] if f["waived"])
+    stats = report["stats"]
+    lines.append("")
+    decision = report["decision"].upper()
+    code = {"PASS": "1;32", "BLOCK": "1;31", "ERROR": "1;31"}[decision]
+    lines.append(
+        _paint(decision, code, color)
+        + f": {len(report['findings'])} finding(s), {blocking} blocking, {waived} waived; "
+        f"{stats['policies']} policies over {stats['resources']} resources"
+    )
+    return "\n".join(lines) + "\n"

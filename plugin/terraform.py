@@ -1,0 +1,86 @@
+"""Talking to the terraform (or tofu) binary, and reading what `terraform init` recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import PlangateError
+from .plan import Backend
+
+__all__ = ["find_terraform", "read_backend", "show_json"]
+
+
+def find_terraform(explicit: str | None = None) -> str:
+    """`--terraform-bin`, then `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH."""
+    for candidate in (explicit, os.environ.get("PLANGATE_TERRAFORM")):
+        if candidate:
+            found = shutil.which(candidate)
+            if not found:
+                raise PlangateError("terraform", f"terraform binary {candidate!r} not found; "
+                                    "fix --terraform-bin or $PLANGATE_TERRAFORM")
+            return found
+    for name in ("terraform", "tofu"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise PlangateError("terraform", "a binary plan file needs terraform (or tofu) to read it, "
+                        "and none is on PATH; pass --terraform-bin or give "
+                        "`terraform show -json` output instead")
+
+
+def show_json(planfile: str, binary: str, chdir: str | None = None) -> bytes:
+    """Run `terraform show -json PLANFILE` in the working directory the plan was made in."""
+    try:
+        proc = subprocess.run(
+            [binary, "show", "-json", "-no-color", os.path.abspath(planfile)],
+            cwd=chdir or None,
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+    except OSError as exc:
+        raise PlangateError("terraform", f"cannot run {binary}: {exc.strerror}") from None
+    except subprocess.TimeoutExpired:
+        raise PlangateError("terraform", f"{binary} show -json {planfile} timed out") from None
+    if proc.returncode != 0:
+        reason = _first_error_line(proc.stderr.decode("utf-8", "replace"))
+        raise PlangateError("terraform", f"{planfile}: `terraform show -json` failed: {reason}; "
+                            "run plangate from the directory where the plan was made (--chdir)")
+    return proc.stdout
+
+
+def _first_error_line(stderr: str) -> str:
+    for line in stderr.splitlines():
+        line = line.strip(" │╷╵\t")
+        if line.startswith("Error:"):
+            return line[6:].strip()
+    lines = [ln.strip(" │╷╵\t") for ln in stderr.splitlines() if ln.strip(" │╷╵\t")]
+    return lines[-1] if lines else "no output"
+
+
+def read_backend(chdir: str | None = None) -> Backend | None:
+    """The backend block `terraform init` recorded, reading only the fields policies need.
+
+    The file may hold credentials passed with `-backend-config`; none of them are kept.
+    """
+    data_dir = os.environ.get("TF_DATA_DIR") or ".terraform"
+    base = Path(chdir or ".")
+    path = Path(data_dir) if os.path.isabs(data_dir) else base / data_dir
+    state_file = path / "terraform.tfstate"
+    if not state_file.is_file():
+        return None
+    try:
+        data = json.loads(state_file.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise PlangateError("backend", f"{state_file}: cannot read the backend that "
+                            "`terraform init` recorded; run `terraform init` again") from None
+    backend = data.get("backend") if isinstance(data, dict) else None
+    if not isinstance(backend, dict) or not isinstance(backend.get("type"), str):
+        return None
+    config = backend.get("config") if isinstance(backend.get("config"), dict) else {}
+    fields = {k: config.get(k) for k in Backend.FIELDS if config.get(k) not in (None, "")}
+    return Backend(backend["type"], str(state_file), **fields)

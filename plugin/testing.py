@@ -1,0 +1,257 @@
+"""The test kit for policy authors: build a valid plan from a few resources, run a policy.
+
+Shipped in the package and used by plangate's own policy tests, so a third-party pack is
+tested exactly like the built-in one. Import-light: only plangate's own modules.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .addresses import format_index, module_path, parse_module_address, parse_traversal
+from .config import Config, PolicySettings
+from .context import Context
+from .plan import Backend, Plan
+from .policy import Finding, Policy
+from .runner import run_policies
+
+__all__ = ["PlanBuilder", "const", "refs", "run_policy", "summarise"]
+
+_ACTIONS = {
+    "create": ["create"], "update": ["update"], "delete": ["delete"], "no-op": ["no-op"],
+    "read": ["read"], "replace": ["delete", "create"], "create-before-destroy": [
+        "create", "delete"], "forget": ["forget"],
+}
+
+
+def refs(*names: str) -> dict[str, list[str]]:
+    """A configuration expression referring to `names`, unwrapped the way Terraform does."""
+    unwrapped: list[str] = []
+    for name in names:
+        steps = parse_traversal(name)
+        for end in range(len(steps), 1, -1):
+            text = ".".join(
+                step + format_index(key) for step, key in steps[:end]
+            )
+            if text not in unwrapped:
+                unwrapped.append(text)
+    return {"references": unwrapped}
+
+
+def const(value: Any) -> dict[str, Any]:
+    return {"constant_value": value}
+
+
+def _split_address(address: str) -> tuple[str, str, str, str, str | int | None]:
+    """→ (module_address, mode, type, name, index)."""
+    steps = parse_traversal(address)
+    cut = 0
+    while cut + 1 < len(steps) and steps[cut][0] == "module":
+        cut += 2
+    module = ".".join(f"module.{n}{format_index(k)}" for (_, _), (n, k) in
+                      zip(steps[:cut:2], steps[1:cut:2], strict=True))
+    rest = steps[cut:]
+    mode = "managed"
+    if rest[0][0] == "data":
+        mode, rest = "data", rest[1:]
+    (type_, _), (name, index) = rest[0], rest[1]
+    return module, mode, type_, name, index
+
+
+def _unknown_tree(paths: Iterable[str]) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for path in paths:
+        parts = path.split(".")
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = True
+    return tree
+
+
+class PlanBuilder:
+    """Collects resource changes, prior state and configuration; `build()` makes a Plan."""
+
+    def __init__(self, terraform_version: str = "1.11.4", format_version: str = "1.2") -> None:
+        self.terraform_version = terraform_version
+        self.format_version = format_version
+        self._changes: list[dict[str, Any]] = []
+        self._prior: list[dict[str, Any]] = []
+        self._config: dict[tuple[str, ...], dict[str, Any]] = {(): {"resources": []}}
+        self._variables: dict[str, Any] = {}
+        self.backend: Backend | None = None
+
+    # -- configuration ----------------------------------------------------------------
+
+    def _module(self, path: tuple[str, ...]) -> dict[str, Any]:
+        if path not in self._config:
+            parent = self._module(path[:-1])
+            call = parent.setdefault("module_calls", {}).setdefault(
+                path[-1], {"source": f"./modules/{path[-1]}", "expressions": {}}
+            )
+            call["module"] = {"resources": []}
+            self._config[path] = call["module"]
+        return self._config[path]
+
+    def module_call(
+        self,
+        module: str,
+        inputs: Mapping[str, Any] | None = None,
+        outputs: Mapping[str, Any] | None = None,
+        variables: Iterable[str] = (),
+    ) -> PlanBuilder:
+        """Declare `module.a.module.b`'s call inputs (expressions) and outputs."""
+        path = module_path(parse_module_address(module))
+        body = self._module(path)
+        call = self._module(path[:-1])["module_calls"][path[-1]]
+        call["expressions"].update(inputs or {})
+        for name, expr in (outputs or {}).items():
+            body.setdefault("outputs", {})[name] = {"expression": expr}
+        for name in [*variables, *(inputs or {})]:
+            body.setdefault("variables", {}).setdefault(name, {})
+        return self
+
+    def _config_resource(self, module: str, mode: str, type_: str, name: str,
+                         expressions: Mapping[str, Any] | None) -> None:
+        body = self._module(module_path(parse_module_address(module)))
+        local = f"{type_}.{name}" if mode == "managed" else f"data.{type_}.{name}"
+        for existing in body["resources"]:
+            if existing["address"] == local:
+                existing["expressions"].update(expressions or {})
+                return
+        body["resources"].append({
+            "address": local, "mode": mode, "type": type_, "name": name,
+            "provider_config_key": "aws", "expressions": dict(expressions or {}),
+            "schema_version": 0,
+        })
+
+    # -- changes and state ----------------------------------------------------------------
+
+    def add(
+        self,
+        address: str,
+        after: Mapping[str, Any] | None = None,
+        *,
+        action: str = "create",
+        before: Mapping[str, Any] | None = None,
+        unknown: Iterable[str] = (),
+        sensitive: Iterable[str] = (),
+        expressions: Mapping[str, Any] | None = None,
+        provider: str = "registry.terraform.io/hashicorp/aws",
+    ) -> PlanBuilder:
+        """Add a resource change. `unknown` lists attributes known only after apply
+        (dotted paths); they are left out of `after`, as Terraform does."""
+        module, mode, type_, name, index = _split_address(address)
+        unknown = list(unknown)
+        after_value = None if action == "delete" else copy.deepcopy(dict(after or {}))
+        if after_value is not None:
+            for path in unknown:
+                if "." not in path:
+                    after_value.pop(path, None)
+        if action in ("update", "no-op", "delete", "replace", "create-before-destroy",
+                      "forget") and before is None:
+            before = {k: v for k, v in (after or {}).items() if k not in unknown}
+        raw: dict[str, Any] = {
+            "address": address, "mode": mode, "type": type_, "name": name,
+            "provider_name": provider,
+            "change": {
+                "actions": list(_ACTIONS[action]),
+                "before": copy.deepcopy(dict(before)) if before is not None else None,
+                "after": after_value,
+                "after_unknown": _unknown_tree(unknown),
+                "before_sensitive": _unknown_tree(sensitive) if before is not None else False,
+                "after_sensitive": _unknown_tree(sensitive) if after_value is not None else False,
+            },
+        }
+        if module:
+            raw["module_address"] = module
+        if index is not None:
+            raw["index"] = index
+        self._changes.append(raw)
+        self._config_resource(module, mode, type_, name, expressions)
+        return self
+
+    def prior(self, address: str, values: Mapping[str, Any], *,
+              expressions: Mapping[str, Any] | None = None) -> PlanBuilder:
+        """Add a prior-state resource or data source (data sources read at plan time)."""
+        module, mode, type_, name, index = _split_address(address)
+        raw: dict[str, Any] = {"address": address, "mode": mode, "type": type_, "name": name,
+                               "provider_name": "registry.terraform.io/hashicorp/aws",
+                               "values": copy.deepcopy(dict(values)), "sensitive_values": {}}
+        if index is not None:
+            raw["index"] = index
+        if module:
+            raw["module_address"] = module
+        self._prior.append(raw)
+        self._config_resource(module, mode, type_, name, expressions)
+        return self
+
+    def variable(self, name: str, value: Any) -> PlanBuilder:
+        self._variables[name] = {"value": value}
+        return self
+
+    def with_backend(self, type_: str = "s3", **fields: Any) -> PlanBuilder:
+        self.backend = Backend(type_, "test", **fields)
+        return self
+
+    # -- output ---------------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format_version": self.format_version,
+            "terraform_version": self.terraform_version,
+            "planned_values": {"root_module": {}},
+            "resource_changes": copy.deepcopy(self._changes),
+            "configuration": {"root_module": copy.deepcopy(self._config[()])},
+        }
+        if self._variables:
+            data["variables"] = copy.deepcopy(self._variables)
+        if self._prior:
+            modules: dict[str, dict[str, Any]] = {}
+            root: dict[str, Any] = {"resources": []}
+            for raw in self._prior:
+                module = raw.get("module_address")
+                if not module:
+                    root["resources"].append(raw)
+                    continue
+                if module not in modules:
+                    modules[module] = {"address": module, "resources": []}
+                    root.setdefault("child_modules", []).append(modules[module])
+                modules[module]["resources"].append(raw)
+            data["prior_state"] = {"format_version": self.format_version,
+                                   "values": {"root_module": root}}
+        return data
+
+    def build(self) -> Plan:
+        return Plan(self.to_dict(), "test-plan.json", self.backend)
+
+
+def run_policy(
+    policy: Policy,
+    plan: Plan | PlanBuilder | Mapping[str, Any],
+    *,
+    context: Context | None = None,
+    options: Mapping[str, Any] | None = None,
+    lock_tables: Iterable[str] = (),
+    state_buckets: Iterable[str] = (),
+) -> list[Finding]:
+    """Run one policy the way the runner does; a policy that raises fails the test."""
+    if isinstance(plan, PlanBuilder):
+        plan = plan.build()
+    elif not isinstance(plan, Plan):
+        plan = Plan(plan, "test-plan.json")
+    if context is None:
+        context = Context.build(cli_tables=list(lock_tables), cli_buckets=list(state_buckets),
+                                backend=plan.backend)
+    config = Config(policies={policy.id: PolicySettings(options=dict(options or {}))})
+    outcome = run_policies([plan], [policy], context, config)
+    if outcome.errors:
+        raise AssertionError(outcome.errors[0].message)
+    return outcome.findings
+
+
+def summarise(findings: Iterable[Finding]) -> list[tuple[str, str, str | None, str]]:
+    """(policy id, address, attribute, certainty) per finding: what a test compares."""
+    return [(f.policy_id, f.address, f.attribute, str(f.certainty)) for f in findings]

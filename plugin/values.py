@@ -1,0 +1,142 @@
+"""Reading attribute values the way Terraform writes them.
+
+Terraform leaves values that are unknown at plan time out of `after` and marks them in
+`after_unknown`; sensitive values stay in clear text and are marked in
+`after_sensitive`. These helpers keep the three apart so a policy never reads
+"unknown" as "missing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+__all__ = ["UNKNOWN", "Path", "is_unknown", "lookup", "merge_unknown", "normalise_path"]
+
+Path = tuple[str | int, ...]
+
+
+class _Unknown:
+    """The one value that stands for "known only after apply"."""
+
+    __slots__ = ()
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        # Truthiness of an unknown value is a bug in the caller; fail loudly in tests.
+        raise TypeError("UNKNOWN has no truth value; test `is UNKNOWN` first")
+
+    def __reduce__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def is_unknown(value: object) -> bool:
+    return value is UNKNOWN
+
+
+def normalise_path(path: str | Path) -> Path:
+    """Accept `"a.b.0"` for convenience; attribute names never contain dots."""
+    if isinstance(path, tuple):
+        return path
+    if isinstance(path, list):
+        return tuple(path)
+    parts: list[str | int] = []
+    for part in path.split("."):
+        parts.append(int(part) if part.isdigit() else part)
+    return tuple(parts)
+
+
+def _step(node: Any, key: str | int) -> Any:
+    if isinstance(key, int):
+        if isinstance(node, list) and -len(node) <= key < len(node):
+            return node[key]
+        return None
+    if isinstance(node, dict):
+        return node.get(key)
+    return None
+
+
+def lookup(value: Any, unknown: Any, path: Path) -> Any:
+    """Value at `path`, with unknown parts replaced by UNKNOWN.
+
+    `unknown` is the matching `after_unknown` subtree: `True`, a nested dict/list with
+    boolean leaves, or absent/False.
+    """
+    for key in path:
+        if unknown is True:
+            return UNKNOWN
+        value = _step(value, key)
+        unknown = _step(unknown, key) if isinstance(unknown, dict | list) else None
+    return merge_unknown(value, unknown)
+
+
+def merge_unknown(value: Any, unknown: Any) -> Any:
+    """Overlay an `after_unknown` subtree on a value; copies only where something is unknown."""
+    if unknown is True:
+        return UNKNOWN
+    if not unknown or not _has_true(unknown):
+        return value
+    if isinstance(unknown, dict):
+        merged = dict(value) if isinstance(value, dict) else {}
+        for key, marker in unknown.items():
+            merged[key] = merge_unknown(merged.get(key), marker)
+        return merged
+    if isinstance(unknown, list):
+        items = list(value) if isinstance(value, list) else []
+        items.extend([None] * (len(unknown) - len(items)))
+        return [merge_unknown(item, marker) for item, marker in zip(items, unknown, strict=False)]
+    return value
+
+
+def _has_true(marker: Any) -> bool:
+    if marker is True:
+        return True
+    if isinstance(marker, dict):
+        return any(_has_true(m) for m in marker.values())
+    if isinstance(marker, list):
+        return any(_has_true(m) for m in marker)
+    return False
+
+
+def marked(marker: Any, path: Path) -> bool:
+    """Whether a sensitivity/unknown marker covers `path` (a whole-object `True` covers all)."""
+    node = marker
+    for key in path:
+        if node is True:
+            return True
+        node = _step(node, key)
+    return _has_true(node)
+
+
+def marked_leaves(value: Any, marker: Any) -> Iterator[Any]:
+    """Scalar values under every `True` leaf of a marker (sensitive strings, for redaction)."""
+    if marker is True:
+        yield from _scalars(value)
+    elif isinstance(marker, dict) and isinstance(value, dict):
+        for key, sub in marker.items():
+            yield from marked_leaves(value.get(key), sub)
+    elif isinstance(marker, list) and isinstance(value, list):
+        for item, sub in zip(value, marker, strict=False):
+            yield from marked_leaves(item, sub)
+
+
+def _scalars(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _scalars(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _scalars(item)
+    elif value is not None:
+        yield value

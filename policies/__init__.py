@@ -1,0 +1,1 @@
+"""The built-in policy pack: state-backend isolation and RDS exposure."""
