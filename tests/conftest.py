@@ -1,0 +1,67 @@
+"""Shared fixtures: where the corpus is, and running the real terraform binary.
+
+Terraform's built-in `terraform_data` resource needs no provider, so engine tests can
+make real plans (modules, count, for_each, binary plan files) with nothing downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not (CORPUS / "real").is_dir():
+        pytest.skip(f"plan corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def terraform_bin() -> str:
+    found = os.environ.get("PLANGATE_TERRAFORM") or shutil.which("terraform")
+    if not found:
+        pytest.skip("terraform binary not on PATH: real-Terraform tests need it")
+    return found
+
+
+def _tf_env(workdir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1", TF_INPUT="0")
+    rc = workdir / ".terraformrc"
+    rc.write_text("")
+    env["TF_CLI_CONFIG_FILE"] = str(rc)
+    return env
+
+
+@pytest.fixture
+def real_plan(terraform_bin: str, tmp_path: Path):
+    """Write `.tf` files, run terraform init/plan/show -json; returns (plan dict, planfile)."""
+
+    def make(files: dict[str, str], *args: str) -> tuple[dict, Path]:
+        for name, text in files.items():
+            target = tmp_path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+        env = _tf_env(tmp_path)
+        if any("/" in name for name in files):
+            subprocess.run([terraform_bin, "init", "-input=false", "-no-color"], cwd=tmp_path,
+                           env=env, check=True, capture_output=True)
+        planfile = tmp_path / "tfplan"
+        proc = subprocess.run([terraform_bin, "plan", "-input=false", "-no-color",
+                               f"-out={planfile}", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stderr
+        shown = subprocess.run([terraform_bin, "show", "-json", str(planfile)], cwd=tmp_path,
+                               env=env, capture_output=True, check=True)
+        return json.loads(shown.stdout), planfile
+
+    return make

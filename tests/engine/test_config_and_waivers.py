@@ -1,0 +1,93 @@
+"""Config file discovery, strict parsing, severity overrides and waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from plangate import Severity, finding, policy
+from plangate.config import load_config
+from plangate.errors import PlangateError
+from plangate.runner import decide, run_policies
+from plangate.testing import PlanBuilder
+
+
+@policy(id="T-CFG-001", title="every bucket", severity=Severity.HIGH,
+        resource_types=("aws_s3_bucket",))
+def every_bucket(change):
+    """## What it checks
+    x
+    ## Why it matters
+    x
+    ## How to fix
+    x
+    """
+    yield finding(change, "found")
+
+
+def _decided(config, today=dt.date(2026, 11, 28)):
+    plan = PlanBuilder().add('module.m.aws_s3_bucket.b["a.b"]', {"bucket": "b"}).build()
+    outcome = run_policies([plan], [every_bucket], config=config)
+    return decide(outcome.findings, config, config.fail_on or Severity.HIGH, Severity.HIGH, True,
+                  today)
+
+
+def test_the_config_file_is_found_from_a_subdirectory(tmp_path):
+    (tmp_path / "plangate.toml").write_text('fail_on = "critical"\n')
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    assert load_config(None, sub).fail_on is Severity.CRITICAL
+
+
+def test_tool_plangate_in_pyproject_is_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.plangate]\nlock_tables = ["locks"]\n')
+    assert load_config(None, tmp_path).lock_tables == ("locks",)
+
+
+def test_an_unknown_key_is_an_error_that_names_it(tmp_path):
+    (tmp_path / "plangate.toml").write_text('fail_onn = "low"\n')
+    with pytest.raises(PlangateError, match="fail_onn"):
+        load_config(None, tmp_path)
+
+
+def test_invalid_toml_and_a_missing_explicit_config_are_errors(tmp_path):
+    (tmp_path / "plangate.toml").write_text("x = \n")
+    with pytest.raises(PlangateError, match="invalid TOML"):
+        load_config(None, tmp_path)
+    with pytest.raises(PlangateError, match="not found"):
+        load_config(str(tmp_path / "nope.toml"), tmp_path)
+
+
+def test_a_severity_override_changes_blocking(tmp_path):
+    (tmp_path / "plangate.toml").write_text('[policies.T-CFG-001]\nseverity = "low"\n')
+    found = _decided(load_config(None, tmp_path))
+    assert found[0].severity is Severity.LOW and found[0].blocking is False
+
+
+def test_a_disabled_policy_does_not_run(tmp_path):
+    (tmp_path / "plangate.toml").write_text('disable = ["T-CFG-001"]\n')
+    assert _decided(load_config(None, tmp_path)) == []
+
+
+def test_a_waiver_matching_by_address_glob_unblocks_and_is_reported(tmp_path):
+    (tmp_path / "plangate.toml").write_text(
+        '[[waivers]]\npolicy = "T-CFG-*"\naddress = "module.m.*"\nreason = "ticket 42"\n'
+        "expires = 2026-12-31\n")
+    [found] = _decided(load_config(None, tmp_path))
+    assert found.waived is True and found.blocking is False
+    assert found.waiver["reason"] == "ticket 42"
+
+
+def test_an_expired_waiver_blocks_and_says_so(tmp_path):
+    (tmp_path / "plangate.toml").write_text(
+        '[[waivers]]\npolicy = "T-CFG-001"\naddress = "*"\nreason = "old"\n'
+        'expires = "2026-01-01"\n')
+    [found] = _decided(load_config(None, tmp_path))
+    assert found.waived is False and found.blocking is True
+    assert found.waiver["expired"] is True
+
+
+def test_a_waiver_without_a_reason_is_rejected(tmp_path):
+    (tmp_path / "plangate.toml").write_text('[[waivers]]\npolicy = "X"\naddress = "*"\n')
+    with pytest.raises(PlangateError, match="missing reason"):
+        load_config(None, tmp_path)

@@ -1,0 +1,106 @@
+"""Bad input gets one clear line and exit 2; odd but real encodings are read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from plangate.errors import PlangateError
+from plangate.loading import load_plan_data
+from plangate.testing import PlanBuilder
+
+
+def _no_terraform(path: str) -> bytes:
+    raise PlangateError("terraform", "no terraform here")
+
+
+def _load(path: Path) -> dict:
+    return load_plan_data(str(path), _no_terraform)[0]
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(PlangateError) as info:
+        _load(path)
+    message = info.value.message
+    assert "\n" not in message
+    assert str(path) in message or "<stdin>" in message
+    return message
+
+
+def _plan_text() -> str:
+    return json.dumps(PlanBuilder().add("aws_s3_bucket.b", {"bucket": "b"}).to_dict())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"hello", "not JSON"),
+        (b'resource "aws_s3_bucket" "b" {}', "HCL"),
+        (b'{"format_version": "1.2", "planned_values": {', "truncated JSON"),
+        (b"[1, 2]", "not a Terraform plan"),
+        (b'{"format_version": "1.0", "values": {}}', "a state"),
+        (b'{"format_version": "0.1", "provider_schemas": {}}', "provider schemas"),
+        (b'{"format_version": "2.0", "planned_values": {}}', "unsupported plan format_version 2.0"),
+        (b'{"plan_format_version": "1.0", "resource_changes": []}', "redacted plan"),
+        (b'{"resource_changes": []}', "no `format_version`"),
+        (b'{"version": 4, "lineage": "x", "resources": []}', "raw state"),
+        (b'{"format_version": "1.2", "planned_values": {}} {}', "invalid JSON"),
+        (b'{"format_version": "1.2", "planned_values": [], "resource_changes": []}',
+         "planned_values"),
+        (b"\xff\xfe\x00", "UTF-16"),
+        (b"\xc3\x28 not utf8", "UTF-8"),
+    ],
+)
+def test_input_that_is_not_a_plan_is_rejected_with_one_line(tmp_path, content, expected):
+    path = tmp_path / "input.json"
+    path.write_bytes(content)
+    assert expected in _error(path)
+
+
+def test_a_resource_change_without_an_address_is_rejected(tmp_path):
+    from plangate.plan import Plan
+
+    data = json.loads(_plan_text())
+    data["resource_changes"][0].pop("address")
+    with pytest.raises(PlangateError, match=r"resource_changes\[0\] has no address"):
+        Plan(data, "x.json")
+
+
+def test_a_directory_and_a_missing_file_are_rejected(tmp_path):
+    assert "is a directory" in _error(tmp_path)
+    assert "no such file" in _error(tmp_path / "missing.json")
+
+
+def test_a_binary_plan_without_terraform_is_an_error(tmp_path):
+    import zipfile
+
+    path = tmp_path / "tfplan"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("tfplan", b"x")
+    with pytest.raises(PlangateError, match="no terraform here"):
+        _load(path)
+
+
+def test_utf8_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xef\xbb\xbf" + _plan_text().encode())
+    assert _load(path)["resource_changes"][0]["address"] == "aws_s3_bucket.b"
+
+
+def test_utf16_with_a_byte_order_mark_and_crlf_is_read(tmp_path):
+    path = tmp_path / "plan.json"
+    text = json.dumps(json.loads(_plan_text()), indent=2).replace("\n", "\r\n")
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    assert _load(path)["format_version"] == "1.2"
+
+
+def test_old_format_versions_and_missing_terraform_version_are_accepted(tmp_path):
+    data = json.loads(_plan_text())
+    data["format_version"] = "0.1"
+    del data["terraform_version"]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    assert _load(path)["format_version"] == "0.1"

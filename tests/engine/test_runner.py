@@ -1,0 +1,69 @@
+"""Routing by type, certainty handling, and the guarantee that secrets never leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from plangate import Certainty, Severity, finding, policy
+from plangate.config import Config
+from plangate.runner import decide, run_policies
+from plangate.testing import PlanBuilder
+
+CALLS: list[str] = []
+
+
+@policy(id="T-RUN-001", title="quotes the password", severity=Severity.HIGH,
+        resource_types=("aws_db_instance",))
+def quotes(change):
+    """## What it checks
+    x
+    ## Why it matters
+    x
+    ## How to fix
+    x
+    """
+    CALLS.append(change.address)
+    yield finding(change, f"password is {change.after_value('password')}",
+                  certainty=Certainty.POSSIBLE)
+
+
+def _plan():
+    builder = PlanBuilder()
+    builder.add("aws_db_instance.a", {"password": "hunter2-secret"}, sensitive=["password"])
+    builder.add("aws_db_instance.gone", {"password": "x"}, action="delete")
+    builder.add("aws_s3_bucket.b", {"bucket": "b"})
+    return builder.build()
+
+
+def test_a_policy_sees_only_its_types_and_objects_in_the_planned_state():
+    CALLS.clear()
+    run_policies([_plan()], [quotes])
+    assert CALLS == ["aws_db_instance.a"]
+
+
+def test_a_sensitive_value_quoted_by_a_policy_is_redacted():
+    outcome = run_policies([_plan()], [quotes])
+    assert "hunter2-secret" not in outcome.findings[0].message
+    assert "(sensitive value)" in outcome.findings[0].message
+
+
+def test_possible_findings_block_at_high_by_default_and_can_be_made_warnings():
+    findings = run_policies([_plan()], [quotes]).findings
+    today = dt.date(2026, 1, 1)
+    assert decide(findings, Config(), Severity.HIGH, Severity.HIGH, True, today)[0].blocking
+    assert not decide(findings, Config(), Severity.HIGH, Severity.HIGH, False, today)[0].blocking
+    assert not decide(findings, Config(), Severity.HIGH, Severity.CRITICAL, True,
+                      today)[0].blocking
+
+
+def test_legacy_plans_without_sensitive_markers_still_hide_passwords():
+    builder = PlanBuilder(format_version="0.1")
+    builder.add("aws_db_instance.a", {"password": "legacy-password"})
+    outcome = run_policies([builder.build()], [quotes])
+    assert "legacy-password" not in outcome.findings[0].message
+
+
+def test_findings_are_sorted_deterministically():
+    first = run_policies([_plan()], [quotes]).findings
+    second = run_policies([_plan()], [quotes]).findings
+    assert [f.to_dict() for f in first] == [f.to_dict() for f in second]
