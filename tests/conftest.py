@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The shared plan corpus lives beside the repository; PLANGATE_CORPUS points elsewhere.
+CORPUS = Path(os.environ.get("PLANGATE_CORPUS") or ROOT.parent / "shared" / "corpus")
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,15 @@ rejected with exit 2 and one clear line. Read in place, never copied into the re
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("PLANGATE_CORPUS")
+              or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
 
