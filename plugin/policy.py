@@ -70,6 +70,8 @@ class Finding:
     blocking: bool = False
     waived: bool = False
     waiver: Mapping[str, Any] | None = None
+    # How the attribute changes in an update, in words (filled by the runner).
+    changes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report's finding object; every reporter reads findings through this."""
@@ -86,6 +88,7 @@ class Finding:
             "attribute": self.attribute,
             "certainty": str(self.certainty),
             "chain": list(self.chain),
+            "changes": list(self.changes),
             "waived": self.waived,
             "waiver": dict(self.waiver) if self.waiver is not None else None,
             "source": self.source,

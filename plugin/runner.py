@@ -15,6 +15,7 @@ from typing import Any
 
 from .config import Config
 from .context import Context
+from .explain import describe_change
 from .plan import Plan
 from .policy import Certainty, Finding, Policy, Severity
 
@@ -83,7 +84,7 @@ def run_policies(
                         "policy",
                         f"policy {item.id} yielded {type(found).__name__}, not a Finding"))
                     break
-                raw.append(_stamp(found, item, config))
+                raw.append(_stamp(found, item, config, plan))
         outcome.findings.extend(_redact(raw, plan))
     outcome.findings = sorted(set(outcome.findings), key=Finding.sort_key)
     outcome.seconds = time.perf_counter() - started
@@ -95,11 +96,13 @@ def _short(exc: Exception) -> str:
     return text[:200]
 
 
-def _stamp(found: Finding, item: Policy, config: Config) -> Finding:
+def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     override = config.settings(item.id).severity
     severity = override or found.severity or item.severity
+    change = plan.by_address.get(found.address)
+    changes = describe_change(change, found.attribute) if change is not None else ()
     return replace(found, policy_id=item.id, title=item.title, severity=severity,
-                   source=item.source)
+                   source=item.source, changes=changes)
 
 
 def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
@@ -119,6 +122,7 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
 
     return [
         replace(f, message=clean(f.message), chain=tuple(clean(c) for c in f.chain),
+                changes=tuple(clean(c) for c in f.changes),
                 attribute=clean(f.attribute) if f.attribute else f.attribute)
         for f in findings
     ]

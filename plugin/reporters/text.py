@@ -45,6 +45,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             lines.append(f"      {f['message']}")
             if f["chain"]:
                 lines.append("      path: " + " -> ".join(f["chain"]))
+            for change in f.get("changes", ()):
+                lines.append(f"      changes: {change}")
     for error in report["errors"]:
         lines.append(_paint(f"error ({error['kind']}): {error['message']}", "1;31", color))
     blocking = sum(1 for f in report["findings"] if f["blocking"])

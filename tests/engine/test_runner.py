@@ -67,3 +67,33 @@ def test_findings_are_sorted_deterministically():
     first = run_policies([_plan()], [quotes]).findings
     second = run_policies([_plan()], [quotes]).findings
     assert [f.to_dict() for f in first] == [f.to_dict() for f in second]
+
+
+@policy(id="T-RUN-002", title="public flag", severity=Severity.HIGH,
+        resource_types=("aws_db_instance",))
+def public_flag(change):
+    """## What it checks
+    x
+    ## Why it matters
+    x
+    ## How to fix
+    x
+    """
+    if change.after_value("publicly_accessible") is True:
+        yield finding(change, "public", attribute="publicly_accessible")
+
+
+def test_a_finding_on_an_update_says_how_the_attribute_changes():
+    builder = PlanBuilder()
+    builder.add("aws_db_instance.a", {"publicly_accessible": True}, action="update",
+                before={"publicly_accessible": False})
+    [found] = run_policies([builder.build()], [public_flag]).findings
+    assert len(found.changes) == 1
+    assert "publicly_accessible" in found.changes[0]
+    assert "False" in found.changes[0] and "True" in found.changes[0]
+
+
+def test_a_finding_on_a_create_has_no_change_description():
+    builder = PlanBuilder().add("aws_db_instance.a", {"publicly_accessible": True})
+    [found] = run_policies([builder.build()], [public_flag]).findings
+    assert found.changes == ()
