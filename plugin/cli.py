@@ -160,6 +160,7 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     for source in plan_sources or args.plans:
         data, where = load_plan_data(source, show)
         plan = Plan(data, where, backend)
+        plan.source_dir = Path(chdir or ".").resolve()
         plans.append(plan)
         report.plans.append(PlanInfo(where, plan.terraform_version, plan.format_version,
                                      plan.errored, plan.resource_count))

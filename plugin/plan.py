@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import cached_property
+from pathlib import Path as PathLike
 from typing import TYPE_CHECKING, Any
 
 from .errors import PlangateError
@@ -49,6 +50,8 @@ class Plan:
         self.raw = data
         self.path = path
         self.backend = backend
+        # Where the `.tf` sources are, to follow references through local values.
+        self.source_dir: PathLike | None = None
         self.format_version: str = str(data.get("format_version", ""))
         self.terraform_version: str | None = data.get("terraform_version")
         self.errored: bool = data.get("errored") is True
@@ -136,6 +139,10 @@ class Plan:
                 if child is not None:
                     stack.append(child)
         return modules
+
+    @property
+    def config_modules(self) -> dict[tuple[str, ...], ConfigModule]:
+        return self._modules
 
     def config_module(self, path: tuple[str, ...]) -> ConfigModule | None:
         return self._modules.get(path)

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .addresses import ModuleStep, module_path, parse_traversal
+from .hcl_locals import LocalsIndex
 from .model import ResourceChange, StateResource
 from .values import UNKNOWN, normalise_path
 
@@ -195,8 +196,8 @@ class Resolver:
                 continue
             if root == "var" and len(traversal) > 1:
                 self._follow_variable(traversal[1][0], steps, via, result, depth)
-            elif root == "local":
-                result.unresolved = True
+            elif root == "local" and len(traversal) > 1:
+                self._follow_local(traversal[1][0], steps, referrer_index, via, result, depth)
             elif root == "module" and len(traversal) > 2:
                 self._follow_output(traversal[1], traversal[2][0], steps, via, result, depth)
             elif root == "module":
@@ -233,6 +234,31 @@ class Resolver:
         attribute = rest[0][0] if rest else None
         for instance in instances:
             self._add(result, Ref(instance, attribute, via))
+
+    @cached_property
+    def _locals(self) -> LocalsIndex | None:
+        if self.plan.source_dir is None:
+            return None
+        sources: dict[tuple[str, ...], str] = {}
+        for module in self.plan.config_modules.values():
+            for name, call in module.calls.items():
+                sources[(*module.path, name)] = str(call.get("source", ""))
+        return LocalsIndex(self.plan.source_dir, sources)
+
+    def _follow_local(
+        self,
+        name: str,
+        steps: tuple[ModuleStep, ...],
+        referrer_index: str | int | None,
+        via: tuple[str, ...],
+        result: Resolution,
+        depth: int,
+    ) -> None:
+        refs = self._locals.references(module_path(steps), name) if self._locals else None
+        if refs is None:
+            result.unresolved = True
+            return
+        self._follow(refs, steps, referrer_index, (*via, f"local.{name}"), result, depth + 1)
 
     def _follow_variable(
         self,

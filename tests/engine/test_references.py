@@ -102,9 +102,17 @@ def test_each_key_narrows_a_reference_to_the_matching_instance(plan):
     assert _targets(plan, 'terraform_data.per_key["y"]') == [('terraform_data.fan["y"]', None)]
 
 
-def test_a_reference_through_a_local_value_is_reported_unresolved(plan):
+def test_a_reference_through_a_local_value_is_reported_unresolved_without_sources(plan):
     resolution = plan.references.resolve(plan.by_address["terraform_data.uses_local"], "input")
     assert resolution.unresolved is True
+
+
+def test_a_reference_through_a_local_value_is_followed_in_the_sources(plan, tmp_path):
+    plan.source_dir = tmp_path
+    resolution = plan.references.resolve(plan.by_address["terraform_data.uses_local"], "input")
+    assert [(r.address, r.attribute) for r in resolution.refs] == [("terraform_data.role", "id")]
+    assert resolution.refs[0].via == ("local.via_local",)
+    assert resolution.unresolved is False
 
 
 def test_unknown_ids_are_unknown_not_missing(plan):
