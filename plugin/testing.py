@@ -37,6 +37,11 @@ def refs(*names: str) -> dict[str, list[str]]:
             )
             if text not in unwrapped:
                 unwrapped.append(text)
+            block = 2 if steps[0][0] == "data" else 1
+            if end == block + 1 and steps[block][1] is not None:  # `t.n[k]` also as `t.n`
+                bare = ".".join(name for name, _ in steps[: block + 1])
+                if bare not in unwrapped:
+                    unwrapped.append(bare)
     return {"references": unwrapped}
 
 
@@ -61,6 +66,7 @@ def _split_address(address: str) -> tuple[str, str, str, str, str | int | None]:
 
 
 def _unknown_tree(paths: Iterable[str]) -> dict[str, Any]:
+    """Dotted paths → a marker tree shaped like Terraform's (numeric parts become lists)."""
     tree: dict[str, Any] = {}
     for path in paths:
         parts = path.split(".")
@@ -68,7 +74,32 @@ def _unknown_tree(paths: Iterable[str]) -> dict[str, Any]:
         for part in parts[:-1]:
             node = node.setdefault(part, {})
         node[parts[-1]] = True
-    return tree
+    return _listify(tree)
+
+
+def _listify(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    if node and all(key.isdigit() for key in node):
+        items: list[Any] = [False] * (max(int(k) for k in node) + 1)
+        for key, value in node.items():
+            items[int(key)] = _listify(value)
+        return items
+    return {key: _listify(value) for key, value in node.items()}
+
+
+def _drop(value: Any, parts: list[str]) -> None:
+    """Remove an unknown leaf from `after` (Terraform leaves it out, or null in lists)."""
+    for part in parts[:-1]:
+        value = value[int(part)] if isinstance(value, list) and part.isdigit() else (
+            value.get(part) if isinstance(value, dict) else None)
+        if value is None:
+            return
+    last = parts[-1]
+    if isinstance(value, dict):
+        value.pop(last, None)
+    elif isinstance(value, list) and last.isdigit() and int(last) < len(value):
+        value[int(last)] = None
 
 
 class PlanBuilder:
@@ -140,6 +171,10 @@ class PlanBuilder:
         sensitive: Iterable[str] = (),
         expressions: Mapping[str, Any] | None = None,
         provider: str = "registry.terraform.io/hashicorp/aws",
+        action_reason: str | None = None,
+        replace_paths: Iterable[Iterable[str | int]] = (),
+        previous_address: str | None = None,
+        importing: Mapping[str, Any] | None = None,
     ) -> PlanBuilder:
         """Add a resource change. `unknown` lists attributes known only after apply
         (dotted paths); they are left out of `after`, as Terraform does."""
@@ -148,8 +183,7 @@ class PlanBuilder:
         after_value = None if action == "delete" else copy.deepcopy(dict(after or {}))
         if after_value is not None:
             for path in unknown:
-                if "." not in path:
-                    after_value.pop(path, None)
+                _drop(after_value, path.split("."))
         if action in ("update", "no-op", "delete", "replace", "create-before-destroy",
                       "forget") and before is None:
             before = {k: v for k, v in (after or {}).items() if k not in unknown}
@@ -169,6 +203,14 @@ class PlanBuilder:
             raw["module_address"] = module
         if index is not None:
             raw["index"] = index
+        if action_reason:
+            raw["action_reason"] = action_reason
+        if previous_address:
+            raw["previous_address"] = previous_address
+        if replace_paths:
+            raw["change"]["replace_paths"] = [list(p) for p in replace_paths]
+        if importing is not None:
+            raw["change"]["importing"] = dict(importing)
         self._changes.append(raw)
         self._config_resource(module, mode, type_, name, expressions)
         return self

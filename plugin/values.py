@@ -94,8 +94,10 @@ def merge_unknown(value: Any, unknown: Any) -> Any:
         return merged
     if isinstance(unknown, list):
         items = list(value) if isinstance(value, list) else []
-        items.extend([None] * (len(unknown) - len(items)))
-        return [merge_unknown(item, marker) for item, marker in zip(items, unknown, strict=False)]
+        size = max(len(items), len(unknown))
+        items.extend([None] * (size - len(items)))
+        markers = [*unknown, *[False] * (size - len(unknown))]
+        return [merge_unknown(item, marker) for item, marker in zip(items, markers, strict=True)]
     return value
 
 

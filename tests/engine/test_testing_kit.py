@@ -1,0 +1,42 @@
+"""The test kit writes plans the way Terraform does, so policy tests mean something."""
+
+from __future__ import annotations
+
+from plangate import UNKNOWN
+from plangate.testing import PlanBuilder, refs
+
+
+def test_unknown_paths_inside_lists_become_list_markers():
+    builder = PlanBuilder()
+    builder.add("aws_lambda_function.f", {"environment": [{"variables": {"A": "x", "B": "y"}}]},
+                unknown=["environment.0.variables.B", "arn"])
+    change = builder.to_dict()["resource_changes"][0]["change"]
+    assert change["after_unknown"] == {"environment": [{"variables": {"B": True}}], "arn": True}
+    assert change["after"]["environment"][0]["variables"] == {"A": "x"}
+    plan = builder.build()
+    assert plan.changes[0].after_value("environment.0.variables.B") is UNKNOWN
+    assert plan.changes[0].after_value("environment.0.variables.A") == "x"
+
+
+def test_a_known_length_list_with_unknown_members_reads_as_unknown_members():
+    builder = PlanBuilder()
+    builder.add("aws_db_instance.db", {"vpc_security_group_ids": [None, "sg-1"]},
+                unknown=["vpc_security_group_ids.0"])
+    assert builder.build().changes[0].after_value("vpc_security_group_ids") == [UNKNOWN, "sg-1"]
+
+
+def test_replacement_details_are_written_where_terraform_puts_them():
+    builder = PlanBuilder()
+    builder.add("aws_dynamodb_table.lock", {"name": "t"}, action="replace",
+                action_reason="replace_because_cannot_update", replace_paths=[["name"]],
+                previous_address="aws_dynamodb_table.old")
+    raw = builder.to_dict()["resource_changes"][0]
+    assert raw["action_reason"] == "replace_because_cannot_update"
+    assert raw["change"]["replace_paths"] == [["name"]]
+    assert raw["previous_address"] == "aws_dynamodb_table.old"
+    assert builder.build().changes[0].is_replace
+
+
+def test_references_are_unwrapped_per_traversal_step_like_terraform():
+    assert refs('aws_iam_role.r["a.b"].arn') == {
+        "references": ['aws_iam_role.r["a.b"].arn', 'aws_iam_role.r["a.b"]', "aws_iam_role.r"]}
