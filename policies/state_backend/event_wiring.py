@@ -1,0 +1,75 @@
+"""PG-STATE-004: events from the lock table or state bucket wired into the application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plangate import Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate.policies.aws.backend import (
+    BUCKET,
+    LOCK_TABLE,
+    links_to_backend,
+    state_backend,
+)
+
+# Per type: (attribute naming the source, backend kind, what it does, attributes naming
+# the consumers, for the finding's chain).
+WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "aws_lambda_event_source_mapping": (
+        "event_source_arn", LOCK_TABLE, "feeds its stream to a function", ("function_name",)),
+    "aws_pipes_pipe": ("source", LOCK_TABLE, "feeds its stream to an EventBridge pipe",
+                       ("target",)),
+    "aws_dynamodb_kinesis_streaming_destination": (
+        "table_name", LOCK_TABLE, "streams its changes to Kinesis", ("stream_arn",)),
+    "aws_appsync_datasource": (
+        "dynamodb_config.0.table_name", LOCK_TABLE, "is an AppSync data source", ()),
+    "aws_s3_bucket_notification": (
+        "bucket", BUCKET, "sends its object events to the application",
+        ("lambda_function", "queue", "topic")),
+}
+
+
+@policy(
+    id="PG-STATE-004",
+    title="No event source, stream consumer or notification on the state backend",
+    severity=Severity.CRITICAL,
+    resource_types=tuple(WIRING),
+)
+def event_wiring(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+    """## What it checks
+    Resources that turn the lock table or the state bucket into an event source for
+    application code: a Lambda event source mapping or an EventBridge pipe reading the
+    lock table's stream, a Kinesis streaming destination for the lock table, an AppSync
+    data source on it, and an S3 bucket notification on the state bucket. The source is
+    matched by its known ARN or name, or, while it is unknown (a first plan), by the
+    configuration's references to the table or bucket, through module variables and
+    outputs.
+
+    ## Why it matters
+    Every lock Terraform takes and every state it writes then reaches application code,
+    which can read state contents (secrets) and is coupled to the backend: the app now
+    depends on how Terraform uses its lock table and bucket, and Terraform on the app.
+
+    ## How to fix
+    Remove the mapping, pipe, destination, data source or notification. To audit state
+    changes use CloudTrail data events and S3 server access logs, read by the security
+    account, not the application.
+
+    ## References
+    - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.Lambda.html
+    """
+    backend = state_backend(plan, context)
+    path, kind, does, consumers = WIRING[change.type]
+    attribute = path.split(".")[0]
+    for link in links_to_backend(plan, backend, change, path, exact=True, kind=kind):
+        target = link.target
+        chain = [target.address or target.arn or str(target.name), change.address]
+        for consumer in consumers:
+            chain.extend(r.address for r in plan.references.targets(change, consumer)
+                         if r.address not in chain)
+        how = "" if not link.by_reference else f" ({link.how})"
+        yield finding(
+            change, f"{path} points at the {target.label}{how}: the state backend {does} "
+            f"(identified by {target.source}).", attribute=attribute,
+            certainty=link.certainty, chain=chain,
+            new=change.before is None or change.before_value(path) != change.after_value(path))

@@ -1,0 +1,258 @@
+"""How plangate finds the state backend: named targets, shape, links and text matching."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plangate import Context, Plan
+from plangate.policies.aws.backend import (
+    BUCKET,
+    LOCK_TABLE,
+    SHAPE_SOURCE,
+    StateBackend,
+    labelled_strings,
+    links_to_backend,
+    state_backend,
+)
+from plangate.testing import PlanBuilder, refs
+
+LOCK_TABLE_NAME = "terraform-state-lock"
+ACCOUNT = "123456789012"
+
+
+def lock_table(name: str | None = LOCK_TABLE_NAME, **extra: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"hash_key": "LockID", "billing_mode": "PAY_PER_REQUEST",
+                              "attribute": [{"name": "LockID", "type": "S"}], **extra}
+    if name is not None:
+        values["name"] = name
+    return values
+
+
+def backend_of(builder: PlanBuilder, *, tables: tuple[str, ...] = (),
+               buckets: tuple[str, ...] = ()) -> tuple[Plan, StateBackend]:
+    plan = builder.build()
+    context = Context.build(cli_tables=tables, cli_buckets=buckets, backend=plan.backend)
+    return plan, state_backend(plan, context)
+
+
+def describe(backend: StateBackend) -> list[tuple[str, str | None, str | None, str, str | None]]:
+    return [(t.kind, t.name, t.arn, t.source, t.address) for t in backend.all()]
+
+
+# -- identification ----------------------------------------------------------------------
+
+def test_table_named_on_the_command_line_is_linked_to_its_resource_in_a_module_with_count():
+    b = PlanBuilder().add("module.state.aws_dynamodb_table.lock[0]", lock_table(),
+                          unknown=["arn", "id", "stream_arn"])
+    _, backend = backend_of(b, tables=(LOCK_TABLE_NAME,))
+    assert describe(backend) == [(LOCK_TABLE, LOCK_TABLE_NAME, None, "--lock-table",
+                                  "module.state.aws_dynamodb_table.lock[0]")]
+
+
+def test_table_named_only_by_the_init_recorded_backend_is_a_target():
+    b = PlanBuilder().with_backend("s3", bucket="acme-state", dynamodb_table="locks",
+                                   key="app/terraform.tfstate", region="eu-west-1")
+    _, backend = backend_of(b)
+    assert describe(backend) == [
+        (LOCK_TABLE, "locks", None, "backend recorded in test", None),
+        (BUCKET, "acme-state", "arn:aws:s3:::acme-state", "backend recorded in test", None),
+    ]
+    assert backend.state_keys == ["app/terraform.tfstate"]
+
+
+def test_backend_on_the_plan_counts_even_when_the_context_was_built_without_it():
+    plan = PlanBuilder().with_backend("s3", dynamodb_table="locks").build()
+    backend = state_backend(plan, Context())
+    assert [t.name for t in backend.lock_tables] == ["locks"]
+
+
+def test_table_identified_only_by_shape_is_a_target():
+    b = PlanBuilder().add('aws_dynamodb_table.lock["prod.eu-west-1"]', lock_table("tf-locks"),
+                          unknown=["arn"])
+    _, backend = backend_of(b)
+    assert describe(backend) == [(LOCK_TABLE, "tf-locks", None, SHAPE_SOURCE,
+                                  'aws_dynamodb_table.lock["prod.eu-west-1"]')]
+
+
+def test_table_with_a_numeric_lock_id_or_another_hash_key_is_not_a_lock_table():
+    b = (PlanBuilder()
+         .add("aws_dynamodb_table.numeric", {**lock_table("a"), "attribute": [
+             {"name": "LockID", "type": "N"}]})
+         .add("aws_dynamodb_table.orders", {**lock_table("orders"), "hash_key": "OrderID",
+                                            "attribute": [{"name": "OrderID", "type": "S"}]}))
+    _, backend = backend_of(b)
+    assert backend.all() == []
+    assert not backend
+
+
+def test_table_being_deleted_is_identified_by_its_prior_shape():
+    b = PlanBuilder().add("module.state.aws_dynamodb_table.lock[0]", action="delete",
+                          before=lock_table(arn="arn:aws:dynamodb:us-east-1:1:table/x"))
+    _, backend = backend_of(b)
+    target = backend.lock_tables[0]
+    assert (target.address, target.arn) == ("module.state.aws_dynamodb_table.lock[0]",
+                                            "arn:aws:dynamodb:us-east-1:1:table/x")
+
+
+def test_lock_shaped_table_read_by_a_data_source_is_a_target_without_a_resource():
+    b = PlanBuilder().prior("data.aws_dynamodb_table.lock", {
+        **lock_table("shared-locks"), "arn": "arn:aws:dynamodb:us-east-1:1:table/shared-locks"})
+    _, backend = backend_of(b)
+    assert describe(backend) == [
+        (LOCK_TABLE, "shared-locks", "arn:aws:dynamodb:us-east-1:1:table/shared-locks",
+         f"{SHAPE_SOURCE}, read by data.aws_dynamodb_table.lock", None)]
+
+
+def test_named_table_gets_an_arn_built_from_region_and_caller_identity():
+    b = (PlanBuilder()
+         .prior("data.aws_region.current", {"name": "eu-central-1"})
+         .prior("data.aws_caller_identity.current", {
+             "account_id": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci"}))
+    _, backend = backend_of(b, tables=(LOCK_TABLE_NAME,))
+    assert backend.lock_tables[0].arn == (
+        f"arn:aws:dynamodb:eu-central-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}")
+
+
+def test_named_table_without_a_known_account_has_only_a_wildcard_arn_pattern():
+    _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,))
+    target = backend.lock_tables[0]
+    assert target.arn is None
+    assert target.arn_pattern == f"arn:*:dynamodb:*:*:table/{LOCK_TABLE_NAME}"
+    assert target.matches_arn(f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}")
+
+
+def test_table_given_as_an_arn_on_the_command_line_is_split_into_name_and_arn():
+    arn = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}"
+    _, backend = backend_of(PlanBuilder(), tables=(arn,))
+    assert (backend.lock_tables[0].name, backend.lock_tables[0].arn) == (LOCK_TABLE_NAME, arn)
+
+
+def test_state_bucket_is_linked_to_its_bucket_resource_by_name():
+    b = PlanBuilder().add("module.state.aws_s3_bucket.state", {"bucket": "acme-state"},
+                          unknown=["arn", "id"])
+    _, backend = backend_of(b, buckets=("acme-state",))
+    assert backend.state_buckets[0].address == "module.state.aws_s3_bucket.state"
+
+
+def test_the_result_is_computed_once_per_plan_and_context():
+    plan = PlanBuilder().add("aws_dynamodb_table.lock", lock_table()).build()
+    context = Context.build(cli_tables=["x"])
+    assert state_backend(plan, context) is state_backend(plan, context)
+    assert state_backend(plan, Context()) is not state_backend(plan, context)
+
+
+# -- matching ------------------------------------------------------------------------------
+
+def test_similar_but_different_names_do_not_match_text():
+    _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,), buckets=("acme-state",))
+    for text in ("terraform-state-lock-2", "my-terraform-state-lock", "terraform-state-lock.v2",
+                 "old.terraform-state-lock", "Terraform-State-Lock", "acme-state-logs"):
+        assert backend.matches_text(text) is None, text
+
+
+def test_names_and_arns_match_text_as_whole_words():
+    _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,), buckets=("acme-state",))
+    for text, name in (
+        (LOCK_TABLE_NAME, LOCK_TABLE_NAME),
+        (f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}/stream/2024",
+         LOCK_TABLE_NAME),
+        (f'{{"name":"LOCK","value":"{LOCK_TABLE_NAME}"}}', LOCK_TABLE_NAME),
+        ("s3://acme-state/app/terraform.tfstate", "acme-state"),
+        ("https://acme-state.s3.amazonaws.com/key", "acme-state"),
+    ):
+        target = backend.matches_text(text)
+        assert target is not None and target.name == name, text
+
+
+def test_target_for_resource_finds_data_sources_by_name_and_ignores_other_tables():
+    plan, backend = backend_of(
+        PlanBuilder()
+        .add("aws_dynamodb_table.orders", {"name": "orders", "hash_key": "id"})
+        .add("aws_dynamodb_table.near", {"name": f"{LOCK_TABLE_NAME}-2", "hash_key": "id"})
+        .prior("data.aws_dynamodb_table.lock", {"name": LOCK_TABLE_NAME}),
+        tables=(LOCK_TABLE_NAME,))
+    assert backend.target_for_resource(plan.by_address["aws_dynamodb_table.orders"]) is None
+    assert backend.target_for_resource(plan.by_address["aws_dynamodb_table.near"]) is None
+    data = plan.prior_by_address["data.aws_dynamodb_table.lock"]
+    assert backend.target_for_resource(data) is backend.lock_tables[0]
+
+
+def test_target_for_identifier_accepts_the_table_stream_arn_but_not_a_kinesis_stream():
+    _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,))
+    stream = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}/stream/2024-01-01"
+    assert backend.target_for_identifier(stream) is backend.lock_tables[0]
+    kinesis = f"arn:aws:kinesis:us-east-1:{ACCOUNT}:stream/{LOCK_TABLE_NAME}"
+    assert backend.target_for_identifier(kinesis) is None
+
+
+# -- links through configuration -------------------------------------------------------------
+
+def test_unknown_value_links_to_the_lock_table_through_module_outputs_and_variables():
+    b = (PlanBuilder()
+         .add("module.state.aws_dynamodb_table.lock[0]", lock_table(),
+              unknown=["arn", "stream_arn"])
+         .add("module.app.aws_lambda_event_source_mapping.audit[0]",
+              {"starting_position": "LATEST"}, unknown=["event_source_arn"],
+              expressions={"event_source_arn": refs("var.stream_arn")})
+         .module_call("module.state", outputs={"stream_arn": refs("aws_dynamodb_table.lock")})
+         .module_call("module.app", inputs={"stream_arn": refs("module.state.stream_arn")}))
+    plan, backend = backend_of(b)
+    mapping = plan.by_address["module.app.aws_lambda_event_source_mapping.audit[0]"]
+    [link] = links_to_backend(plan, backend, mapping, "event_source_arn", exact=True)
+    assert link.by_reference and link.target is backend.lock_tables[0]
+    assert "module.state.aws_dynamodb_table.lock[0]" in link.how
+
+
+def test_reference_to_a_non_identifying_attribute_of_the_table_is_not_a_link():
+    b = (PlanBuilder()
+         .add("aws_dynamodb_table.lock", lock_table())
+         .add("aws_lambda_function.f", {"environment": [{"variables": {}}]},
+              unknown=["environment"],
+              expressions={"environment": [{"variables": refs(
+                  "aws_dynamodb_table.lock.billing_mode")}]}))
+    plan, backend = backend_of(b)
+    function = plan.by_address["aws_lambda_function.f"]
+    assert links_to_backend(plan, backend, function, "environment.0.variables") == []
+
+
+def test_labelled_strings_name_container_variables_secrets_and_commands():
+    definitions = ('[{"name":"api","image":"x","environment":[{"name":"LOCK","value":"t"}],'
+                   '"secrets":[{"name":"S","valueFrom":"arn:p"}],"command":["run","--x"]}]')
+    assert list(labelled_strings(definitions, parse_json=True)) == [
+        ('name of container "api"', "api"),
+        ('image of container "api"', "x"),
+        ('environment variable LOCK of container "api"', "t"),
+        ('secret S of container "api"', "arn:p"),
+        ('command[0] of container "api"', "run"),
+        ('command[1] of container "api"', "--x"),
+    ]
+
+
+def test_table_named_by_the_backend_gets_the_backend_region_over_the_provider_region():
+    b = (PlanBuilder()
+         .with_backend("s3", dynamodb_table="locks", region="us-west-2")
+         .prior("data.aws_region.current", {"name": "eu-central-1"})
+         .prior("data.aws_caller_identity.current", {"account_id": ACCOUNT}))
+    _, backend = backend_of(b)
+    target = backend.lock_tables[0]
+    assert target.arn == f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/locks"
+    # a built ARN guesses the region, so another region of the same account still matches
+    assert target.arn_built
+    assert target.matches_arn(f"arn:aws:dynamodb:eu-central-1:{ACCOUNT}:table/locks")
+    assert not target.matches_arn("arn:aws:dynamodb:us-west-2:999999999999:table/locks")
+
+
+def test_a_known_table_arn_matches_only_its_own_region_and_account():
+    arn = f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}"
+    b = PlanBuilder().add("aws_dynamodb_table.lock", lock_table(arn=arn), action="no-op")
+    _, backend = backend_of(b)
+    target = backend.lock_tables[0]
+    assert (target.arn, target.arn_built) == (arn, False)
+    assert target.matches_arn(f"{arn}/index/by-owner")
+    assert not target.matches_arn(arn.replace("us-east-1", "eu-west-1"))
+
+
+def test_china_region_builds_arns_in_the_aws_cn_partition():
+    b = (PlanBuilder().with_backend("s3", bucket="state-cn", region="cn-north-1"))
+    _, backend = backend_of(b)
+    assert backend.state_buckets[0].arn == "arn:aws-cn:s3:::state-cn"
