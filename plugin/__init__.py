@@ -8,7 +8,7 @@ from .context import Context, Named
 from .model import ResourceChange, StateResource
 from .plan import Backend, Plan
 from .policy import Certainty, Finding, Policy, Severity, finding, policy
-from .references import Ref, Resolution
+from .references import Ref, Resolution, expression_references
 from .values import UNKNOWN, is_unknown
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "ResourceChange",
     "Severity",
     "StateResource",
+    "expression_references",
     "finding",
     "is_unknown",
     "policy",

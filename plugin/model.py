@@ -7,7 +7,6 @@ with the plan and nothing is parsed twice. Policies get these views, never the d
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import cached_property
 from typing import Any
 
 from .addresses import ModuleStep, format_index, module_path, parse_module_address
@@ -87,12 +86,13 @@ class _Resource:
 class ResourceChange(_Resource):
     """One entry of `resource_changes` (or `resource_drift`)."""
 
-    __slots__ = ("_actions", "_legacy_secrets")
+    __slots__ = ("_actions", "_changed", "_legacy_secrets")
 
     def __init__(self, raw: Mapping[str, Any], legacy_secrets: bool = False) -> None:
         super().__init__(raw)
         self._actions: tuple[str, ...] = tuple(raw.get("change", {}).get("actions", ()))
         self._legacy_secrets = legacy_secrets
+        self._changed: frozenset[str] | None = None
 
     @property
     def change(self) -> Mapping[str, Any]:
@@ -186,9 +186,14 @@ class ResourceChange(_Resource):
         """Whether the prior object already had `value` at `path` (to tell new from old)."""
         return self.before is not None and self.before_value(path) == value
 
-    @cached_property
+    @property
     def changed_paths(self) -> frozenset[str]:
         """Top-level attributes whose value changes (cheap: compared by equality)."""
+        if self._changed is None:
+            self._changed = self._compute_changed()
+        return self._changed
+
+    def _compute_changed(self) -> frozenset[str]:
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
         unknown = self.change.get("after_unknown") or {}

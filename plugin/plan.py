@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
 from pathlib import Path as PathLike
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import PlangateError
 from .model import ConfigModule, ResourceChange, StateResource
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .references import Resolver
 
 __all__ = ["Backend", "Plan"]
+
+T = TypeVar("T")
 
 
 class Backend:
@@ -50,6 +52,7 @@ class Plan:
         self.raw = data
         self.path = path
         self.backend = backend
+        self._memo: dict[object, Any] = {}
         # Where the `.tf` sources are, to follow references through local values.
         self.source_dir: PathLike | None = None
         self.format_version: str = str(data.get("format_version", ""))
@@ -187,6 +190,14 @@ class Plan:
                 leaves = marked_leaves(output.get("after"), output.get("after_sensitive"))
                 found.update(str(v) for v in leaves)
         return found
+
+    def memo(self, key: object, build: Callable[[], T]) -> T:
+        """A per-plan cache for indexes that policies share (built once, on first use)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     @property
     def resource_count(self) -> int:

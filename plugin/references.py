@@ -28,7 +28,8 @@ __all__ = ["Ref", "Resolution", "Resolver", "expression_references"]
 
 Resource = ResourceChange | StateResource
 _IGNORED_ROOTS = frozenset({"each", "count", "path", "terraform", "self"})
-IDENTIFIER_ATTRIBUTES = ("arn", "id", "name", "bucket", "stream_arn", "family", "identifier")
+IDENTIFIER_ATTRIBUTES = ("arn", "id", "name", "bucket", "stream_arn", "family", "identifier",
+                         "cluster_identifier")
 _MAX_DEPTH = 32
 
 
@@ -152,6 +153,9 @@ class Resolver:
         expr = config.expression(path) if config is not None else None
         if expr is not None:
             refs = expression_references(expr)
+            if any(r.startswith("each.value") for r in refs):
+                # `each.value.id` under `for_each = aws_subnet.public` is that instance's id.
+                refs.extend(expression_references(config.raw.get("for_each_expression")))
             result.values.extend(expression_constants(expr))
             self._follow(refs, resource.module_steps, resource.index, (), result, 0)
         value = resource.after_value(path)
@@ -292,8 +296,11 @@ class Resolver:
                 self._match_values(default, None, result)
             return
         result.values.extend(expression_constants(expr))
+        refs = expression_references(expr)
+        if any(r.startswith("each.value") for r in refs):
+            refs.extend(expression_references((call_raw or {}).get("for_each_expression")))
         self._follow(
-            expression_references(expr), parent_steps, call.key,
+            refs, parent_steps, call.key,
             (*via, f"{call}: var.{name}"), result, depth + 1,
         )
 

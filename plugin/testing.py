@@ -161,7 +161,8 @@ class PlanBuilder:
     # -- changes and state ----------------------------------------------------------------
 
     def add(
-        self,
+        self,  # instances of one block share its configuration: pass `expressions` once
+
         address: str,
         after: Mapping[str, Any] | None = None,
         *,

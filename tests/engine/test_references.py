@@ -162,3 +162,29 @@ def test_module_calls_with_count_resolve_to_the_indexed_instance():
                                       "vpc_security_group_ids")
     assert [r.address for r in targets] == ["module.net.aws_security_group.db"]
     assert targets[0].via == ("module.db[0]: var.sg_ids", "module.net: output.db_sg_id")
+
+
+def test_each_value_follows_the_for_each_expression_to_the_matching_instance():
+    builder = PlanBuilder()
+    for key in ("a", "b"):
+        builder.add(f'aws_subnet.public["{key}"]', {"cidr_block": "10.0.0.0/24"}, unknown=["id"])
+        builder.add(f'aws_route_table_association.public["{key}"]', {}, unknown=["subnet_id"],
+                    expressions={"subnet_id": refs("each.value.id")})
+    plan = builder.to_dict()
+    for resource in plan["configuration"]["root_module"]["resources"]:
+        if resource["type"] == "aws_route_table_association":
+            resource["for_each_expression"] = refs("aws_subnet.public")
+    from plangate import Plan
+
+    built = Plan(plan, "x")
+    targets = built.references.targets(
+        built.by_address['aws_route_table_association.public["b"]'], "subnet_id")
+    assert [r.address for r in targets] == ['aws_subnet.public["b"]']
+
+
+def test_memo_builds_a_shared_index_once():
+    plan = PlanBuilder().build()
+    calls = []
+    assert plan.memo("k", lambda: calls.append(1) or 42) == 42
+    assert plan.memo("k", lambda: calls.append(1) or 0) == 42
+    assert calls == [1]

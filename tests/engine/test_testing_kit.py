@@ -40,3 +40,10 @@ def test_replacement_details_are_written_where_terraform_puts_them():
 def test_references_are_unwrapped_per_traversal_step_like_terraform():
     assert refs('aws_iam_role.r["a.b"].arn') == {
         "references": ['aws_iam_role.r["a.b"].arn', 'aws_iam_role.r["a.b"]', "aws_iam_role.r"]}
+
+
+def test_changed_paths_lists_attributes_that_change():
+    builder = PlanBuilder()
+    builder.add("aws_db_instance.a", {"port": 5432, "publicly_accessible": True},
+                action="update", before={"port": 5432, "publicly_accessible": False})
+    assert builder.build().changes[0].changed_paths == {"publicly_accessible"}
