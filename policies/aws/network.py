@@ -1,0 +1,639 @@
+"""Shared AWS network knowledge: who can reach what, read from a Terraform plan.
+
+- source ranges: is a CIDR public (outside private, shared and local address space)?
+- security groups: the ingress rules that apply to a group, from all three places a rule
+  can be written (inline `ingress`, `aws_security_group_rule`,
+  `aws_vpc_security_group_ingress_rule`), and whether a rule admits a port;
+- subnets: is a subnet public (`map_public_ip_on_launch`, or a route table, explicit or
+  the VPC's main one, with a default route to an internet gateway)?
+- links: which resources an id-valued attribute names, by known value first and by the
+  configuration's references (through module variables and outputs) otherwise;
+- RDS engines: their default ports.
+
+Every test answers with a `Verdict`: `Certainty.CERTAIN` (it holds), `Certainty.POSSIBLE`
+(it may hold: a value that decides it is unknown at plan time, or a link cannot be
+followed), or `None` (it does not hold). Unknown never reads as absent. Plan-wide
+indexes are built once per plan, on first use, so policies that run per resource stay
+linear in the plan.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
+
+from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
+
+__all__ = [
+    "ALL_PORTS",
+    "GROUP_TYPES",
+    "ROUTE_TABLE_TYPES",
+    "Exposure",
+    "IngressRule",
+    "Link",
+    "Source",
+    "Verdict",
+    "all_ingress_rules",
+    "changes",
+    "covers_port",
+    "db_security_groups",
+    "db_subnet_group",
+    "engine_default_port",
+    "ingress_rules",
+    "is_created",
+    "is_public_cidr",
+    "linked",
+    "members",
+    "per_plan",
+    "port_text",
+    "strongest",
+    "subnet_exposure",
+    "unlinked_ingress_rules",
+    "weakest",
+]
+
+Resource = ResourceChange | StateResource
+Verdict = Certainty | None
+T = TypeVar("T")
+
+GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
+ROUTE_TABLE_TYPES = ("aws_route_table", "aws_default_route_table")
+PREFIX_LIST_TYPE = "aws_ec2_managed_prefix_list"
+DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
+ALL_PORTS = (0, 65535)
+
+# Address space no internet host can send from: RFC 1918, RFC 6598 shared (carrier-grade
+# NAT), loopback, link-local, IPv6 unique-local, link-local, loopback and unspecified.
+# Documentation ranges (192.0.2.0/24, 2001:db8::/32 …) stand for real addresses in
+# examples, so they count as public.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(text)
+    for text in (
+        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+        "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128", "::/128",
+    )
+)
+
+ALL_PROTOCOLS = frozenset({"-1", "all"})
+TCP = frozenset({"tcp", "6"})
+
+# Default port per engine family; the first matching prefix wins (aurora-postgresql
+# before aurora). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/ (per engine).
+ENGINE_PORTS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("aurora-postgresql", "postgres"), 5432),
+    (("aurora-mysql", "aurora", "mysql", "mariadb"), 3306),
+    (("oracle-", "custom-oracle"), 1521),
+    (("sqlserver-", "custom-sqlserver"), 1433),
+    (("db2-",), 50000),
+)
+
+
+# -- verdicts ---------------------------------------------------------------------------
+
+
+def weakest(*verdicts: Verdict) -> Verdict:
+    """All must hold: `None` if any fails, POSSIBLE if any is only possible."""
+    if any(v is None for v in verdicts):
+        return None
+    if any(v is Certainty.POSSIBLE for v in verdicts):
+        return Certainty.POSSIBLE
+    return Certainty.CERTAIN
+
+
+def strongest(*verdicts: Verdict) -> Verdict:
+    """One must hold: CERTAIN if any is certain, else POSSIBLE if any may hold."""
+    if Certainty.CERTAIN in verdicts:
+        return Certainty.CERTAIN
+    return Certainty.POSSIBLE if Certainty.POSSIBLE in verdicts else None
+
+
+def members(value: Any) -> list[Any]:
+    """A list attribute's members; an unknown list is one unknown member, never empty."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def changes(resource: Resource | None, *attributes: str) -> bool:
+    """Whether the plan changes any of these top-level attributes of an existing object.
+    (Compared here: the engine's `ResourceChange.changed_paths` cannot be cached on a
+    slotted class and raises.)"""
+    if not isinstance(resource, ResourceChange) or resource.before is None:
+        return False
+    return any(resource.is_unknown(a) or resource.before_value(a) != resource.after_value(a)
+               for a in attributes)
+
+
+def is_created(resource: Resource | None) -> bool:
+    """Whether the plan creates the object (create or replace): what makes a finding new."""
+    return getattr(resource, "action", None) in ("create", "replace")
+
+
+# -- per-plan indexes -----------------------------------------------------------------------
+
+_INDEXES: WeakKeyDictionary[Plan, dict[str, Any]] = WeakKeyDictionary()
+
+
+def per_plan(build: Callable[[Plan], T]) -> Callable[[Plan], T]:
+    """Build a plan-wide index once per plan: policies run per resource, the plan is fixed."""
+    key = f"{build.__module__}.{build.__qualname__}"
+
+    @wraps(build)
+    def cached(plan: Plan) -> T:
+        slot = _INDEXES.setdefault(plan, {})
+        if key not in slot:
+            slot[key] = build(plan)
+        return slot[key]
+
+    return cached
+
+
+# -- source ranges and ports ----------------------------------------------------------------
+
+
+def is_public_cidr(value: Any) -> Verdict:
+    """Whether a source range reaches beyond private space (0.0.0.0/0, ::/0, any public block).
+
+    A range is private only when it lies wholly inside one private block, so 10.0.0.0/7
+    (which holds 11.0.0.0/8) is public. An unknown or unreadable range may be anything.
+    """
+    if value is UNKNOWN:
+        return Certainty.POSSIBLE
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        network = ipaddress.ip_network(value.strip(), strict=False)
+    except ValueError:
+        return Certainty.POSSIBLE
+    if network.version == 6 and network.prefixlen >= 96:
+        mapped = network.network_address.ipv4_mapped  # ::ffff:10.0.0.0/104 is 10.0.0.0/8
+        if mapped is not None:
+            network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
+    private = any(
+        network.version == block.version and network.subnet_of(block)
+        for block in PRIVATE_NETWORKS
+    )
+    return None if private else Certainty.CERTAIN
+
+
+def _port(value: Any) -> Any:
+    """A port as an int (plans may hold 3306, 3306.0 or "3306"), UNKNOWN, or None."""
+    if value is UNKNOWN:
+        return UNKNOWN
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        return int(value)
+    return None
+
+
+def covers_port(protocol: Any, from_port: Any, to_port: Any, port: int | None) -> Verdict:
+    """Whether a rule admits TCP to `port` (None: the port is unknown, so any port may be it).
+
+    Protocol -1 / "all" admits every port whatever the range says; UDP, ICMP and other
+    protocols never reach a database listener.
+    """
+    if protocol is UNKNOWN:
+        return Certainty.POSSIBLE
+    name = str(protocol).strip().lower() if protocol is not None else ""
+    if name in ALL_PROTOCOLS:
+        return Certainty.CERTAIN
+    if name not in TCP:
+        return None
+    low, high = _port(from_port), _port(to_port)
+    if low is UNKNOWN or high is UNKNOWN or low is None or high is None:
+        return Certainty.POSSIBLE
+    if port is None:
+        whole = low <= ALL_PORTS[0] and high >= ALL_PORTS[1]
+        return Certainty.CERTAIN if whole else Certainty.POSSIBLE
+    return Certainty.CERTAIN if low <= port <= high else None
+
+
+def port_text(protocol: Any, from_port: Any, to_port: Any) -> str:
+    """How a rule's reach reads in a message: "all ports", "tcp 5432", "tcp 0-65535"."""
+    if protocol is UNKNOWN:
+        return "a protocol known only after apply"
+    if str(protocol).strip().lower() in ALL_PROTOCOLS:
+        return f"all ports (protocol {protocol})"
+    low, high = _port(from_port), _port(to_port)
+    if low is UNKNOWN or high is UNKNOWN:
+        return f"{protocol} ports known only after apply"
+    return f"{protocol} {low}" if low == high else f"{protocol} {low}-{high}"
+
+
+def engine_default_port(engine: Any) -> int | None:
+    """The port an RDS engine listens on when `port` is not set (None: unknown engine)."""
+    if not isinstance(engine, str):
+        return None
+    name = engine.strip().lower()
+    for prefixes, port in ENGINE_PORTS:
+        if name.startswith(prefixes):
+            return port
+    return None
+
+
+# -- links between resources ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """What an id-valued attribute names.
+
+    `targets` are resources in the plan (or prior state); `ids` are known values that name
+    nothing in the plan (an existing `sg-…` managed elsewhere); `open` says some member is
+    unknown and could not be followed (a `local.*`, an unresolvable variable), so the
+    attribute may name something else too.
+    """
+
+    targets: tuple[Resource, ...] = ()
+    ids: tuple[str, ...] = ()
+    open: bool = False
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Addresses and bare ids: how two links to one group, table or subnet meet."""
+        return frozenset([*(t.address for t in self.targets), *self.ids])
+
+    def __bool__(self) -> bool:
+        return bool(self.targets or self.ids or self.open)
+
+    def merge(self, other: Link) -> Link:
+        """Both links at once (a cluster instance's clusters, each with its groups)."""
+        targets = list(self.targets)
+        targets.extend(t for t in other.targets if all(t is not s for s in targets))
+        ids = [*self.ids, *(i for i in other.ids if i not in self.ids)]
+        return Link(tuple(targets), tuple(ids), self.open or other.open)
+
+
+def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) -> Link:
+    """Resources of `types` that the attribute at `path` names.
+
+    Known values win: a conditional expression lists the references of both branches, so
+    references are followed only for members that are unknown (a first plan) or name
+    nothing in the plan by value.
+    """
+    value = resource.after_value(path)
+    items = members(value)
+    targets: list[Resource] = []
+    ids: list[str] = []
+    for item in items:
+        if isinstance(item, str) and item:
+            found = [r for r in plan.references.by_identifier(item)
+                     if r.type in types and r is not resource]
+            _extend(targets, found)
+            if not found:
+                ids.append(item)
+    unknown = any(item is UNKNOWN for item in items)
+    if not unknown and not ids:
+        return Link(tuple(targets), (), False)
+    resolution = plan.references.resolve(resource, path)
+    followed = [ref.target for ref in resolution.of_type(*types)]
+    followed = followed or _each_value_targets(plan, resource, path, types)
+    _extend(targets, followed)
+    return Link(tuple(targets), tuple(ids), unknown and (resolution.unresolved or not followed))
+
+
+def _extend(into: list[Resource], new: Iterable[Resource]) -> None:
+    """Append resources not yet listed (views are compared by identity, not equality)."""
+    for item in new:
+        if all(item is not seen for seen in into):
+            into.append(item)
+
+
+_LOCAL_RESOURCE = re.compile(r"^([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)$")
+
+
+def _each_value_targets(plan: Plan, resource: Resource, path: str,
+                        types: tuple[str, ...]) -> list[Resource]:
+    """`subnet_id = each.value.id` under `for_each = aws_subnet.public`: the instance with
+    the same key. The engine's resolver does not follow `each.value` through the block's
+    `for_each_expression`, and `for_each = <resource>` is the common way to associate."""
+    config = plan.config_for(resource)
+    expr = config.expression(path) if config is not None else None
+    refs = expr.get("references") if isinstance(expr, dict) else None
+    if not refs or not any(str(r).startswith("each.value") for r in refs):
+        return []
+    for_each = (config.raw.get("for_each_expression") or {}).get("references") or ()
+    found: list[Resource] = []
+    for ref in for_each:
+        match = _LOCAL_RESOURCE.match(str(ref))
+        if match and match.group(1) in types:
+            found.extend(
+                c for c in plan.of_type(match.group(1))
+                if c.name == match.group(2) and c.module_address == resource.module_address
+                and c.index == resource.index
+            )
+    return found
+
+
+def _configured(plan: Plan, resource: Resource, attribute: str) -> bool:
+    """Whether the configuration sets `attribute` (False when the plan has no configuration)."""
+    config = plan.config_for(resource)
+    return config is not None and config.expression(attribute) is not None
+
+
+# -- security groups ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One source range of a rule, and where it is written."""
+
+    attribute: str  # cidr_blocks, ipv6_cidr_blocks, cidr_ipv4, cidr_ipv6, ingress, …
+    cidr: Any  # a CIDR string, or UNKNOWN
+    via: str | None = None  # the managed prefix list it comes from
+
+
+@dataclass(frozen=True, slots=True)
+class IngressRule:
+    """A way into a security group: the resource it is written on, and what it admits."""
+
+    carrier: Resource  # the rule resource, or the group itself for inline `ingress`
+    protocol: Any
+    from_port: Any
+    to_port: Any
+    sources: tuple[Source, ...]
+    applies: Certainty = Certainty.CERTAIN  # POSSIBLE when `type` is unknown
+
+    def open_to(self, port: int | None) -> list[tuple[Source, Certainty]]:
+        """Sources that admit a public range to `port` (None: unknown port), with certainty."""
+        reach = weakest(self.applies, covers_port(self.protocol, self.from_port, self.to_port,
+                                                  port))
+        found = []
+        for source in self.sources:
+            verdict = weakest(reach, is_public_cidr(source.cidr))
+            if verdict is not None:
+                found.append((source, verdict))
+        return found
+
+
+@dataclass(slots=True)
+class _IngressIndex:
+    by_group: dict[str, list[IngressRule]] = field(default_factory=lambda: defaultdict(list))
+    unlinked: list[IngressRule] = field(default_factory=list)
+
+
+def ingress_rules(plan: Plan, group_key: str) -> list[IngressRule]:
+    """Every ingress rule that applies to a group (by address, or bare `sg-…` id)."""
+    return list(_ingress_index(plan).by_group.get(group_key, ()))
+
+
+def all_ingress_rules(plan: Plan) -> list[tuple[str, IngressRule]]:
+    """(group key, rule) for every group with rules: what an unresolvable group may be."""
+    return [(key, rule) for key, rules in sorted(_ingress_index(plan).by_group.items())
+            for rule in rules]
+
+
+def unlinked_ingress_rules(plan: Plan) -> list[IngressRule]:
+    """Standalone rules whose group cannot be told at plan time: they may apply to any."""
+    return list(_ingress_index(plan).unlinked)
+
+
+@per_plan
+def _ingress_index(plan: Plan) -> _IngressIndex:
+    index = _IngressIndex()
+    for group in plan.existing(*GROUP_TYPES):
+        index.by_group[group.address].extend(_inline_rules(plan, group))
+    for rule in plan.existing("aws_security_group_rule", "aws_vpc_security_group_ingress_rule"):
+        built = _standalone_rule(plan, rule)
+        if built is None:
+            continue
+        link = linked(plan, rule, "security_group_id", GROUP_TYPES)
+        for key in link.keys:
+            index.by_group[key].append(built)
+        if link.open or not link.keys:
+            index.unlinked.append(built)
+    return index
+
+
+def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
+    """Inline `ingress` blocks. A new group without them plans `ingress` as unknown (AWS
+    computes it from all the group's rules): unknown counts only when configured."""
+    value = group.after_value("ingress")
+    if value is UNKNOWN:
+        if not _configured(plan, group, "ingress"):
+            return []
+        return [IngressRule(group, UNKNOWN, UNKNOWN, UNKNOWN, (Source("ingress", UNKNOWN),))]
+    rules = []
+    for block in members(value):
+        if block is UNKNOWN or not isinstance(block, dict):
+            block = {"protocol": UNKNOWN, "cidr_blocks": UNKNOWN}
+        sources = [Source("ingress", c) for key in ("cidr_blocks", "ipv6_cidr_blocks")
+                   for c in members(block.get(key))]
+        sources.extend(_prefix_list_sources(plan, members(block.get("prefix_list_ids")), None))
+        rules.append(IngressRule(group, block.get("protocol"), block.get("from_port"),
+                                 block.get("to_port"), tuple(sources)))
+    return rules
+
+
+def _standalone_rule(plan: Plan, rule: Resource) -> IngressRule | None:
+    """An `aws_security_group_rule` of type ingress, or an `aws_vpc_security_group_ingress_rule`."""
+    if rule.type == "aws_vpc_security_group_ingress_rule":
+        sources = [Source(key, rule.after_value(key)) for key in ("cidr_ipv4", "cidr_ipv6")]
+        protocol = rule.after_value("ip_protocol")
+        lists = "prefix_list_id"
+        applies = Certainty.CERTAIN
+    else:
+        kind = rule.after_value("type")
+        if kind is not UNKNOWN and kind != "ingress":
+            return None
+        applies = Certainty.POSSIBLE if kind is UNKNOWN else Certainty.CERTAIN
+        sources = [Source(key, c) for key in ("cidr_blocks", "ipv6_cidr_blocks")
+                   for c in members(rule.after_value(key))]
+        protocol = rule.after_value("protocol")
+        lists = "prefix_list_ids"
+    sources.extend(_prefix_list_sources(plan, None, (rule, lists)))
+    return IngressRule(rule, protocol, rule.after_value("from_port"), rule.after_value("to_port"),
+                       tuple(s for s in sources if s.cidr is not None), applies)
+
+
+def _prefix_list_sources(plan: Plan, known: list[Any] | None,
+                         attribute: tuple[Resource, str] | None) -> list[Source]:
+    """The entries of managed prefix lists in the plan that a rule names. Lists outside the
+    plan (AWS-managed service ranges) are not internet sources and are left out."""
+    if attribute is not None:
+        link = linked(plan, attribute[0], attribute[1], (PREFIX_LIST_TYPE,))
+        lists, where = list(link.targets), attribute[1]
+    else:
+        lists = [r for item in known or () if isinstance(item, str)
+                 for r in plan.references.by_identifier(item) if r.type == PREFIX_LIST_TYPE]
+        where = "ingress"
+    return [Source(where, entry.get("cidr") if isinstance(entry, dict) else UNKNOWN,
+                   prefix_list.address)
+            for prefix_list in lists for entry in members(prefix_list.after_value("entry"))]
+
+
+def db_security_groups(plan: Plan, db: Resource) -> Link:
+    """The VPC security groups a database uses; a cluster instance uses its cluster's."""
+    if db.type == "aws_rds_cluster_instance":
+        link = Link()
+        clusters = linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
+        for cluster in clusters.targets:
+            link = link.merge(linked(plan, cluster, "vpc_security_group_ids", GROUP_TYPES))
+        return Link(link.targets, link.ids, link.open or clusters.open or bool(clusters.ids))
+    return linked(plan, db, "vpc_security_group_ids", GROUP_TYPES)
+
+
+# -- subnets and routes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Why a subnet is public: the reason in words, and the hops (route table, gateway)."""
+
+    certainty: Certainty
+    reason: str
+    hops: tuple[str, ...] = ()
+
+
+def db_subnet_group(plan: Plan, db: Resource) -> Link:
+    """The DB subnet group a database is placed in (a cluster instance: its own or the
+    cluster's), by reference or by known name."""
+    link = linked(plan, db, "db_subnet_group_name", ("aws_db_subnet_group",))
+    if (link.targets or link.ids) or db.type != "aws_rds_cluster_instance":
+        return link
+    merged = Link()
+    for cluster in linked(plan, db, "cluster_identifier", ("aws_rds_cluster",)).targets:
+        merged = merged.merge(linked(plan, cluster, "db_subnet_group_name",
+                                     ("aws_db_subnet_group",)))
+    return merged
+
+
+def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:
+    """Whether a subnet (a resource, or a bare `subnet-…` id) is public.
+
+    A default route (0.0.0.0/0 or ::/0) to an internet gateway in the subnet's route table
+    (its explicit association, else its VPC's main table) makes every address in it
+    reachable; `map_public_ip_on_launch` says the subnet is meant to be public.
+    """
+    key = subnet if isinstance(subnet, str) else subnet.address
+    found = [route for table in _route_tables_of(plan, subnet, key)
+             for route in _default_routes(plan).get(table, ())]
+    certain = [e for e in found if e.certainty is Certainty.CERTAIN]
+    if certain:
+        return certain[0]
+    flag = None if isinstance(subnet, str) else subnet.after_value("map_public_ip_on_launch")
+    if flag is True:
+        return Exposure(Certainty.CERTAIN, "map_public_ip_on_launch = true")
+    if found:
+        return found[0]
+    if flag is UNKNOWN:
+        return Exposure(Certainty.POSSIBLE, "map_public_ip_on_launch is known only after apply")
+    return None
+
+
+def _route_tables_of(plan: Plan, subnet: Resource | str, key: str) -> list[str]:
+    """Route table keys of a subnet: explicit associations, else its VPC's main table."""
+    explicit = _associations(plan).get(key)
+    if explicit:
+        return explicit
+    if isinstance(subnet, str):
+        return []
+    mains = _main_tables(plan)
+    return [t for vpc in linked(plan, subnet, "vpc_id", ("aws_vpc",)).keys
+            for t in mains.get(vpc, ())]
+
+
+@per_plan
+def _associations(plan: Plan) -> dict[str, list[str]]:
+    """Subnet key → route table keys, from `aws_route_table_association`."""
+    index: dict[str, list[str]] = defaultdict(list)
+    for association in plan.existing("aws_route_table_association"):
+        tables = linked(plan, association, "route_table_id", ROUTE_TABLE_TYPES).keys
+        for subnet in linked(plan, association, "subnet_id", ("aws_subnet",)).keys:
+            index[subnet].extend(sorted(tables))
+    return index
+
+
+@per_plan
+def _main_tables(plan: Plan) -> dict[str, list[str]]:
+    """VPC key → its main route table: `aws_main_route_table_association` if any, else the
+    `aws_default_route_table` managing the VPC's default table."""
+    explicit: dict[str, list[str]] = defaultdict(list)
+    for main in plan.existing("aws_main_route_table_association"):
+        tables = linked(plan, main, "route_table_id", ROUTE_TABLE_TYPES).keys
+        for vpc in linked(plan, main, "vpc_id", ("aws_vpc",)).keys:
+            explicit[vpc].extend(sorted(tables))
+    default: dict[str, list[str]] = defaultdict(list)
+    for table in plan.existing("aws_default_route_table"):
+        for vpc in linked(plan, table, "default_route_table_id", ("aws_vpc",)).keys:
+            default[vpc].append(table.address)
+    return {**default, **explicit}
+
+
+@per_plan
+def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
+    """Route table key → its default routes to an internet gateway (inline or aws_route)."""
+    index: dict[str, list[Exposure]] = defaultdict(list)
+    for table in plan.existing(*ROUTE_TABLE_TYPES):
+        routes = table.after_value("route")
+        if routes is UNKNOWN:  # computed when no inline routes are configured
+            routes = [UNKNOWN] if _configured(plan, table, "route") else []
+        for route in members(routes):
+            if not isinstance(route, dict):
+                route = {"cidr_block": UNKNOWN, "gateway_id": UNKNOWN}
+            destination = _default_destination(route, "cidr_block", "ipv6_cidr_block")
+            gateway = _internet_gateway(plan, table, "route", route.get("gateway_id"))
+            _add_route(index, table.address, table.address, destination, gateway)
+    for route in plan.existing("aws_route"):
+        destination = _default_destination(
+            {"c": route.after_value("destination_cidr_block"),
+             "v6": route.after_value("destination_ipv6_cidr_block")}, "c", "v6")
+        gateway = _internet_gateway(plan, route, "gateway_id", route.after_value("gateway_id"))
+        for table in linked(plan, route, "route_table_id", ROUTE_TABLE_TYPES).keys:
+            _add_route(index, table, route.address, destination, gateway)
+    return index
+
+
+def _add_route(index: dict[str, list[Exposure]], table: str, carrier: str,
+               destination: tuple[Verdict, str], gateway: tuple[Verdict, str]) -> None:
+    verdict = weakest(destination[0], gateway[0])
+    if verdict is None:
+        return
+    hops = tuple(dict.fromkeys(h for h in (table, carrier, gateway[1]) if h))
+    reason = f"route {destination[1]} to internet gateway {gateway[1] or '(known after apply)'}"
+    index[table].append(Exposure(verdict, f"{reason} in {table}", hops))
+
+
+def _default_destination(route: dict[str, Any], v4: str, v6: str) -> tuple[Verdict, str]:
+    """Whether a route's destination is the whole internet (0.0.0.0/0 or ::/0)."""
+    values = [route.get(v4), route.get(v6)]
+    for value in values:
+        if value in DEFAULT_ROUTES:
+            return Certainty.CERTAIN, value
+    if any(v is UNKNOWN for v in values):
+        return Certainty.POSSIBLE, "(destination known after apply)"
+    return None, ""
+
+
+def _internet_gateway(plan: Plan, carrier: Resource, path: str, value: Any) -> tuple[Verdict, str]:
+    """Whether a route's `gateway_id` is an internet gateway (not a VPN gateway, not local).
+
+    Known: `igw-…`, or the id of an `aws_internet_gateway` in the plan. Unknown (a first
+    plan): the carrier's configuration at `path` refers to an internet gateway.
+    """
+    if isinstance(value, str) and value:
+        if value.startswith("igw-"):
+            return Certainty.CERTAIN, value
+        found = [r for r in plan.references.by_identifier(value)
+                 if r.type == "aws_internet_gateway"]
+        return (Certainty.CERTAIN, found[0].address) if found else (None, "")
+    if value is not UNKNOWN:
+        return None, ""
+    if not _configured(plan, carrier, path):
+        return Certainty.POSSIBLE, ""
+    resolution = plan.references.resolve(carrier, path)
+    gateways = resolution.of_type("aws_internet_gateway")
+    if gateways:
+        return Certainty.CERTAIN, gateways[0].address
+    return (Certainty.POSSIBLE, "") if resolution.unresolved else (None, "")

@@ -1,0 +1,210 @@
+"""What the RDS policies share: a database's port, the public ingress that reaches it, and
+the public subnets of its DB subnet group. Network facts come from `aws.network`.
+
+"Database" below is any of `aws_db_instance`, `aws_rds_cluster` and
+`aws_rds_cluster_instance`; a cluster instance takes its security groups, port and
+(unless it names its own) subnet group from its cluster.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
+from plangate.policies.aws.network import (
+    Exposure,
+    IngressRule,
+    Source,
+    Verdict,
+    all_ingress_rules,
+    changes,
+    db_security_groups,
+    db_subnet_group,
+    engine_default_port,
+    ingress_rules,
+    is_created,
+    linked,
+    members,
+    per_plan,
+    port_text,
+    subnet_exposure,
+    unlinked_ingress_rules,
+)
+
+__all__ = [
+    "DB_TYPES",
+    "INSTANCE_TYPES",
+    "OpenIngress",
+    "PublicSubnet",
+    "clusters_of",
+    "databases_in_subnet_group",
+    "db_port",
+    "open_ingress",
+    "public_subnets",
+    "publicly_accessible",
+]
+
+Resource = ResourceChange | StateResource
+
+DB_TYPES = ("aws_db_instance", "aws_rds_cluster")  # hold security groups and a port
+INSTANCE_TYPES = ("aws_db_instance", "aws_rds_cluster_instance")  # may get a public address
+
+
+def clusters_of(plan: Plan, db: Resource) -> tuple[Resource, ...]:
+    """The cluster a cluster instance belongs to (empty for anything else)."""
+    if db.type != "aws_rds_cluster_instance":
+        return ()
+    return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",)).targets
+
+
+def db_port(plan: Plan, db: Resource) -> int | None:
+    """The port the database listens on: `port`, else its engine's default (None: unknown)."""
+    owners = (db, *clusters_of(plan, db))
+    for owner in owners:
+        port = owner.after_value("port")
+        if isinstance(port, int) and not isinstance(port, bool):
+            return port
+    engines = [o.after_value("engine") for o in owners]
+    return next((p for p in map(engine_default_port, engines) if p is not None), None)
+
+
+def publicly_accessible(db: Resource) -> Verdict:
+    """`publicly_accessible = true` (CERTAIN), known only after apply (POSSIBLE), or not."""
+    value = db.after_value("publicly_accessible")
+    if value is True:
+        return Certainty.CERTAIN
+    return Certainty.POSSIBLE if value is UNKNOWN else None
+
+
+# -- open security groups -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIngress:
+    """A public source admitted to a database's port, and the path it takes."""
+
+    db: Resource
+    group: str | None  # address or sg- id; None when the rule's group is unknown
+    rule: IngressRule
+    source: Source
+    port: int | None
+    certainty: Certainty
+    new: bool
+    attached: bool = True  # False: the group may be the database's (a link is unknown)
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        hops = (self.db.address, self.group, self.rule.carrier.address, self.source.via)
+        return tuple(dict.fromkeys(h for h in hops if h))
+
+    def describe(self) -> str:
+        """E.g. `cidr_ipv4 0.0.0.0/0 is admitted on tcp 5432, which reaches port 5432 of …`."""
+        source = self.source
+        cidr = "a range known only after apply" if source.cidr is UNKNOWN else source.cidr
+        origin = f" (prefix list {source.via})" if source.via else ""
+        reach = port_text(self.rule.protocol, self.rule.from_port, self.rule.to_port)
+        target = f"port {self.port}" if self.port is not None else "the database port"
+        if self.group is None:
+            group = "a security group known only after apply"
+        elif self.attached:
+            group = f"security group {self.group}"
+        else:
+            group = f"security group {self.group}, if it is one of the database's (they are " \
+                "known only after apply)"
+        return (f"{source.attribute} {cidr}{origin} is admitted on {reach}, which reaches "
+                f"{target} of {self.db.address} through {group}")
+
+
+def open_ingress(plan: Plan, db: Resource) -> list[OpenIngress]:
+    """Every public source that reaches the database's port through its security groups.
+
+    A rule whose group cannot be told, or a database whose groups cannot all be told,
+    links them only possibly.
+    """
+    groups = db_security_groups(plan, db)
+    port = db_port(plan, db)
+    found: list[OpenIngress] = []
+    seen: set[int] = set()
+
+    def add(group: str | None, rule: IngressRule, link: Certainty) -> None:
+        if id(rule) in seen:
+            return
+        seen.add(id(rule))
+        for source, verdict in rule.open_to(port):
+            certainty = Certainty.POSSIBLE if link is Certainty.POSSIBLE else verdict
+            found.append(OpenIngress(db, group, rule, source, port, certainty,
+                                     _is_new(plan, db, group, rule, source),
+                                     link is Certainty.CERTAIN))
+
+    for key in sorted(groups.keys):
+        for rule in ingress_rules(plan, key):
+            add(key, rule, Certainty.CERTAIN)
+    if groups:
+        for rule in unlinked_ingress_rules(plan):
+            add(None, rule, Certainty.POSSIBLE)
+    if groups.open:
+        for key, rule in all_ingress_rules(plan):
+            add(key, rule, Certainty.POSSIBLE)
+    return found
+
+
+def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule,
+            source: Source) -> bool:
+    """Whether this plan opens the path: a hop is created, or the attached groups or the
+    rule's reach change."""
+    carrier = rule.carrier
+    if any(is_created(h) for h in (db, plan.by_address.get(group or ""), carrier)):
+        return True
+    if changes(db, "vpc_security_group_ids"):
+        return True
+    if not isinstance(carrier, ResourceChange):
+        return False
+    if source.attribute == "ingress":
+        return not any(_admitted_before(block, rule, source.cidr)
+                       for block in members(carrier.before_value("ingress")))
+    return changes(carrier, source.attribute, "from_port", "to_port", "protocol", "ip_protocol")
+
+
+def _admitted_before(block: Any, rule: IngressRule, cidr: Any) -> bool:
+    """Whether a prior inline block already admitted this range on the same reach."""
+    if not isinstance(block, dict):
+        return False
+    same = all(block.get(k) == getattr(rule, k) for k in ("protocol", "from_port", "to_port"))
+    cidrs = members(block.get("cidr_blocks")) + members(block.get("ipv6_cidr_blocks"))
+    return same and cidr in cidrs
+
+
+# -- public subnets -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PublicSubnet:
+    subnet: str  # address, or a bare subnet- id
+    exposure: Exposure
+
+
+def public_subnets(plan: Plan, subnet_group: Resource) -> list[PublicSubnet]:
+    """The public subnets of a DB subnet group, the best evidence first."""
+    link = linked(plan, subnet_group, "subnet_ids", ("aws_subnet",))
+    subnets: list[Resource | str] = [*link.targets, *link.ids]
+    found = []
+    for subnet in subnets:
+        exposure = subnet_exposure(plan, subnet)
+        if exposure is not None:
+            name = subnet if isinstance(subnet, str) else subnet.address
+            found.append(PublicSubnet(name, exposure))
+    # certain first, and among those a route to a gateway (the hops a reviewer can follow)
+    found.sort(key=lambda p: (p.exposure.certainty is not Certainty.CERTAIN, not p.exposure.hops))
+    return found
+
+
+@per_plan
+def databases_in_subnet_group(plan: Plan) -> dict[str, list[Resource]]:
+    """Subnet group key (address or name) → the databases placed in it."""
+    index: dict[str, list[Resource]] = defaultdict(list)
+    for db in plan.existing(*INSTANCE_TYPES, "aws_rds_cluster"):
+        for key in sorted(db_subnet_group(plan, db).keys):
+            index[key].append(db)
+    return index
