@@ -133,8 +133,14 @@ class Resolver:
         index: dict[str, list[Resource]] = defaultdict(list)
         for resources in self._instances.values():
             for resource in resources:
+                # Read the dicts directly: unknown values are absent from `after`, and this
+                # runs for every resource of the plan.
+                raw = resource.raw
+                values = raw.get("values") if "values" in raw else raw["change"].get("after")
+                if not isinstance(values, dict):
+                    continue
                 for attr in IDENTIFIER_ATTRIBUTES:
-                    value = resource.after_value(attr)
+                    value = values.get(attr)
                     if isinstance(value, str) and value:
                         index[value].append(resource)
         return index

@@ -109,8 +109,9 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
     """Policies may quote values; no sensitive value ever leaves the process."""
     if not findings:
         return findings
-    secrets = sorted((s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
-                     key=len, reverse=True)
+    secrets = plan.memo("plangate.redact", lambda: sorted(
+        (s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
+        key=len, reverse=True))
     if not secrets:
         return findings
 

@@ -7,6 +7,7 @@ tested exactly like the built-in one. Import-light: only plangate's own modules.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,10 +27,23 @@ _ACTIONS = {
 }
 
 
+_DYNAMIC_INDEX = re.compile(r"^([^\[]+)\[([A-Za-z_][^\]]*)\](.*)$")
+
+
 def refs(*names: str) -> dict[str, list[str]]:
-    """A configuration expression referring to `names`, unwrapped the way Terraform does."""
+    """A configuration expression referring to `names`, unwrapped the way Terraform does.
+
+    A dynamic index (`aws_iam_role.svc[each.key].arn`) is written as Terraform writes
+    it: the bare block and the index expression's own reference.
+    """
     unwrapped: list[str] = []
     for name in names:
+        dynamic = _DYNAMIC_INDEX.match(name)
+        if dynamic:
+            for text in (dynamic.group(1), dynamic.group(2)):
+                if text not in unwrapped:
+                    unwrapped.append(text)
+            continue
         steps = parse_traversal(name)
         for end in range(len(steps), 1, -1):
             text = ".".join(

@@ -47,3 +47,8 @@ def test_changed_paths_lists_attributes_that_change():
     builder.add("aws_db_instance.a", {"port": 5432, "publicly_accessible": True},
                 action="update", before={"port": 5432, "publicly_accessible": False})
     assert builder.build().changes[0].changed_paths == {"publicly_accessible"}
+
+
+def test_a_dynamic_index_is_written_as_the_block_and_the_index_reference():
+    assert refs("aws_iam_role.svc[each.key].arn") == {
+        "references": ["aws_iam_role.svc", "each.key"]}
