@@ -1,0 +1,49 @@
+"""PG-STATE-002: ECS task execution roles must not be granted access to the state backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plangate import Certainty, Context, Finding, Plan, Severity, finding, policy
+from plangate.policies.aws.principals import backend_grants, grant_message, is_new
+
+
+@policy(
+    id="PG-STATE-002",
+    title="ECS task execution role must not be granted access to the state backend",
+    severity=Severity.HIGH,
+    tags=("state-backend", "iam"),
+)
+def execution_role_grant(plan: Plan, context: Context) -> Iterator[Finding]:
+    """## What it checks
+    The same grants as PG-STATE-001 (DynamoDB actions on the Terraform lock table, object
+    actions and `s3:ListBucket` on the state bucket, through inline, attached and AWS
+    managed policies, wildcards, `NotAction`/`NotResource`, after explicit Denies), for
+    roles used only as an ECS task definition's `execution_role_arn` (or a Batch job's
+    `executionRoleArn`).
+
+    ## Why it matters
+    The execution role is used by the ECS agent, not by the application code, so the
+    exposure is smaller than a task role's; but anyone who can register a task definition
+    with it, or read its credentials on an EC2 container instance, gets the state
+    backend. It needs ECR, CloudWatch Logs and the task's secrets, nothing more.
+
+    ## How to fix
+    Remove the statement (or the attached managed policy) that reaches the lock table or
+    state bucket; keep `AmazonECSTaskExecutionRolePolicy` and grants on the task's own
+    secrets and parameters.
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+    - https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
+    """
+    for found in backend_grants(plan, context):
+        if not found.principal.execution_only:
+            continue
+        carrier = found.attachment.carrier
+        yield finding(
+            carrier, grant_message(found), attribute=found.attachment.attribute,
+            certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
+            chain=found.chain,
+            new=is_new(carrier),
+        )
