@@ -72,6 +72,8 @@ class Finding:
     waiver: Mapping[str, Any] | None = None
     # How the attribute changes in an update, in words (filled by the runner).
     changes: tuple[str, ...] = ()
+    # The plan the finding is in (several plans may be checked in one run).
+    plan: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report's finding object; every reporter reads findings through this."""
@@ -92,6 +94,7 @@ class Finding:
             "waived": self.waived,
             "waiver": dict(self.waiver) if self.waiver is not None else None,
             "source": self.source,
+            "plan": self.plan,
         }
 
     def sort_key(self) -> tuple[Any, ...]:

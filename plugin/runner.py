@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,9 +74,10 @@ def run_policies(
             try:
                 produced = _invoke(item, plan, context, options)
             except Exception as exc:  # isolate: one broken policy must not hide the others
+                # An exception's text may quote a value from the plan: redact it too.
                 outcome.errors.append(RunError(
                     "policy", f"policy {item.id} ({item.source}) raised {type(exc).__name__} on "
-                    f"{plan.path}: {_short(exc)}"))
+                    f"{plan.path}: {_cleaner(plan)(_short(exc))}"))
                 continue
             for found in produced:
                 if not isinstance(found, Finding):
@@ -102,18 +103,14 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     change = plan.by_address.get(found.address)
     changes = describe_change(change, found.attribute) if change is not None else ()
     return replace(found, policy_id=item.id, title=item.title, severity=severity,
-                   source=item.source, changes=changes)
+                   source=item.source, changes=changes, plan=plan.path)
 
 
-def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
-    """Policies may quote values; no sensitive value ever leaves the process."""
-    if not findings:
-        return findings
-    secrets = plan.memo("plangate.redact", lambda: sorted(
+def _cleaner(plan: Plan) -> Callable[[str], str]:
+    """A function that replaces every sensitive value of the plan in a text."""
+    secrets: list[str] = plan.memo("plangate.redact", lambda: sorted(
         (s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
         key=len, reverse=True))
-    if not secrets:
-        return findings
 
     def clean(text: str) -> str:
         for secret in secrets:
@@ -121,6 +118,14 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
                 text = text.replace(secret, REDACTED)
         return text
 
+    return clean
+
+
+def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
+    """Policies may quote values; no sensitive value ever leaves the process."""
+    if not findings:
+        return findings
+    clean = _cleaner(plan)
     return [
         replace(f, message=clean(f.message), chain=tuple(clean(c) for c in f.chain),
                 changes=tuple(clean(c) for c in f.changes),

@@ -97,3 +97,30 @@ def test_a_finding_on_a_create_has_no_change_description():
     builder = PlanBuilder().add("aws_db_instance.a", {"publicly_accessible": True})
     [found] = run_policies([builder.build()], [public_flag]).findings
     assert found.changes == ()
+
+
+@policy(id="T-RUN-003", title="crashes on the password", severity=Severity.HIGH,
+        resource_types=("aws_db_instance",))
+def crashes(change):
+    """## What it checks
+    x
+    ## Why it matters
+    x
+    ## How to fix
+    x
+    """
+    int(change.after_value("password"))
+    yield
+
+
+def test_an_exception_quoting_a_sensitive_value_is_redacted():
+    outcome = run_policies([_plan()], [crashes])
+    assert "T-RUN-003" in outcome.errors[0].message
+    assert "hunter2-secret" not in outcome.errors[0].message
+
+
+def test_each_finding_names_the_plan_it_is_in():
+    first, second = _plan(), _plan()
+    second.path = "other.json"
+    outcome = run_policies([first, second], [quotes])
+    assert sorted(f.plan for f in outcome.findings) == ["other.json", "test-plan.json"]
