@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import json_format, text
+from . import atlantis, github, gitlab, json_format, junit, markdown, sarif, text
 
 __all__ = ["FORMATS", "render"]
 
@@ -14,6 +14,12 @@ Renderer = Callable[[dict[str, Any], bool], str]
 FORMATS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
+    "atlantis": atlantis.render,
+    "markdown": markdown.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
+    "gitlab": gitlab.render,
 }
 
 

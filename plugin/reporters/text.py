@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from typing import Any
 
 _COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    """No control characters from plan data reach a terminal (ANSI escapes repaint lines)."""
+    return _CONTROL.sub("?", text).replace("\n", " ")
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -41,14 +50,14 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             if f["new"] is True:
                 tags.append("new in this plan")
             suffix = f"  [{'; '.join(tags)}]" if tags else ""
-            lines.append(f"  {f['policy_id']}  {f['address']}{suffix}")
-            lines.append(f"      {f['message']}")
+            lines.append(_safe(f"  {f['policy_id']}  {f['address']}{suffix}"))
+            lines.append(_safe(f"      {f['message']}"))
             if f["chain"]:
-                lines.append("      path: " + " -> ".join(f["chain"]))
+                lines.append(_safe("      path: " + " -> ".join(f["chain"])))
             for change in f.get("changes", ()):
-                lines.append(f"      changes: {change}")
+                lines.append(_safe(f"      changes: {change}"))
     for error in report["errors"]:
-        lines.append(_paint(f"error ({error['kind']}): {error['message']}", "1;31", color))
+        lines.append(_paint(_safe(f"error ({error['kind']}): {error['message']}"), "1;31", color))
     blocking = sum(1 for f in report["findings"] if f["blocking"])
     waived = sum(1 for f in report["findings"] if f["waived"])
     stats = report["stats"]

@@ -1,0 +1,95 @@
+"""`--format atlantis`: what an Atlantis custom policy check reads.
+
+Atlantis runs plangate as a `custom_policy_check` step and decides from the text alone
+(the CLI exits 0 once an evaluation completed, 2 on errors). Older Atlantis releases
+fail the policy set when the output contains the substring "fail" anywhere; newer ones
+look for `FAIL` lines and a non-zero `N failures` count. So the output is conftest-style:
+
+    FAIL - module.db.aws_db_instance.main - PG-RDS-001 - publicly_accessible = true ...
+    WARN - aws_dynamodb_table.lock - PG-STATE-010 - ...
+    EXCP - aws_db_instance.legacy - PG-RDS-001 - ... (waived: ...)
+    5 tests, 2 passed, 1 warnings, 1 failures, 1 exceptions
+
+and a passing report never says "fail": its summary line leaves the failure count out.
+(A passing report can still trip an old Atlantis if a policy's own message or a
+resource address contains that word; plangate cannot rewrite those.)
+
+Every blocking finding, run error and plan that Terraform reported as errored is a FAIL
+line, so a report that does not pass always shows at least one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["render"]
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Line-based readers must not see a value's newline as a new FAIL/WARN line, and a
+    terminal or log viewer must not act on a control character (an ANSI escape)."""
+    return _CONTROL.sub("\ufffd", " ".join(str(text).split()))
+
+
+def _line(tag: str, where: str, what: str, message: str) -> str:
+    return f"{tag} - {_one_line(where)} - {_one_line(what)} - {_one_line(message)}"
+
+
+def _finding_message(f: dict[str, Any]) -> str:
+    parts = [f["message"]]
+    if f.get("certainty") == "possible":
+        parts.append("(possible: depends on values known only after apply)")
+    if f.get("chain"):
+        parts.append("[path: " + " -> ".join(f["chain"]) + "]")
+    waiver = f.get("waiver")
+    if f.get("waived") and waiver:
+        until = f", until {waiver['expires']}" if waiver.get("expires") else ""
+        parts.append(f"(waived: {waiver.get('reason', '')}{until})")
+    elif waiver and waiver.get("expired"):
+        parts.append(f"(waiver expired {waiver.get('expires')})")
+    return " ".join(parts)
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    findings = report["findings"]
+    fails: list[str] = []
+    warns: list[str] = []
+    excps: list[str] = []
+    for plan in report["plans"]:
+        if plan.get("errored"):
+            fails.append(_line("FAIL", plan["path"], "plangate/plan-errored",
+                               "Terraform reported errors: the plan is incomplete"))
+    for f in findings:
+        line_parts = (f["address"], f["policy_id"], _finding_message(f))
+        if f["waived"]:
+            excps.append(_line("EXCP", *line_parts))
+        elif f["blocking"]:
+            fails.append(_line("FAIL", *line_parts))
+        else:
+            warns.append(_line("WARN", *line_parts))
+    for error in report["errors"]:
+        fails.append(_line("FAIL", "plangate", f"plangate/{error['kind']}", error["message"]))
+    decision = report["decision"]
+    if decision != "pass" and not fails:  # never let a non-passing report read as a pass
+        fails.append(_line("FAIL", "plangate", "plangate/decision",
+                           f"the decision is {decision}"))
+
+    stats = report["stats"]
+    with_findings = {f["policy_id"] for f in findings}
+    passed = max(int(stats.get("policies", 0)) - len(with_findings), 0)
+    tests = passed + len(warns) + len(fails) + len(excps)
+    counts = [f"{tests} tests", f"{passed} passed", f"{len(warns)} warnings"]
+    if fails:
+        counts.append(f"{len(fails)} failures")
+    counts.append(f"{len(excps)} exceptions")
+
+    lines = [f"plangate {report['plangate_version']}: {decision.upper()}", "",
+             *fails, *warns, *excps]
+    if fails or warns or excps:
+        lines.append("")
+    lines.append(", ".join(counts))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,79 @@
+"""`--format github`: GitHub Actions workflow commands, shown as annotations on the run.
+
+    ::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true ...
+
+`error` for what blocks (and for run errors), `warning` for non-blocking findings,
+`notice` for waived ones; errors first, since GitHub shows only the first few of each
+kind per step. Values are escaped the way the Actions toolkit does (`%`, CR and LF
+everywhere, and `:` and `,` in properties too), so no message can end the command early
+or start a new one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["escape_data", "escape_property", "render"]
+
+# Control characters other than CR/LF (which are escaped): an ANSI escape in a message
+# must not repaint or hide lines of the job log.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def escape_data(text: Any) -> str:
+    escaped = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return _CONTROL.sub("\ufffd", escaped)
+
+
+def escape_property(text: Any) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, title: str, message: str) -> str:
+    return f"::{kind} title={escape_property(title)}::{escape_data(message)}"
+
+
+def _message(f: dict[str, Any]) -> str:
+    lines = [f"{f['address']}: {f['message']}"]
+    if f.get("certainty") == "possible":
+        lines.append("possible: depends on values known only after apply")
+    if f.get("chain"):
+        lines.append("path: " + " -> ".join(f["chain"]))
+    lines += [f"change: {change}" for change in f.get("changes", ())]
+    waiver = f.get("waiver")
+    if f.get("waived") and waiver:
+        lines.append(f"waived: {waiver.get('reason', '')}"
+                     + (f" (until {waiver['expires']})" if waiver.get("expires") else ""))
+    elif waiver and waiver.get("expired"):
+        lines.append(f"waiver expired {waiver.get('expires')}")
+    return "\n".join(lines)
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    errors: list[str] = []
+    warnings: list[str] = []
+    notices: list[str] = []
+    for error in report["errors"]:
+        errors.append(_command("error", f"plangate error ({error['kind']})", error["message"]))
+    for plan in report["plans"]:
+        if plan.get("errored"):
+            errors.append(_command("error", "plangate: plan errored",
+                                   f"{plan['path']}: Terraform reported errors: the plan is "
+                                   "incomplete"))
+    for f in report["findings"]:
+        if f["waived"]:
+            notices.append(_command("notice", f["policy_id"], _message(f)))
+        elif f["blocking"]:
+            errors.append(_command("error", f["policy_id"], _message(f)))
+        else:
+            warnings.append(_command("warning", f["policy_id"], _message(f)))
+    findings = report["findings"]
+    blocking = sum(1 for f in findings if f["blocking"])
+    waived = sum(1 for f in findings if f["waived"])
+    summary = (f"plangate {report['plangate_version']}: {report['decision']}: "
+               f"{len(findings)} finding(s), {blocking} blocking, {waived} waived, "
+               f"{len(report['errors'])} error(s)")
+    # A plain line is only a log line; escape it anyway so it can never be a command.
+    return "\n".join([*errors, *warnings, *notices, escape_data(summary)]) + "\n"

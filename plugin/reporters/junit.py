@@ -1,0 +1,106 @@
+"""`--format junit`: JUnit XML for CI test reports (GitLab, Jenkins, Azure, CircleCI).
+
+One <testsuite> for the set of plans checked together; one <testcase> per finding
+(classname = policy id, name = resource address): <failure> when it blocks, <skipped>
+when it is waived, passing (with the message in <system-out>) otherwise. Run errors are
+<error> test cases, a plan Terraform reported as errored is a failure, and a clean run
+is one passing test case "plangate", so a report never has zero tests and a report that
+does not pass never reads green. No timings: the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import Any
+
+__all__ = ["render"]
+
+# Characters XML 1.0 cannot carry at all (ElementTree escapes markup, not these).
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(value: Any) -> str:
+    return _INVALID_XML.sub("\ufffd", "" if value is None else str(value))
+
+
+def _details(f: dict[str, Any]) -> str:
+    lines = [f"{f['policy_id']}: {f.get('title', '')}",
+             f"severity: {f['severity']}", f"address: {f['address']}"]
+    if f.get("attribute"):
+        lines.append(f"attribute: {f['attribute']}")
+    lines.append(f"certainty: {f['certainty']}")
+    if f.get("new") is not None:
+        lines.append("new in this plan" if f["new"] else "already in the current state")
+    if f.get("chain"):
+        lines.append("path: " + " -> ".join(f["chain"]))
+    lines += [f"change: {change}" for change in f.get("changes", ())]
+    waiver = f.get("waiver")
+    if waiver:
+        state = "expired" if waiver.get("expired") else "active"
+        lines.append(f"waiver ({state}): {waiver.get('reason', '')}"
+                     + (f" until {waiver['expires']}" if waiver.get("expires") else ""))
+    lines.append(f"message: {f['message']}")
+    return "\n".join(lines)
+
+
+def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
+    return ET.SubElement(suite, "testcase", {"classname": _x(classname), "name": _x(name)})
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    plans = [p["path"] for p in report["plans"]]
+    suite = ET.Element("testsuite", {"name": _x("plangate: " + (", ".join(plans) or "no plan"))})
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("decision", report["decision"]),
+                        ("plangate_version", report["plangate_version"]),
+                        *(("plan", path) for path in plans)):
+        ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
+
+    failures = errors = skipped = 0
+    for plan in report["plans"]:
+        if plan.get("errored"):
+            case = _case(suite, "plangate", plan["path"])
+            ET.SubElement(case, "failure", {
+                "message": "Terraform reported errors: the plan is incomplete",
+                "type": "plan-errored"})
+            failures += 1
+    for f in report["findings"]:
+        case = _case(suite, f["policy_id"], f["address"])
+        if f["waived"]:
+            reason = (f.get("waiver") or {}).get("reason", "")
+            ET.SubElement(case, "skipped", {"message": _x(f"waived: {reason}")})
+            ET.SubElement(case, "system-out").text = _x(_details(f))
+            skipped += 1
+        elif f["blocking"]:
+            failure = ET.SubElement(case, "failure", {"message": _x(f["message"]),
+                                                      "type": _x(f["severity"])})
+            failure.text = _x(_details(f))
+            failures += 1
+        else:
+            ET.SubElement(case, "system-out").text = _x(_details(f))
+    for error in report["errors"]:
+        case = _case(suite, "plangate", f"error: {error['kind']}")
+        element = ET.SubElement(case, "error", {"message": _x(error["message"]),
+                                                "type": _x(error["kind"])})
+        element.text = _x(error["message"])
+        errors += 1
+    if report["decision"] != "pass" and not failures and not errors:
+        case = _case(suite, "plangate", "decision")
+        ET.SubElement(case, "failure", {"message": _x(f"the decision is {report['decision']}"),
+                                        "type": "decision"})
+        failures += 1
+    tests = sum(1 for child in suite if child.tag == "testcase")
+    if tests == 0:
+        _case(suite, "plangate", "plangate")
+        tests = 1
+
+    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors),
+              "skipped": str(skipped)}
+    suite.attrib.update(counts)
+    root = ET.Element("testsuites", {"name": "plangate", **counts})
+    root.append(suite)
+    ET.indent(root)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            + ET.tostring(root, encoding="unicode") + "\n")

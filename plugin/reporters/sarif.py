@@ -1,0 +1,157 @@
+"""`--format sarif`: SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps).
+
+One run; the rules are the policies that produced findings (sorted by id), the results
+follow the report's order. A finding points at its resource twice: a logical location
+(the address, kind "resource") and the plan file as the physical location. Waived
+findings carry a SARIF suppression with the waiver's reason. Run errors become tool
+execution notifications and mark the invocation unsuccessful.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["SCHEMA_URI", "render"]
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
+           "info": "note"}
+# GitHub code scanning ranks security alerts by this score (CVSS-like, 0.0-10.0).
+_SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def fingerprint(f: dict[str, Any]) -> str:
+    """Stable across runs: the same policy on the same resource attribute."""
+    key = json.dumps([f["policy_id"], f["address"], f.get("attribute") or ""],
+                     ensure_ascii=False)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _uri(path: str) -> str:
+    """A plan path as a URI reference: relative paths stay relative (repo-rooted)."""
+    posix = path.replace("\\", "/")
+    if PurePosixPath(posix).is_absolute():
+        return "file://" + quote(posix, safe="/")
+    return quote(posix, safe="/")
+
+
+def _plan_path(report: dict[str, Any], f: dict[str, Any]) -> str:
+    named = f.get("plan")
+    if isinstance(named, str) and named:
+        return named
+    plans = report["plans"]
+    return plans[0]["path"] if plans else ""
+
+
+def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        rule = by_id.get(f["policy_id"])
+        if rule is None or _RANK.get(f["severity"], 0) > _RANK.get(rule["severity"], 0):
+            by_id[f["policy_id"]] = {"title": f.get("title") or f["policy_id"],
+                                     "severity": f["severity"], "source": f.get("source", "")}
+    rules = []
+    for policy_id in sorted(by_id):
+        meta = by_id[policy_id]
+        properties: dict[str, Any] = {"severity": meta["severity"], "source": meta["source"],
+                                      "tags": ["security", "terraform"]}
+        if meta["severity"] in _SECURITY_SEVERITY:
+            properties["security-severity"] = _SECURITY_SEVERITY[meta["severity"]]
+        rules.append({
+            "id": policy_id,
+            "name": meta["title"],
+            "shortDescription": {"text": meta["title"]},
+            "help": {"text": f"Run `plangate explain {policy_id}` for what it checks, why "
+                             "it matters and how to fix it."},
+            "defaultConfiguration": {"level": _LEVELS.get(meta["severity"], "warning")},
+            "properties": properties,
+        })
+    return rules
+
+
+def _result(report: dict[str, Any], f: dict[str, Any], rule_index: int,
+            artifact_index: dict[str, int]) -> dict[str, Any]:
+    path = _plan_path(report, f)
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)},
+                                "region": {"startLine": 1}}
+    if path in artifact_index:
+        physical["artifactLocation"]["index"] = artifact_index[path]
+    result: dict[str, Any] = {
+        "ruleId": f["policy_id"],
+        "ruleIndex": rule_index,
+        "level": _LEVELS.get(f["severity"], "warning"),
+        "message": {"text": f"{f['address']}: {f['message']}"},
+        "locations": [{
+            "physicalLocation": physical,
+            "logicalLocations": [{"fullyQualifiedName": f["address"], "kind": "resource"}],
+        }],
+        "partialFingerprints": {"plangate/v1": fingerprint(f)},
+        "properties": {
+            "severity": f["severity"],
+            "certainty": f["certainty"],
+            "chain": list(f["chain"]),
+            "changes": list(f.get("changes", [])),
+            "blocking": f["blocking"],
+            "waived": f["waived"],
+            "new": f.get("new"),
+            "attribute": f.get("attribute"),
+            "resourceType": f.get("resource_type", ""),
+            "actions": list(f.get("actions", [])),
+        },
+    }
+    waiver = f.get("waiver")
+    if waiver is not None:
+        result["properties"]["waiver"] = dict(waiver)
+    if f["waived"]:
+        result["suppressions"] = [{
+            "kind": "external",
+            "status": "accepted",
+            "justification": (waiver or {}).get("reason", ""),
+        }]
+    return result
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    findings = report["findings"]
+    rules = _rules(findings)
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    artifact_index: dict[str, int] = {}
+    artifacts = []
+    for plan in report["plans"]:
+        if plan["path"] not in artifact_index:
+            artifact_index[plan["path"]] = len(artifacts)
+            artifacts.append({"location": {"uri": _uri(plan["path"])},
+                              "properties": {"terraformVersion": plan["terraform_version"],
+                                             "formatVersion": plan["format_version"],
+                                             "errored": plan["errored"],
+                                             "resources": plan["resources"]}})
+    notifications = [
+        {"level": "error", "message": {"text": e["message"]}, "descriptor": {"id": e["kind"]}}
+        for e in report["errors"]
+    ]
+    notifications += [
+        {"level": "error",
+         "message": {"text": f"{p['path']}: Terraform reported errors: the plan is incomplete"},
+         "descriptor": {"id": "plan-errored"}}
+        for p in report["plans"] if p.get("errored")
+    ]
+    version = report["plangate_version"]
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "plangate", "version": version, "rules": rules}},
+        "invocations": [{"executionSuccessful": report["decision"] != "error",
+                         "toolExecutionNotifications": notifications}],
+        "artifacts": artifacts,
+        "results": [_result(report, f, rule_index[f["policy_id"]], artifact_index)
+                    for f in findings],
+        "columnKind": "unicodeCodePoints",
+        "properties": {"decision": report["decision"],
+                       "stateBackend": list(report.get("state_backend", []))},
+    }
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
