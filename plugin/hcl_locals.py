@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
@@ -33,50 +34,43 @@ def _strip_comments(text: str) -> str:
     return re.sub(r"(?m)(^|\s)(#|//).*$", r"\1", text)
 
 
-def _block_body(text: str, start: int) -> str:
-    """Text between the `{` at `start - 1` and its matching `}`, skipping strings."""
-    depth, pos, in_string = 1, start, False
-    while pos < len(text) and depth:
+def _depths(text: str, start: int = 0, depth: int = 0) -> Iterator[tuple[int, int]]:
+    """(position, bracket depth before it) for every character outside string literals."""
+    pos, in_string = start, False
+    while pos < len(text):
         char = text[pos]
         if in_string:
             if char == "\\":
                 pos += 1
             elif char == '"':
                 in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
+        else:
+            yield pos, depth
+            if char == '"':
+                in_string = True
+            elif char in "{[(":
+                depth += 1
+            elif char in "}])":
+                depth -= 1
         pos += 1
-    return text[start:pos - 1]
+
+
+def _block_body(text: str, start: int) -> str:
+    """Text between the `{` at `start - 1` and its matching `}`."""
+    for pos, depth in _depths(text, start, depth=1):
+        if depth == 1 and text[pos] == "}":
+            return text[start:pos]
+    return text[start:]
 
 
 def _top_level_assignments(body: str) -> dict[str, str]:
     """`name = expr` pairs at depth 0 of a block body (one pass over the text)."""
     starts = []
-    depth, in_string, pos = 0, False, 0
-    at_line_start = True
-    while pos < len(body):
-        if at_line_start and depth == 0 and not in_string:
+    for pos, depth in _depths(body):
+        if depth == 0 and (pos == 0 or body[pos - 1] == "\n"):
             match = _ASSIGN.match(body, pos)
             if match:
                 starts.append(match)
-        char = body[pos]
-        at_line_start = char == "\n"
-        if in_string:
-            if char == "\\":
-                pos += 1
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[(":
-            depth += 1
-        elif char in "}])":
-            depth -= 1
-        pos += 1
     values: dict[str, str] = {}
     for n, match in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(body)

@@ -65,37 +65,29 @@ class Resolution:
         return [r for r in self.refs if r.target.type in types]
 
 
-def expression_references(expr: Any) -> list[str]:
-    """Every reference string inside an expression subtree (blocks included)."""
-    found: list[str] = []
+def _leaves(expr: Any) -> Iterator[dict[str, Any]]:
+    """Expression leaves (`{"references": …}` / `{"constant_value": …}`) in source order,
+    descending into nested blocks (lists of expression maps)."""
     stack = [expr]
     while stack:
         node = stack.pop()
         if isinstance(node, list):
             stack.extend(reversed(node))
         elif isinstance(node, dict):
-            refs = node.get("references")
-            if isinstance(refs, list):
-                found.extend(r for r in refs if isinstance(r, str))
             if "references" in node or "constant_value" in node:
-                continue
-            stack.extend(reversed(list(node.values())))
-    return found
+                yield node
+            else:
+                stack.extend(reversed(list(node.values())))
+
+
+def expression_references(expr: Any) -> list[str]:
+    """Every reference string inside an expression subtree (blocks included)."""
+    return [ref for leaf in _leaves(expr) for ref in leaf.get("references") or ()
+            if isinstance(ref, str)]
 
 
 def expression_constants(expr: Any) -> list[Any]:
-    found: list[Any] = []
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            if "constant_value" in node:
-                found.append(node["constant_value"])
-            elif "references" not in node:
-                stack.extend(node.values())
-    return found
+    return [leaf["constant_value"] for leaf in _leaves(expr) if "constant_value" in leaf]
 
 
 class Resolver:
