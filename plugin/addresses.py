@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["ModuleStep", "format_index", "module_path", "parse_module_address", "parse_traversal"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _INT = re.compile(r"-?[0-9]+")
+_DECODER = json.JSONDecoder()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,7 @@ def _read_index(text: str, pos: int) -> tuple[str | int, int]:
     """Read `[...]` starting at `pos` (which holds `[`); return key and position after `]`."""
     pos += 1
     if text.startswith('"', pos):
-        decoder = json.JSONDecoder()
-        key, end = decoder.raw_decode(text, pos)
+        key, end = _DECODER.raw_decode(text, pos)
         if not text.startswith("]", end):
             raise ValueError(f"malformed index in {text!r}")
         return key, end + 1
@@ -75,6 +76,7 @@ def parse_traversal(text: str) -> list[tuple[str, str | int | None]]:
     return steps
 
 
+@lru_cache(maxsize=65536)  # many resources share a module instance
 def parse_module_address(text: str | None) -> tuple[ModuleStep, ...]:
     """`module.a["x.y"].module.b` → (ModuleStep("a", "x.y"), ModuleStep("b"))."""
     if not text:

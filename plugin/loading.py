@@ -29,11 +29,17 @@ _VERSION = re.compile(r"^(\d+)\.(\d+)")
 
 @contextmanager
 def _collector_paused() -> Any:
+    """Parse without the collector, then move the parsed tree out of its reach.
+
+    The plan is read-only and lives until the process ends; without `gc.freeze()` every
+    later collection would traverse its millions of containers again.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
