@@ -3,77 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
-import subprocess
-import sys
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from plangate import Severity, finding, policy
-from plangate.config import Config, Waiver
-from plangate.context import Context
-from plangate.report import PlanInfo, Report
+import pytest
+from plangate.config import Waiver
 from plangate.reporters import atlantis
-from plangate.runner import RunError, decide, run_policies
+from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
-SECRET = "hunter2-correct-horse"
-TODAY = dt.date(2030, 1, 1)
-PLANGATE = str(Path(sys.executable).parent / "plangate")
 
-
-@policy(id="T-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
-def public_db(change):
-    """## What it checks
-    publicly_accessible.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it off.
-    """
-    if change.after_value("publicly_accessible") is True:
-        password = change.after_value("password")
-        yield finding(change, f"publicly_accessible = true (password {password})",
-                      attribute="publicly_accessible",
-                      chain=("aws_security_group.db", change.address))
-
-
-@policy(id="T-RDS-002", title="No deletion protection", severity=Severity.LOW,
-        resource_types=("aws_db_instance",))
-def no_protection(change):
-    """## What it checks
-    deletion_protection.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it on.
-    """
-    if change.after_value("deletion_protection") is not True:
-        yield finding(change, "deletion_protection is off", attribute="deletion_protection")
-
-
-def report_for(builder: PlanBuilder, waivers: Iterable[Waiver] = (),
-               errors: Iterable[RunError] = ()) -> dict[str, Any]:
-    plan = builder.build()
-    config = Config(waivers=tuple(waivers))
-    outcome = run_policies([plan], [public_db, no_protection], Context(), config)
-    findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
-    return Report(
-        plans=[PlanInfo(plan.path, plan.terraform_version, plan.format_version, plan.errored,
-                        plan.resource_count)],
-        findings=findings, errors=[*outcome.errors, *errors], policies=2,
-    ).to_dict()
-
-
-def public_plan() -> PlanBuilder:
-    return PlanBuilder().add(
-        "module.db.aws_db_instance.main",
-        {"publicly_accessible": True, "deletion_protection": True, "password": SECRET},
-        sensitive=["password"],
-    )
+@pytest.fixture
+def public_plan(db_plan: Callable[..., PlanBuilder], secret: str) -> Callable[[], PlanBuilder]:
+    """module.db's database: public, deletion-protected, with a sensitive password."""
+    return functools.partial(db_plan, password=secret)
 
 
 def protected_plan() -> PlanBuilder:
@@ -81,26 +27,26 @@ def protected_plan() -> PlanBuilder:
                                                       "deletion_protection": True})
 
 
-def test_blocking_finding_is_a_fail_line_with_address_policy_and_message():
+def test_blocking_finding_is_a_fail_line_with_address_policy_and_message(report_for, public_plan):
     out = atlantis.render(report_for(public_plan()))
     assert re.search(r"^FAIL - module\.db\.aws_db_instance\.main - T-RDS-001 - "
                      r"publicly_accessible = true", out, re.M)
 
 
-def test_fail_line_names_each_hop_of_the_path():
+def test_fail_line_names_each_hop_of_the_path(report_for, public_plan):
     out = atlantis.render(report_for(public_plan()))
     line = next(x for x in out.splitlines() if x.startswith("FAIL"))
     assert "aws_security_group.db -> module.db.aws_db_instance.main" in line
 
 
-def test_non_blocking_finding_is_a_warn_line():
+def test_non_blocking_finding_is_a_warn_line(report_for):
     plan = PlanBuilder().add("aws_db_instance.main", {"publicly_accessible": False})
     out = atlantis.render(report_for(plan))
     assert "WARN - aws_db_instance.main - T-RDS-002 - deletion_protection is off" in out
     assert not re.search(r"^FAIL", out, re.M)
 
 
-def test_waived_finding_is_an_exception_line_with_its_reason():
+def test_waived_finding_is_an_exception_line_with_its_reason(report_for, public_plan):
     waiver = Waiver("T-RDS-001", "module.db.*", "legacy database, ticket DB-12",
                     dt.date(2031, 1, 1))
     out = atlantis.render(report_for(public_plan(), [waiver]))
@@ -109,7 +55,7 @@ def test_waived_finding_is_an_exception_line_with_its_reason():
     assert "waived: legacy database, ticket DB-12, until 2031-01-01" in line
 
 
-def test_summary_counts_tests_passed_warnings_failures_and_exceptions():
+def test_summary_counts_tests_passed_warnings_failures_and_exceptions(report_for, public_plan):
     builder = public_plan().add("aws_db_instance.other", {"publicly_accessible": False})
     out = atlantis.render(report_for(builder))
     # T-RDS-001 fails once, T-RDS-002 warns once (module.db is protected); no policy passes.
@@ -117,12 +63,12 @@ def test_summary_counts_tests_passed_warnings_failures_and_exceptions():
                                             "0 exceptions"
 
 
-def test_a_policy_without_findings_counts_as_passed():
+def test_a_policy_without_findings_counts_as_passed(report_for):
     out = atlantis.render(report_for(protected_plan()))
     assert out.rstrip().splitlines()[-1] == "2 tests, 2 passed, 0 warnings, 0 exceptions"
 
 
-def test_passing_report_never_contains_the_word_fail():
+def test_passing_report_never_contains_the_word_fail(report_for):
     # Older Atlantis releases fail a custom policy check on any "fail" substring.
     plan = PlanBuilder().add("aws_db_instance.main", {"publicly_accessible": False})
     report = report_for(plan)
@@ -130,19 +76,19 @@ def test_passing_report_never_contains_the_word_fail():
     assert "fail" not in atlantis.render(report).lower()
 
 
-def test_blocked_report_has_a_nonzero_failure_count_for_newer_atlantis():
+def test_blocked_report_has_a_nonzero_failure_count_for_newer_atlantis(report_for, public_plan):
     out = atlantis.render(report_for(public_plan()))
     assert re.search(r"\b[1-9]\d* failures\b", out)
 
 
-def test_run_error_is_a_fail_line_even_without_findings():
+def test_run_error_is_a_fail_line_even_without_findings(report_for):
     report = report_for(protected_plan(), errors=[RunError("policy", "policy X raised boom")])
     out = atlantis.render(report)
     assert "FAIL - plangate - plangate/policy - policy X raised boom" in out
     assert "1 failures" in out
 
 
-def test_errored_plan_is_a_fail_line():
+def test_errored_plan_is_a_fail_line(report_for):
     report = report_for(protected_plan())
     report["plans"][0]["errored"] = True
     report["decision"] = "block"
@@ -150,7 +96,7 @@ def test_errored_plan_is_a_fail_line():
     assert re.search(r"^FAIL - test-plan\.json - plangate/plan-errored - ", out, re.M)
 
 
-def test_newline_in_a_message_cannot_start_a_new_line():
+def test_newline_in_a_message_cannot_start_a_new_line(report_for, public_plan):
     report = report_for(public_plan())
     report["findings"][0]["message"] = "first\nFAIL - forged - X - y\x1b[2K"
     out = atlantis.render(report)
@@ -158,28 +104,25 @@ def test_newline_in_a_message_cannot_start_a_new_line():
     assert "\x1b" not in out
 
 
-def test_same_report_renders_identical_bytes():
+def test_same_report_renders_identical_bytes(report_for, public_plan):
     assert atlantis.render(report_for(public_plan())) == atlantis.render(report_for(public_plan()))
 
 
-def test_sensitive_value_never_appears():
+def test_sensitive_value_never_appears(report_for, public_plan, secret):
     out = atlantis.render(report_for(public_plan()))
     assert "(sensitive value)" in out
-    assert SECRET not in out
+    assert secret not in out
 
 
-def test_cli_exits_0_when_blocked_so_atlantis_reads_the_output(tmp_path: Path):
+def test_cli_exits_0_when_blocked_so_atlantis_reads_the_output(tmp_path: Path, run_plangate):
     plan_file = tmp_path / "plan.json"
     plan = PlanBuilder().add("aws_s3_bucket.b", {"bucket": "x"})
     plan_file.write_text(json.dumps(plan.to_dict()))
     policies = tmp_path / "policies"
     policies.mkdir()
     (policies / "always.py").write_text(ALWAYS)
-    result = subprocess.run(
-        [PLANGATE, "check", str(plan_file), "--format", "atlantis", "--policy-dir",
-         str(policies), "--no-entry-points"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    result = run_plangate("check", str(plan_file), "--format", "atlantis", "--policy-dir",
+                          str(policies), "--no-entry-points", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "FAIL - aws_s3_bucket.b - T-ALWAYS-001 - always blocks" in result.stdout
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from plangate.reporters import FORMATS
 from plangate.testing import PlanBuilder
-
-PLANGATE = str(Path(sys.executable).parent / "plangate")
-SECRET = "hunter2-correct-horse"
 
 POLICY = '''
 from plangate import Severity, finding, policy
@@ -37,9 +34,9 @@ def public_db(change):
 
 
 @pytest.fixture
-def workdir(tmp_path: Path) -> Path:
+def workdir(tmp_path: Path, secret: str) -> Path:
     plan = PlanBuilder().add("module.db.test_database.main",
-                             {"publicly_accessible": True, "password": SECRET},
+                             {"publicly_accessible": True, "password": secret},
                              sensitive=["password"])
     (tmp_path / "plan.json").write_text(json.dumps(plan.to_dict()))
     (tmp_path / "policies").mkdir()
@@ -47,15 +44,21 @@ def workdir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def check(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [PLANGATE, "check", "plan.json", "--policy-dir", "policies", "--no-entry-points", *args],
-        capture_output=True, text=True, cwd=workdir, check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+@pytest.fixture
+def check(workdir: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
+          ) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`check(*args)`: `plangate check` of workdir's plan with its policies."""
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_plangate("check", "plan.json", "--policy-dir", "policies",
+                            "--no-entry-points", *args, cwd=workdir)
+
+    return check
 
 
-def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(workdir: Path):
-    result = check(workdir, "--format", "github", "--output", f"sarif={workdir / 'r.sarif'}",
+def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(workdir: Path,
+                                                                               check):
+    result = check("--format", "github", "--output", f"sarif={workdir / 'r.sarif'}",
                    "--output", f"junit={workdir / 'r.xml'}")
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("::error title=T-PUBLIC-001::module.db.test_database.main")
@@ -67,8 +70,8 @@ def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(w
 
 
 def test_an_output_that_cannot_be_written_fails_closed_and_the_others_are_still_written(
-        workdir: Path):
-    result = check(workdir, "--format", "github", "--output", "sarif=missing/report.sarif",
+        workdir: Path, check):
+    result = check("--format", "github", "--output", "sarif=missing/report.sarif",
                    "--output", "junit=junit.xml")
     assert result.returncode == 2
     assert result.stdout.startswith("::error title=plangate error (output)::cannot write "
@@ -77,23 +80,23 @@ def test_an_output_that_cannot_be_written_fails_closed_and_the_others_are_still_
     assert junit.find("testsuite/testcase/error").get("type") == "output"
 
 
-def test_unknown_output_format_is_a_usage_error(workdir: Path):
-    result = check(workdir, "--output", "pdf=report.pdf")
+def test_unknown_output_format_is_a_usage_error(check):
+    result = check("--output", "pdf=report.pdf")
     assert result.returncode == 2
     assert "--output 'pdf=report.pdf'" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-def test_sensitive_value_never_appears_in_any_format(workdir: Path, fmt: str):
-    result = check(workdir, "--format", fmt, "--output", f"{fmt}=copy.out")
+def test_sensitive_value_never_appears_in_any_format(workdir: Path, check, secret, fmt: str):
+    result = check("--format", fmt, "--output", f"{fmt}=copy.out")
     assert result.returncode in (0, 1), result.stderr
     written = (workdir / "copy.out").read_text()
     assert "(sensitive value)" in result.stdout
-    assert SECRET not in result.stdout
-    assert SECRET not in result.stderr
-    assert SECRET not in written
+    assert secret not in result.stdout
+    assert secret not in result.stderr
+    assert secret not in written
 
 
 @pytest.mark.parametrize("fmt", sorted(set(FORMATS) - {"json"}))
-def test_same_plan_gives_byte_identical_output(workdir: Path, fmt: str):
-    assert check(workdir, "--format", fmt).stdout == check(workdir, "--format", fmt).stdout
+def test_same_plan_gives_byte_identical_output(check, fmt: str):
+    assert check("--format", fmt).stdout == check("--format", fmt).stdout

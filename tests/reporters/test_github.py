@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import dataclasses
+import functools
+from collections.abc import Callable
 
-from plangate import Severity, finding, policy
-from plangate.config import Config, Waiver
-from plangate.context import Context
-from plangate.report import PlanInfo, Report
+import pytest
+from plangate import Policy, Severity, finding, policy
+from plangate.config import Waiver
 from plangate.reporters import github
-from plangate.runner import RunError, decide, run_policies
+from plangate.runner import RunError
 from plangate.testing import PlanBuilder
-
-SECRET = "hunter2-correct-horse"
-TODAY = dt.date(2030, 1, 1)
 
 
 @policy(id="PG-RDS-001", title="Public database", severity=Severity.CRITICAL,
@@ -35,46 +31,31 @@ def public_db(change):
                       attribute="publicly_accessible")
 
 
-@policy(id="PG-RDS-002", title="No deletion protection", severity=Severity.LOW,
-        resource_types=("aws_db_instance",))
-def no_protection(change):
-    """## What it checks
-    deletion_protection.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it on.
-    """
-    if change.after_value("deletion_protection") is not True:
-        yield finding(change, "deletion_protection is off", attribute="deletion_protection")
+@pytest.fixture
+def public_db_policy() -> Policy:
+    """Here a public database's message is bare unless it has a password, and has no path."""
+    return public_db
 
 
-def report_for(builder: PlanBuilder, waivers: Iterable[Waiver] = (),
-               errors: Iterable[RunError] = ()) -> dict[str, Any]:
-    plan = builder.build()
-    config = Config(waivers=tuple(waivers))
-    outcome = run_policies([plan], [public_db, no_protection], Context(), config)
-    findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
-    return Report(
-        plans=[PlanInfo(plan.path, plan.terraform_version, plan.format_version, plan.errored,
-                        plan.resource_count)],
-        findings=findings, errors=[*outcome.errors, *errors], policies=2,
-    ).to_dict()
+@pytest.fixture
+def protection_policy(protection_policy: Policy) -> Policy:
+    """The shared deletion-protection policy, under a PG- id like public_db's."""
+    return dataclasses.replace(protection_policy, id="PG-RDS-002")
 
 
-def public(address: str = "module.db.aws_db_instance.x", **values: Any) -> PlanBuilder:
-    sensitive = ["password"] if "password" in values else []
-    return PlanBuilder().add(address, {"publicly_accessible": True, "deletion_protection": True,
-                                       **values}, sensitive=sensitive)
+@pytest.fixture
+def public(db_plan: Callable[..., PlanBuilder]) -> Callable[..., PlanBuilder]:
+    """`db_plan` with the address defaulting to module.db.aws_db_instance.x."""
+    return functools.partial(db_plan, address="module.db.aws_db_instance.x")
 
 
-def test_blocking_finding_is_an_error_command_titled_with_the_policy_id():
+def test_blocking_finding_is_an_error_command_titled_with_the_policy_id(report_for, public):
     out = github.render(report_for(public()))
     assert out.splitlines()[0] == (
         "::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true")
 
 
-def test_non_blocking_finding_is_a_warning_and_waived_one_is_a_notice():
+def test_non_blocking_finding_is_a_warning_and_waived_one_is_a_notice(report_for, public):
     builder = public().add("aws_db_instance.legacy", {"publicly_accessible": True})
     waiver = Waiver("PG-RDS-001", "aws_db_instance.legacy", "legacy", None)
     lines = github.render(report_for(builder, [waiver])).splitlines()
@@ -85,7 +66,7 @@ def test_non_blocking_finding_is_a_warning_and_waived_one_is_a_notice():
     assert notice.endswith("%0Awaived: legacy")
 
 
-def test_errors_come_first_so_they_are_shown_within_the_annotation_limit():
+def test_errors_come_first_so_they_are_shown_within_the_annotation_limit(report_for):
     builder = PlanBuilder().add("aws_db_instance.a", {"publicly_accessible": False}).add(
         "aws_db_instance.b", {"publicly_accessible": True, "deletion_protection": True})
     report = report_for(builder, errors=[RunError("policy", "policy X raised boom")])
@@ -103,12 +84,12 @@ def test_properties_also_escape_colon_and_comma():
     assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 
-def test_run_error_title_is_escaped_as_a_property():
+def test_run_error_title_is_escaped_as_a_property(report_for):
     report = report_for(PlanBuilder(), errors=[RunError("policy", "x")])
     assert github.render(report).splitlines()[0] == "::error title=plangate error (policy)::x"
 
 
-def test_message_with_a_newline_cannot_inject_a_workflow_command():
+def test_message_with_a_newline_cannot_inject_a_workflow_command(report_for, public):
     report = report_for(public())
     report["findings"][0]["message"] = "oops\n::add-mask::x\r\n::stop-commands::t\x1b[2K"
     lines = github.render(report).splitlines()
@@ -117,17 +98,17 @@ def test_message_with_a_newline_cannot_inject_a_workflow_command():
     assert lines[0].endswith("oops%0A::add-mask::x%0D%0A::stop-commands::t\ufffd[2K")
 
 
-def test_summary_line_is_plain_text():
+def test_summary_line_is_plain_text(report_for, public):
     last = github.render(report_for(public())).splitlines()[-1]
     assert not last.startswith("::")
     assert "block: 1 finding(s), 1 blocking, 0 waived, 0 error(s)" in last
 
 
-def test_same_report_renders_identical_bytes():
+def test_same_report_renders_identical_bytes(report_for, public):
     assert github.render(report_for(public())) == github.render(report_for(public()))
 
 
-def test_sensitive_value_never_appears():
-    out = github.render(report_for(public(password=SECRET)))
+def test_sensitive_value_never_appears(report_for, public, secret):
+    out = github.render(report_for(public(password=secret)))
     assert "(sensitive value)" in out
-    assert SECRET not in out
+    assert secret not in out

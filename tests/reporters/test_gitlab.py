@@ -2,81 +2,37 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
-from plangate import Finding, Severity, finding, policy
-from plangate.config import Config, Waiver
-from plangate.context import Context
+import pytest
+from plangate import Finding, Severity
+from plangate.config import Waiver
 from plangate.report import PlanInfo, Report
 from plangate.reporters import gitlab
-from plangate.runner import RunError, decide, run_policies
+from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
-SECRET = "hunter2-correct-horse"
-TODAY = dt.date(2030, 1, 1)
 
+@pytest.fixture
+def databases(db_plan: Callable[..., PlanBuilder], secret: str) -> Callable[[], PlanBuilder]:
+    """module.db's database (public, protected, sensitive password) and a legacy one, public
+    and unprotected."""
 
-@policy(id="T-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
-def public_db(change):
-    """## What it checks
-    publicly_accessible.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it off.
-    """
-    if change.after_value("publicly_accessible") is True:
-        password = change.after_value("password")
-        yield finding(change, f"publicly_accessible = true (password {password})",
-                      attribute="publicly_accessible",
-                      chain=("aws_security_group.db", change.address))
+    def databases() -> PlanBuilder:
+        return db_plan(password=secret).add("aws_db_instance.legacy",
+                                            {"publicly_accessible": True})
 
-
-@policy(id="T-RDS-002", title="No deletion protection", severity=Severity.LOW,
-        resource_types=("aws_db_instance",))
-def no_protection(change):
-    """## What it checks
-    deletion_protection.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it on.
-    """
-    if change.after_value("deletion_protection") is not True:
-        yield finding(change, "deletion_protection is off", attribute="deletion_protection")
-
-
-def report_for(builder: PlanBuilder, waivers: Iterable[Waiver] = (),
-               errors: Iterable[RunError] = ()) -> dict[str, Any]:
-    plan = builder.build()
-    config = Config(waivers=tuple(waivers))
-    outcome = run_policies([plan], [public_db, no_protection], Context(), config)
-    findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
-    return Report(
-        plans=[PlanInfo(plan.path, plan.terraform_version, plan.format_version, plan.errored,
-                        plan.resource_count)],
-        findings=findings, errors=[*outcome.errors, *errors], policies=2,
-    ).to_dict()
-
-
-def databases() -> PlanBuilder:
-    return (PlanBuilder()
-            .add("module.db.aws_db_instance.main",
-                 {"publicly_accessible": True, "deletion_protection": True, "password": SECRET},
-                 sensitive=["password"])
-            .add("aws_db_instance.legacy", {"publicly_accessible": True}))
+    return databases
 
 
 def issues(report: dict[str, Any]) -> list[dict[str, Any]]:
     return json.loads(gitlab.render(report))
 
 
-def test_report_is_a_list_of_code_quality_issues():
+def test_report_is_a_list_of_code_quality_issues(report_for, databases):
     found = issues(report_for(databases()))
     assert isinstance(found, list) and len(found) == 3
     for issue in found:
@@ -88,7 +44,7 @@ def test_report_is_a_list_of_code_quality_issues():
         assert issue["location"]["lines"]["begin"] == 1
 
 
-def test_description_leads_with_the_resource_address():
+def test_description_leads_with_the_resource_address(report_for, databases):
     [main] = [i for i in issues(report_for(databases()))
               if i["description"].startswith("module.db.")]
     assert main["check_name"] == "T-RDS-001"
@@ -105,28 +61,28 @@ def test_severity_maps_info_low_medium_high_critical_to_gitlab_levels():
         "info", "minor", "major", "critical", "blocker"]
 
 
-def test_fingerprint_is_the_sha256_of_policy_address_and_attribute():
+def test_fingerprint_is_the_sha256_of_policy_address_and_attribute(report_for, databases):
     [main] = [i for i in issues(report_for(databases()))
               if i["description"].startswith("module.db.")]
     key = json.dumps(["T-RDS-001", "module.db.aws_db_instance.main", "publicly_accessible"])
     assert main["fingerprint"] == hashlib.sha256(key.encode()).hexdigest()
 
 
-def test_fingerprint_does_not_change_when_the_message_does():
+def test_fingerprint_does_not_change_when_the_message_does(report_for, databases):
     first = report_for(databases())
     second = report_for(databases())
     second["findings"][0]["message"] = "reworded"
     assert [i["fingerprint"] for i in issues(first)] == [i["fingerprint"] for i in issues(second)]
 
 
-def test_waived_findings_are_left_out():
+def test_waived_findings_are_left_out(report_for, databases):
     waiver = Waiver("T-RDS-*", "aws_db_instance.legacy", "legacy", None)
     found = issues(report_for(databases(), [waiver]))
     assert [i["check_name"] for i in found] == ["T-RDS-001"]
     assert not any("legacy" in i["description"] for i in found)
 
 
-def test_run_error_is_a_blocker_issue():
+def test_run_error_is_a_blocker_issue(report_for):
     report = report_for(PlanBuilder(), errors=[RunError("policy", "policy X raised boom")])
     [issue] = issues(report)
     assert issue["severity"] == "blocker"
@@ -134,16 +90,16 @@ def test_run_error_is_a_blocker_issue():
     assert "policy X raised boom" in issue["description"]
 
 
-def test_clean_run_is_an_empty_list():
+def test_clean_run_is_an_empty_list(report_for):
     assert issues(report_for(PlanBuilder().add("aws_db_instance.ok", {
         "publicly_accessible": False, "deletion_protection": True}))) == []
 
 
-def test_same_report_renders_identical_bytes():
+def test_same_report_renders_identical_bytes(report_for, databases):
     assert gitlab.render(report_for(databases())) == gitlab.render(report_for(databases()))
 
 
-def test_sensitive_value_never_appears():
+def test_sensitive_value_never_appears(report_for, databases, secret):
     out = gitlab.render(report_for(databases()))
     assert "(sensitive value)" in out
-    assert SECRET not in out
+    assert secret not in out

@@ -6,7 +6,7 @@ import copy
 import datetime as dt
 import json
 import subprocess
-import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,6 @@ from plangate.config import Waiver
 from plangate.report import PlanInfo, Report
 from plangate.runner import RunError
 from plangate.testing import PlanBuilder
-
-PLANGATE = str(Path(sys.executable).parent / "plangate")
 
 POLICIES = '''
 from plangate import Certainty, Severity, finding, policy
@@ -82,22 +80,29 @@ def validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def check_json(tmp_path: Path, builder: PlanBuilder, *extra: str, broken: bool = False
-               ) -> tuple[int, dict[str, Any]]:
-    plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps(builder.to_dict()))
-    policies = tmp_path / "policies"
-    policies.mkdir(exist_ok=True)
-    (policies / "dbs.py").write_text(POLICIES)
-    if broken:
-        (policies / "broken.py").write_text(BROKEN)
-    result = subprocess.run(
-        [PLANGATE, "check", str(plan), "--format", "json", "--policy-dir", str(policies),
-         "--no-entry-points", "--lock-table", "tf-lock", *extra],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "PLANGATE_TODAY": "2030-01-01"})
-    assert result.returncode in (0, 1, 2), result.stderr
-    return result.returncode, json.loads(result.stdout)
+@pytest.fixture
+def check_json(tmp_path: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
+               ) -> Callable[..., tuple[int, dict[str, Any]]]:
+    """`check_json(builder, *extra, broken=False)`: `plangate check --format json` of the plan
+    in tmp_path, with the policies above (and BROKEN if asked); the exit code and report."""
+
+    def check_json(builder: PlanBuilder, *extra: str, broken: bool = False
+                   ) -> tuple[int, dict[str, Any]]:
+        plan = tmp_path / "plan.json"
+        plan.write_text(json.dumps(builder.to_dict()))
+        policies = tmp_path / "policies"
+        policies.mkdir(exist_ok=True)
+        (policies / "dbs.py").write_text(POLICIES)
+        if broken:
+            (policies / "broken.py").write_text(BROKEN)
+        result = run_plangate(
+            "check", str(plan), "--format", "json", "--policy-dir", str(policies),
+            "--no-entry-points", "--lock-table", "tf-lock", *extra,
+            cwd=tmp_path, PLANGATE_TODAY="2030-01-01")
+        assert result.returncode in (0, 1, 2), result.stderr
+        return result.returncode, json.loads(result.stdout)
+
+    return check_json
 
 
 def errors_of(validator: jsonschema.Draft202012Validator, report: Any) -> list[str]:
@@ -115,29 +120,30 @@ def test_schema_is_a_valid_draft_2020_12_schema_shipped_in_the_package(validator
     assert validator.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_json_output_of_a_blocked_plan_validates(tmp_path: Path, validator):
-    code, report = check_json(tmp_path, public_db())
+def test_json_output_of_a_blocked_plan_validates(validator, check_json):
+    code, report = check_json(public_db())
     assert (code, report["decision"]) == (1, "block")
     assert {f["policy_id"] for f in report["findings"]} >= {"T-PUBLIC-001", "T-PROTECT-001"}
     assert report["state_backend"]
     assert errors_of(validator, report) == []
 
 
-def test_json_output_of_a_passing_plan_validates(tmp_path: Path, validator):
+def test_json_output_of_a_passing_plan_validates(validator, check_json):
     builder = PlanBuilder().add("test_database.ok", {"publicly_accessible": False,
                                                        "deletion_protection": True})
-    code, report = check_json(tmp_path, builder)
+    code, report = check_json(builder)
     assert (code, report["decision"]) == (0, "pass")
     assert errors_of(validator, report) == []
 
 
-def test_json_output_with_waivers_and_a_policy_error_validates(tmp_path: Path, validator):
+def test_json_output_with_waivers_and_a_policy_error_validates(tmp_path: Path, validator,
+                                                               check_json):
     (tmp_path / "plangate.toml").write_text(
         '[[waivers]]\npolicy = "T-PUBLIC-001"\naddress = "module.db.*"\n'
         'reason = "legacy"\nexpires = 2031-01-01\n'
         '[[waivers]]\npolicy = "T-PROTECT-001"\naddress = "*"\nreason = "old"\n'
         'expires = 2020-01-01\n')
-    code, report = check_json(tmp_path, public_db(), broken=True)
+    code, report = check_json(public_db(), broken=True)
     assert (code, report["decision"]) == (2, "error")
     assert any(f["waived"] for f in report["findings"])
     assert any(f["waiver"] and f["waiver"]["expired"] for f in report["findings"])
@@ -145,8 +151,8 @@ def test_json_output_with_waivers_and_a_policy_error_validates(tmp_path: Path, v
     assert errors_of(validator, report) == []
 
 
-def test_schema_rejects_unknown_keys_bad_enums_and_missing_fields(tmp_path: Path, validator):
-    _, report = check_json(tmp_path, public_db())
+def test_schema_rejects_unknown_keys_bad_enums_and_missing_fields(validator, check_json):
+    _, report = check_json(public_db())
     broken = []
     for mutate in (
         lambda r: r.update(extra=1),

@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable
 from typing import Any
 
-from plangate import Certainty, Finding, Severity, finding, policy
-from plangate.config import Config, Waiver
-from plangate.context import Context
+import pytest
+from plangate import Certainty, Finding, Policy, Severity, finding, policy
+from plangate.config import Waiver
 from plangate.report import PlanInfo, Report
 from plangate.reporters import sarif
-from plangate.runner import RunError, decide, run_policies
+from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
-SECRET = "hunter2-correct-horse"
-TODAY = dt.date(2030, 1, 1)
 LEVELS = {"none", "note", "warning", "error"}
-
-
-@policy(id="T-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
-def public_db(change):
-    """## What it checks
-    publicly_accessible.
-    ## Why it matters
-    Tests.
-    ## How to fix
-    Turn it off.
-    """
-    if change.after_value("publicly_accessible") is True:
-        password = change.after_value("password")
-        yield finding(change, f"publicly_accessible = true (password {password})",
-                      attribute="publicly_accessible",
-                      chain=("aws_security_group.db", change.address))
 
 
 @policy(id="T-RDS-002", title="No deletion protection", severity=Severity.LOW,
@@ -52,25 +32,25 @@ def no_protection(change):
                       certainty=Certainty.POSSIBLE)
 
 
-def report_for(builder: PlanBuilder, waivers: Iterable[Waiver] = (),
-               errors: Iterable[RunError] = ()) -> dict[str, Any]:
-    plan = builder.build()
-    config = Config(waivers=tuple(waivers))
-    outcome = run_policies([plan], [public_db, no_protection], Context(), config)
-    findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
-    return Report(
-        plans=[PlanInfo(plan.path, plan.terraform_version, plan.format_version, plan.errored,
-                        plan.resource_count)],
-        findings=findings, errors=[*outcome.errors, *errors], policies=2,
-    ).to_dict()
+@pytest.fixture
+def protection_policy() -> Policy:
+    """Here T-RDS-002's findings are only possible, to show certainty in the properties."""
+    return no_protection
 
 
-def two_databases() -> PlanBuilder:
-    return (PlanBuilder()
-            .add("module.db.aws_db_instance.main",
-                 {"publicly_accessible": True, "password": SECRET}, sensitive=["password"])
-            .add("aws_db_instance.legacy", {"publicly_accessible": True,
-                                            "deletion_protection": True}))
+@pytest.fixture
+def two_databases(secret: str) -> Callable[[], PlanBuilder]:
+    """module.db's database, public with a sensitive password and no deletion protection,
+    and a legacy one public but protected."""
+
+    def two_databases() -> PlanBuilder:
+        return (PlanBuilder()
+                .add("module.db.aws_db_instance.main",
+                     {"publicly_accessible": True, "password": secret}, sensitive=["password"])
+                .add("aws_db_instance.legacy", {"publicly_accessible": True,
+                                                "deletion_protection": True}))
+
+    return two_databases
 
 
 def assert_sarif_shape(doc: dict[str, Any]) -> None:
@@ -105,14 +85,14 @@ def assert_sarif_shape(doc: dict[str, Any]) -> None:
                 assert note["message"]["text"]
 
 
-def test_document_has_the_sarif_2_1_0_shape():
+def test_document_has_the_sarif_2_1_0_shape(report_for, two_databases):
     doc = json.loads(sarif.render(report_for(two_databases())))
     assert_sarif_shape(doc)
     assert doc["runs"][0]["tool"]["driver"]["name"] == "plangate"
     assert doc["runs"][0]["tool"]["driver"]["version"]
 
 
-def test_rules_are_the_findings_policies_sorted_by_id_with_their_titles():
+def test_rules_are_the_findings_policies_sorted_by_id_with_their_titles(report_for, two_databases):
     driver = json.loads(sarif.render(report_for(two_databases())))["runs"][0]["tool"]["driver"]
     assert [(r["id"], r["name"], r["shortDescription"]["text"]) for r in driver["rules"]] == [
         ("T-RDS-001", "Public database", "Public database"),
@@ -130,7 +110,7 @@ def test_levels_follow_severity():
     assert [r["level"] for r in results] == ["note", "note", "warning", "error", "error"]
 
 
-def test_result_locates_the_resource_logically_and_the_plan_physically():
+def test_result_locates_the_resource_logically_and_the_plan_physically(report_for, two_databases):
     report = report_for(two_databases())
     report["plans"][0]["path"] = "envs/prod plan.json"
     for item in report["findings"]:
@@ -143,14 +123,14 @@ def test_result_locates_the_resource_logically_and_the_plan_physically():
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "envs/prod%20plan.json"
 
 
-def test_absolute_plan_path_becomes_a_file_uri():
+def test_absolute_plan_path_becomes_a_file_uri(report_for, two_databases):
     report = report_for(two_databases())
     report["plans"][0]["path"] = "/work/plans/plan.json"
     run = json.loads(sarif.render(report))["runs"][0]
     assert run["artifacts"][0]["location"]["uri"] == "file:///work/plans/plan.json"
 
 
-def test_properties_carry_certainty_chain_blocking_and_waived():
+def test_properties_carry_certainty_chain_blocking_and_waived(report_for, two_databases):
     results = json.loads(sarif.render(report_for(two_databases())))["runs"][0]["results"]
     main = next(r for r in results if r["ruleId"] == "T-RDS-001"
                 and "module.db" in r["message"]["text"])
@@ -163,7 +143,7 @@ def test_properties_carry_certainty_chain_blocking_and_waived():
     assert possible["properties"]["certainty"] == "possible"
 
 
-def test_waived_finding_carries_a_suppression_with_the_waiver_reason():
+def test_waived_finding_carries_a_suppression_with_the_waiver_reason(report_for, two_databases):
     waiver = Waiver("T-RDS-001", "aws_db_instance.legacy", "legacy, ticket DB-12", None)
     results = json.loads(sarif.render(report_for(two_databases(), [waiver])))["runs"][0][
         "results"]
@@ -175,7 +155,7 @@ def test_waived_finding_carries_a_suppression_with_the_waiver_reason():
     assert suppressed[0]["properties"]["waived"] is True
 
 
-def test_run_errors_become_tool_execution_notifications():
+def test_run_errors_become_tool_execution_notifications(report_for, two_databases):
     report = report_for(two_databases(), errors=[RunError("policy", "policy X raised boom")])
     [invocation] = json.loads(sarif.render(report))["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
@@ -184,7 +164,7 @@ def test_run_errors_become_tool_execution_notifications():
          "descriptor": {"id": "policy"}}]
 
 
-def test_fingerprints_are_stable_and_distinct_per_resource():
+def test_fingerprints_are_stable_and_distinct_per_resource(report_for, two_databases):
     first = json.loads(sarif.render(report_for(two_databases())))["runs"][0]["results"]
     again = json.loads(sarif.render(report_for(two_databases())))["runs"][0]["results"]
     prints = [r["partialFingerprints"]["plangate/v1"] for r in first]
@@ -192,11 +172,11 @@ def test_fingerprints_are_stable_and_distinct_per_resource():
     assert len(set(prints)) == len(prints)
 
 
-def test_same_report_renders_identical_bytes():
+def test_same_report_renders_identical_bytes(report_for, two_databases):
     assert sarif.render(report_for(two_databases())) == sarif.render(report_for(two_databases()))
 
 
-def test_sensitive_value_never_appears():
+def test_sensitive_value_never_appears(report_for, two_databases, secret):
     out = sarif.render(report_for(two_databases()))
     assert "(sensitive value)" in out
-    assert SECRET not in out
+    assert secret not in out
