@@ -20,8 +20,6 @@ when those are known.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -37,6 +35,8 @@ from plangate import (
     ResourceChange,
     StateResource,
 )
+
+from .links import has_unknown, json_value, prior_only, ref_text
 
 __all__ = [
     "BUCKET",
@@ -125,9 +125,9 @@ class BackendTarget:
             return False
         _, _, service, region, account, resource = parts
         if self.is_lock_table:
-            if service != "dynamodb" or not resource.startswith("table/"):
+            table = _name_in_arn(resource, LOCK_TABLE)
+            if service != "dynamodb" or table is None:
                 return False
-            table = resource[len("table/"):].split("/", 1)[0]
             if self.name is not None and table != self.name:
                 return False
             if self.arn:
@@ -138,7 +138,7 @@ class BackendTarget:
             return self.name is not None
         if service != "s3" or region or account or not self.name:
             return False
-        return resource.split("/", 1)[0] == self.name
+        return _name_in_arn(resource, BUCKET) == self.name
 
 
 @dataclass
@@ -236,17 +236,17 @@ class StateBackend:
 
 # -- building it -----------------------------------------------------------------------
 
-_CACHE_ATTRIBUTE = "_plangate_state_backend"
-
 
 def state_backend(plan: Plan, context: Context | None = None) -> StateBackend:
-    """The lock tables and state buckets of this plan, computed once per plan and context."""
+    """The lock tables and state buckets of this plan, computed once per plan and context
+    (an equal context counts as the same: `Context` holds a dict, so it is no memo key)."""
     context = context or Context()
-    cached = getattr(plan, _CACHE_ATTRIBUTE, None)
-    if cached is not None and (cached[0] is context or cached[0] == context):
-        return cached[1]
+    built: list[tuple[Context, StateBackend]] = plan.memo((__name__, "state_backend"), list)
+    for seen, backend in built:
+        if seen is context or seen == context:
+            return backend
     backend = _build(plan, context)
-    setattr(plan, _CACHE_ATTRIBUTE, (context, backend))
+    built.append((context, backend))
     return backend
 
 
@@ -333,21 +333,23 @@ def _build(plan: Plan, context: Context) -> StateBackend:
 
 
 def _managed(plan: Plan, type_: str) -> list[Resource]:
-    found: list[Resource] = list(plan.of_type(type_))
-    found.extend(r for r in plan.prior_of_type(type_) if r.address not in plan.by_address)
-    return found
+    """Tables or buckets in the plan (any action) and in the prior state only."""
+    return [*plan.of_type(type_), *prior_only(plan, type_)]
 
 
 def _split_name(text: str, kind: str) -> tuple[str | None, str | None]:
     """A name given as an ARN (`--lock-table arn:aws:dynamodb:…:table/x`) → (name, ARN)."""
     if not text.startswith("arn:"):
         return text, None
-    resource = text.split(":", 5)[-1]
-    if kind == LOCK_TABLE and resource.startswith("table/"):
-        return resource[len("table/"):].split("/", 1)[0], text
-    if kind == BUCKET:
-        return resource.split("/", 1)[0] or None, text
-    return None, text
+    return _name_in_arn(text.split(":", 5)[-1], kind), text
+
+
+def _name_in_arn(resource: str, kind: str) -> str | None:
+    """The table or bucket an ARN's resource part names: `table/x/stream/…` → `x`,
+    `bucket/key` → `bucket`; None when it names no table (or no bucket)."""
+    if kind == LOCK_TABLE:
+        return resource[len("table/"):].split("/", 1)[0] if resource.startswith("table/") else None
+    return resource.split("/", 1)[0] or None
 
 
 def _known_arn(resource: Resource, kind: str) -> str | None:
@@ -446,9 +448,8 @@ class Link:
             return "by value"
         if self.ref is None:
             return "through a value its configuration passes in"
-        attribute = f".{self.ref.attribute}" if self.ref.attribute else ""
         hops = f" via {', '.join(self.via)}" if self.via else ""
-        return f"by reference to {self.ref.address}{attribute}{hops}"
+        return f"by reference to {ref_text(self.ref)}{hops}"
 
 
 def links_to_backend(
@@ -482,7 +483,7 @@ def links_to_backend(
     for text in _strings(value):
         for target in match(text):
             found.setdefault(id(target), Link(target, by_reference=False))
-    if _has_unknown(value):
+    if has_unknown(value):
         resolution = plan.references.resolve(resource, path)
         for ref in resolution.refs:
             target = backend.target_for_resource(ref.target)
@@ -496,16 +497,6 @@ def links_to_backend(
                 for target in match(text):
                     found.setdefault(id(target), Link(target, by_reference=True))
     return list(found.values())
-
-
-def _has_unknown(value: Any) -> bool:
-    if value is UNKNOWN:
-        return True
-    if isinstance(value, dict):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(v) for v in value)
-    return False
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -533,9 +524,8 @@ def labelled_strings(value: Any, *, parse_json: bool = False) -> Iterator[tuple[
     looks for: `environment variable LOCK_TABLE of container "api"`, `secret DB of
     container "api"`, `command[2] of container "api"`, `environment variable X`.
     """
-    if parse_json and isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = json.loads(value)
+    if parse_json:
+        value = json_value(value)
     yield from _labelled(value, (), None, None)
 
 

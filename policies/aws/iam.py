@@ -38,6 +38,8 @@ from typing import Any
 
 from plangate import Ref
 
+from .links import json_value, ref_text
+
 __all__ = [
     "HOLE",
     "Grant",
@@ -96,7 +98,7 @@ class Opaque:
     @property
     def names(self) -> str:
         """What it is built from: `aws_dynamodb_table.lock.arn, var.x` (or `unknown values`)."""
-        names = sorted({_ref_text(r) for r in self.refs})
+        names = sorted({ref_text(r) for r in self.refs})
         return ", ".join(names) if names else "unknown values"
 
     def __str__(self) -> str:
@@ -143,13 +145,7 @@ def parse_policy(text: Any, source: str = "") -> PolicyDocument | None:
 
     Returns None for text that is not a JSON policy document.
     """
-    if isinstance(text, str):
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return None
-    else:
-        data = text
+    data = json_value(text)
     if not isinstance(data, Mapping):
         return None
     raw = data.get("Statement")
@@ -573,10 +569,6 @@ def evaluate(
 def _add(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
-
-
-def _ref_text(ref: Ref) -> str:
-    return f"{ref.address}.{ref.attribute}" if ref.attribute else ref.address
 
 
 # -- AWS managed policies ------------------------------------------------------------------------

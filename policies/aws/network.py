@@ -22,13 +22,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
+
+from .links import configured, members, per_plan
 
 __all__ = [
     "ALL_PORTS",
@@ -42,6 +42,7 @@ __all__ = [
     "all_ingress_rules",
     "changes",
     "covers_port",
+    "db_clusters",
     "db_security_groups",
     "db_subnet_group",
     "engine_default_port",
@@ -49,8 +50,6 @@ __all__ = [
     "is_created",
     "is_public_cidr",
     "linked",
-    "members",
-    "per_plan",
     "port_text",
     "strongest",
     "subnet_exposure",
@@ -60,7 +59,6 @@ __all__ = [
 
 Resource = ResourceChange | StateResource
 Verdict = Certainty | None
-T = TypeVar("T")
 
 GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 ROUTE_TABLE_TYPES = ("aws_route_table", "aws_default_route_table")
@@ -113,19 +111,10 @@ def strongest(*verdicts: Verdict) -> Verdict:
     return Certainty.POSSIBLE if Certainty.POSSIBLE in verdicts else None
 
 
-def members(value: Any) -> list[Any]:
-    """A list attribute's members; an unknown list is one unknown member, never empty."""
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return list(value)
-    return [value]
-
-
 def changes(resource: Resource | None, *attributes: str) -> bool:
     """Whether the plan changes any of these top-level attributes of an existing object.
-    (Compared here: the engine's `ResourceChange.changed_paths` cannot be cached on a
-    slotted class and raises.)"""
+    (Not `ResourceChange.changed_paths`: it counts every attribute set on a new object,
+    and one whose `after_unknown` is a block or list holding only `false` leaves.)"""
     if not isinstance(resource, ResourceChange) or resource.before is None:
         return False
     return any(resource.is_unknown(a) or resource.before_value(a) != resource.after_value(a)
@@ -135,25 +124,6 @@ def changes(resource: Resource | None, *attributes: str) -> bool:
 def is_created(resource: Resource | None) -> bool:
     """Whether the plan creates the object (create or replace): what makes a finding new."""
     return getattr(resource, "action", None) in ("create", "replace")
-
-
-# -- per-plan indexes -----------------------------------------------------------------------
-
-_INDEXES: WeakKeyDictionary[Plan, dict[str, Any]] = WeakKeyDictionary()
-
-
-def per_plan(build: Callable[[Plan], T]) -> Callable[[Plan], T]:
-    """Build a plan-wide index once per plan: policies run per resource, the plan is fixed."""
-    key = f"{build.__module__}.{build.__qualname__}"
-
-    @wraps(build)
-    def cached(plan: Plan) -> T:
-        slot = _INDEXES.setdefault(plan, {})
-        if key not in slot:
-            slot[key] = build(plan)
-        return slot[key]
-
-    return cached
 
 
 # -- source ranges and ports ----------------------------------------------------------------
@@ -298,7 +268,6 @@ def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) ->
         return Link(tuple(targets), (), False)
     resolution = plan.references.resolve(resource, path)
     followed = [ref.target for ref in resolution.of_type(*types)]
-    followed = followed or _each_value_targets(plan, resource, path, types)
     _extend(targets, followed)
     return Link(tuple(targets), tuple(ids), unknown and (resolution.unresolved or not followed))
 
@@ -308,38 +277,6 @@ def _extend(into: list[Resource], new: Iterable[Resource]) -> None:
     for item in new:
         if all(item is not seen for seen in into):
             into.append(item)
-
-
-_LOCAL_RESOURCE = re.compile(r"^([a-z][a-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_-]*)$")
-
-
-def _each_value_targets(plan: Plan, resource: Resource, path: str,
-                        types: tuple[str, ...]) -> list[Resource]:
-    """`subnet_id = each.value.id` under `for_each = aws_subnet.public`: the instance with
-    the same key. The engine's resolver does not follow `each.value` through the block's
-    `for_each_expression`, and `for_each = <resource>` is the common way to associate."""
-    config = plan.config_for(resource)
-    expr = config.expression(path) if config is not None else None
-    refs = expr.get("references") if isinstance(expr, dict) else None
-    if not refs or not any(str(r).startswith("each.value") for r in refs):
-        return []
-    for_each = (config.raw.get("for_each_expression") or {}).get("references") or ()
-    found: list[Resource] = []
-    for ref in for_each:
-        match = _LOCAL_RESOURCE.match(str(ref))
-        if match and match.group(1) in types:
-            found.extend(
-                c for c in plan.of_type(match.group(1))
-                if c.name == match.group(2) and c.module_address == resource.module_address
-                and c.index == resource.index
-            )
-    return found
-
-
-def _configured(plan: Plan, resource: Resource, attribute: str) -> bool:
-    """Whether the configuration sets `attribute` (False when the plan has no configuration)."""
-    config = plan.config_for(resource)
-    return config is not None and config.expression(attribute) is not None
 
 
 # -- security groups ----------------------------------------------------------------------
@@ -421,7 +358,7 @@ def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
     computes it from all the group's rules): unknown counts only when configured."""
     value = group.after_value("ingress")
     if value is UNKNOWN:
-        if not _configured(plan, group, "ingress"):
+        if not configured(plan, group, "ingress"):
             return []
         return [IngressRule(group, UNKNOWN, UNKNOWN, UNKNOWN, (Source("ingress", UNKNOWN),))]
     rules = []
@@ -473,13 +410,27 @@ def _prefix_list_sources(plan: Plan, known: list[Any] | None,
             for prefix_list in lists for entry in members(prefix_list.after_value("entry"))]
 
 
+def db_clusters(plan: Plan, db: Resource) -> Link:
+    """The cluster a cluster instance belongs to (an empty link for other databases)."""
+    if db.type != "aws_rds_cluster_instance":
+        return Link()
+    return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
+
+
+def _linked_from_each(plan: Plan, owners: Iterable[Resource], path: str,
+                      types: tuple[str, ...]) -> Link:
+    """What the attribute at `path` of each owner names, merged (a cluster's groups)."""
+    link = Link()
+    for owner in owners:
+        link = link.merge(linked(plan, owner, path, types))
+    return link
+
+
 def db_security_groups(plan: Plan, db: Resource) -> Link:
     """The VPC security groups a database uses; a cluster instance uses its cluster's."""
     if db.type == "aws_rds_cluster_instance":
-        link = Link()
-        clusters = linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
-        for cluster in clusters.targets:
-            link = link.merge(linked(plan, cluster, "vpc_security_group_ids", GROUP_TYPES))
+        clusters = db_clusters(plan, db)
+        link = _linked_from_each(plan, clusters.targets, "vpc_security_group_ids", GROUP_TYPES)
         return Link(link.targets, link.ids, link.open or clusters.open or bool(clusters.ids))
     return linked(plan, db, "vpc_security_group_ids", GROUP_TYPES)
 
@@ -502,11 +453,8 @@ def db_subnet_group(plan: Plan, db: Resource) -> Link:
     link = linked(plan, db, "db_subnet_group_name", ("aws_db_subnet_group",))
     if (link.targets or link.ids) or db.type != "aws_rds_cluster_instance":
         return link
-    merged = Link()
-    for cluster in linked(plan, db, "cluster_identifier", ("aws_rds_cluster",)).targets:
-        merged = merged.merge(linked(plan, cluster, "db_subnet_group_name",
-                                     ("aws_db_subnet_group",)))
-    return merged
+    return _linked_from_each(plan, db_clusters(plan, db).targets, "db_subnet_group_name",
+                             ("aws_db_subnet_group",))
 
 
 def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:
@@ -578,7 +526,7 @@ def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
     for table in plan.existing(*ROUTE_TABLE_TYPES):
         routes = table.after_value("route")
         if routes is UNKNOWN:  # computed when no inline routes are configured
-            routes = [UNKNOWN] if _configured(plan, table, "route") else []
+            routes = [UNKNOWN] if configured(plan, table, "route") else []
         for route in members(routes):
             if not isinstance(route, dict):
                 route = {"cidr_block": UNKNOWN, "gateway_id": UNKNOWN}
@@ -630,7 +578,7 @@ def _internet_gateway(plan: Plan, carrier: Resource, path: str, value: Any) -> t
         return (Certainty.CERTAIN, found[0].address) if found else (None, "")
     if value is not UNKNOWN:
         return None, ""
-    if not _configured(plan, carrier, path):
+    if not configured(plan, carrier, path):
         return Certainty.POSSIBLE, ""
     resolution = plan.references.resolve(carrier, path)
     gateways = resolution.of_type("aws_internet_gateway")

@@ -17,14 +17,23 @@ managed policies plangate knows. Everything is computed once per plan.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
-from plangate import UNKNOWN, Context, Plan, Ref, ResourceChange, StateResource
+from plangate import (
+    UNKNOWN,
+    Certainty,
+    Context,
+    Finding,
+    Plan,
+    Ref,
+    ResourceChange,
+    StateResource,
+    finding,
+)
 
 from .backend import BackendTarget, StateBackend, state_backend
 from .iam import (
@@ -42,6 +51,7 @@ from .iam import (
     parse_policy,
     statements_from_blocks,
 )
+from .links import has_unknown, in_state, json_value, members, per_plan
 
 __all__ = [
     "Attachment",
@@ -53,6 +63,7 @@ __all__ = [
     "attachments_of",
     "backend_grants",
     "backend_requests",
+    "grant_finding",
     "grant_message",
     "is_new",
     "policy_documents",
@@ -62,6 +73,7 @@ __all__ = [
 ]
 
 Resource: TypeAlias = ResourceChange | StateResource
+T = TypeVar("T")
 
 ROLE = "aws_iam_role"
 EXECUTION = "ECS task execution role"
@@ -151,16 +163,9 @@ class Principal:
         return uses[0] if uses else None
 
 
+@per_plan
 def application_principals(plan: Plan) -> list[Principal]:
     """Every role the application runs as or may run as, sorted by address."""
-    cached = getattr(plan, "_plangate_app_principals", None)
-    if cached is None:
-        cached = _find_principals(plan)
-        plan._plangate_app_principals = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _find_principals(plan: Plan) -> list[Principal]:
     roles: dict[str, Principal] = {}
 
     def role_principal(ref_or_name: Ref | str) -> Principal:
@@ -182,42 +187,25 @@ def _find_principals(plan: Plan) -> list[Principal]:
         roles[principal.address] = replace(principal, uses=(*principal.uses, use))
 
     for type_, path, kind, execution in _ROLE_ATTRIBUTES:
-        for compute in _compute(plan, type_):
+        for compute in in_state(plan, type_):
             for link, certain in _role_links(plan, compute, path):
                 add_use(link, Use(compute.address, _path_text(path), kind, execution, certain))
     for type_, path in _PROFILE_ATTRIBUTES:
-        for compute in _compute(plan, type_):
+        for compute in in_state(plan, type_):
             for profile in plan.references.resolve(compute, path).of_type(
                     "aws_iam_instance_profile"):
                 for link, certain in _role_links(plan, profile.target, ("role",)):
                     add_use(link, Use(compute.address, _path_text(path), "EC2 instance role",
                                       False, certain, (profile.address,)))
-    for compute in _compute(plan, "aws_batch_job_definition"):
+    for compute in in_state(plan, "aws_batch_job_definition"):
         for link, kind, execution, certain in _batch_roles(plan, compute):
             add_use(link, Use(compute.address, "container_properties", kind, execution, certain))
-    for role in (*plan.existing(ROLE), *_prior_only(plan, ROLE)):
+    for role in in_state(plan, ROLE):
         trusted = _trusted_by(plan, role)
         if trusted:
             principal = role_principal(Ref(role, None))
             roles[role.address] = replace(principal, trusted_by=tuple(trusted))
     return sorted(roles.values(), key=lambda p: p.address)
-
-
-def _compute(plan: Plan, type_: str) -> Iterator[Resource]:
-    yield from plan.existing(type_)
-    yield from _prior_only(plan, type_)
-
-
-def _prior_only(plan: Plan, type_: str) -> list[StateResource]:
-    """Managed resources in the prior state only (not in `resource_changes`), by type."""
-    index = getattr(plan, "_plangate_prior_only", None)
-    if index is None:
-        index = defaultdict(list)
-        for resource in plan.prior_resources:
-            if resource.mode == "managed" and resource.address not in plan.by_address:
-                index[resource.type].append(resource)
-        plan._plangate_prior_only = index  # type: ignore[attr-defined]
-    return index.get(type_, [])
 
 
 def _role_links(plan: Plan, resource: Resource, path: tuple[str | int, ...]
@@ -227,8 +215,7 @@ def _role_links(plan: Plan, resource: Resource, path: tuple[str | int, ...]
     refs = plan.references.resolve(resource, path).of_type(ROLE)
     known = {v for r in refs for v in (r.target.after_value("name"), r.target.after_value("arn"))
              if isinstance(v, str)}
-    value = resource.after_value(path)
-    outside = [v for v in (value if isinstance(value, list) else [value])
+    outside = [v for v in members(resource.after_value(path))
                if isinstance(v, str) and v and v not in known and _role_name(v) not in known]
     return [*((ref, True) for ref in refs), *((v, True) for v in outside)]
 
@@ -236,10 +223,7 @@ def _role_links(plan: Plan, resource: Resource, path: tuple[str | int, ...]
 def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bool, bool]]:
     text = job.after_value("container_properties")
     if isinstance(text, str):
-        try:
-            properties = json.loads(text)
-        except ValueError:
-            return
+        properties = json_value(text)
         if not isinstance(properties, dict):
             return
         for key, kind, execution in _BATCH_ROLES:
@@ -369,7 +353,7 @@ def _listed_documents(plan: Plan, source: Resource, attribute: str, depth: int
                       ) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
     """`source_policy_documents` / `override_policy_documents`: JSON texts, some unknown."""
     value = source.after_value(attribute)
-    if value is UNKNOWN or (isinstance(value, list) and any(v is UNKNOWN for v in value)):
+    if has_unknown(value):
         return _referenced_documents(plan, source, attribute, depth)
     parsed = (parse_policy(v, source.address) for v in value or () if isinstance(v, str))
     return [(d, ()) for d in parsed if d is not None]
@@ -381,10 +365,8 @@ def _known_block(plan: Plan, source: Resource, index: int, block: Mapping[str, A
     out: dict[str, Any] = dict(block)
     for name in _STATEMENT_FIELDS:
         value = block.get(name)
-        if value is UNKNOWN or (isinstance(value, list) and any(v is UNKNOWN for v in value)):
-            opaque = _opaque(plan, source, ("statement", index, name))
-            known = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-            out[name] = [*known, opaque]
+        if has_unknown(value):
+            out[name] = _partly_known(plan, source, value, ("statement", index, name))
     for name in ("principals", "not_principals"):
         value = block.get(name)
         if value is UNKNOWN:
@@ -400,10 +382,16 @@ def _known_principal(plan: Plan, source: Resource, path: tuple[str | int, ...], 
     if not isinstance(block, Mapping):
         return block
     ids = block.get("identifiers")
-    if ids is UNKNOWN or (isinstance(ids, list) and any(v is UNKNOWN for v in ids)):
-        known = [v for v in ids if isinstance(v, str)] if isinstance(ids, list) else []
-        return {**block, "identifiers": [*known, _opaque(plan, source, path)]}
+    if has_unknown(ids):
+        return {**block, "identifiers": _partly_known(plan, source, ids, path)}
     return block
+
+
+def _partly_known(plan: Plan, source: Resource, value: Any, path: tuple[str | int, ...]
+                  ) -> list[Any]:
+    """A list with members unknown at plan time: its known strings, then one `Opaque`."""
+    known = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    return [*known, _opaque(plan, source, path)]
 
 
 def _config_blocks(plan: Plan, source: Resource) -> list[dict[str, Any]]:
@@ -484,10 +472,8 @@ def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
     return found
 
 
+@per_plan
 def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
-    cached = getattr(plan, "_plangate_role_attachments", None)
-    if cached is not None:
-        return cached
     index: dict[str, list[Attachment]] = defaultdict(list)
 
     def link(carrier: Resource, role_path: str, attachment: Attachment) -> None:
@@ -495,16 +481,16 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
             key = role.address if isinstance(role, Ref) else f"name:{_role_name(role)}"
             index[key].append(replace(attachment, certain=certain))
 
-    for carrier in _carriers(plan, "aws_iam_role_policy"):
+    for carrier in in_state(plan, "aws_iam_role_policy"):
         link(carrier, "role", Attachment(carrier, "policy",
                                          tuple(policy_documents(plan, carrier, "policy"))))
-    for carrier in _carriers(plan, "aws_iam_role_policy_attachment"):
+    for carrier in in_state(plan, "aws_iam_role_policy_attachment"):
         link(carrier, "role", Attachment(carrier, "policy_arn",
                                          tuple(_arn_documents(plan, carrier, ("policy_arn",)))))
-    for carrier in _carriers(plan, "aws_iam_policy_attachment"):
+    for carrier in in_state(plan, "aws_iam_policy_attachment"):
         link(carrier, "roles", Attachment(carrier, "policy_arn",
                                           tuple(_arn_documents(plan, carrier, ("policy_arn",)))))
-    for role in (*plan.existing(ROLE), *_prior_only(plan, ROLE)):
+    for role in in_state(plan, ROLE):
         inline = role.after_value("inline_policy")
         documents: list[tuple[PolicyDocument, tuple[str, ...]]] = []
         for i, block in enumerate(inline if isinstance(inline, list) else []):
@@ -518,13 +504,7 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
         managed = _arn_documents(plan, role, ("managed_policy_arns",))
         if managed:
             index[role.address].append(Attachment(role, "managed_policy_arns", tuple(managed)))
-    plan._plangate_role_attachments = index  # type: ignore[attr-defined]
     return index
-
-
-def _carriers(plan: Plan, type_: str) -> Iterator[Resource]:
-    yield from plan.existing(type_)
-    yield from _prior_only(plan, type_)
 
 
 def _arn_documents(plan: Plan, carrier: Resource, path: tuple[str | int, ...]
@@ -546,8 +526,7 @@ def _arn_documents(plan: Plan, carrier: Resource, path: tuple[str | int, ...]
         if not documents and managed is not None:
             documents = [(managed.document, (f"AWS managed policy {managed.name}",))]
         found.extend((d, (policy.address, *hops)) for d, hops in documents)
-    value = carrier.after_value(path)
-    for arn in value if isinstance(value, list) else [value]:
+    for arn in members(carrier.after_value(path)):
         if isinstance(arn, str) and arn not in covered and is_aws_managed(arn):
             managed = managed_policy(arn)
             if managed is not None:
@@ -603,20 +582,26 @@ def _target_addresses(plan: Plan, backend: StateBackend, target: BackendTarget
                       ) -> frozenset[str]:
     """The plan resources that are the target: its table or bucket, and data sources
     reading it (computed once per plan and backend)."""
-    cached = getattr(plan, "_plangate_target_addresses", None)
-    if cached is None or cached[0] is not backend:
-        by_target: dict[int, set[str]] = defaultdict(set)
-        for one in backend.all():
-            if one.resource is not None:
-                by_target[id(one)].add(one.resource.address)
-        for type_ in ("aws_dynamodb_table", "aws_s3_bucket"):
-            for data in plan.data_sources(type_):
-                found = backend.target_for_resource(data)
-                if found is not None:
-                    by_target[id(found)].add(data.address)
-        cached = (backend, {k: frozenset(v) for k, v in by_target.items()})
-        plan._plangate_target_addresses = cached  # type: ignore[attr-defined]
-    return cached[1].get(id(target), frozenset())
+    return _per_backend(plan, "target_addresses", backend,
+                        lambda: _addresses_by_target(plan, backend)).get(id(target), frozenset())
+
+
+def _addresses_by_target(plan: Plan, backend: StateBackend) -> dict[int, frozenset[str]]:
+    by_target: dict[int, set[str]] = defaultdict(set)
+    for one in backend.all():
+        if one.resource is not None:
+            by_target[id(one)].add(one.resource.address)
+    for type_ in ("aws_dynamodb_table", "aws_s3_bucket"):
+        for data in plan.data_sources(type_):
+            found = backend.target_for_resource(data)
+            if found is not None:
+                by_target[id(found)].add(data.address)
+    return {k: frozenset(v) for k, v in by_target.items()}
+
+
+def _per_backend(plan: Plan, name: str, backend: StateBackend, build: Callable[[], T]) -> T:
+    """`plan.memo` per state backend; the memo holds the backend, so its id stays its own."""
+    return plan.memo((__name__, name, id(backend)), lambda: (backend, build()))[1]
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -649,15 +634,11 @@ class BackendGrant:
 def backend_grants(plan: Plan, context: Context | None) -> list[BackendGrant]:
     """Every application principal's grant on a lock table or state bucket."""
     backend = state_backend(plan, context)
-    cached = getattr(plan, "_plangate_backend_grants", None)
-    if cached is not None and cached[0] is backend:
-        return cached[1]
-    found: list[BackendGrant] = []
-    if backend:
-        for principal in application_principals(plan):
-            found.extend(_principal_grants(plan, backend, principal))
-    plan._plangate_backend_grants = (backend, found)  # type: ignore[attr-defined]
-    return found
+    if not backend:
+        return []
+    return _per_backend(plan, "backend_grants", backend, lambda: [
+        grant for principal in application_principals(plan)
+        for grant in _principal_grants(plan, backend, principal)])
 
 
 def _principal_grants(plan: Plan, backend: StateBackend, principal: Principal
@@ -816,6 +797,14 @@ def grant_message(found: BackendGrant) -> str:
     target = found.target
     return (f"{found.principal.description} may perform {actions} on {target.label} "
             f"(identified by {target.source}){through}, granted by {statements}{tail}.")
+
+
+def grant_finding(found: BackendGrant) -> Finding:
+    """The finding for a grant: on the resource carrying the policy, new when it is."""
+    carrier = found.attachment.carrier
+    return finding(carrier, grant_message(found), attribute=found.attachment.attribute,
+                   certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
+                   chain=found.chain, new=is_new(carrier))
 
 
 def resource_grant_message(found: ResourcePolicyGrant) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
+from plangate.policies.aws.links import members, per_plan
 from plangate.policies.aws.network import (
     Exposure,
     IngressRule,
@@ -20,14 +21,13 @@ from plangate.policies.aws.network import (
     Verdict,
     all_ingress_rules,
     changes,
+    db_clusters,
     db_security_groups,
     db_subnet_group,
     engine_default_port,
     ingress_rules,
     is_created,
     linked,
-    members,
-    per_plan,
     port_text,
     subnet_exposure,
     unlinked_ingress_rules,
@@ -54,9 +54,7 @@ INSTANCE_TYPES = ("aws_db_instance", "aws_rds_cluster_instance")  # may get a pu
 
 def clusters_of(plan: Plan, db: Resource) -> tuple[Resource, ...]:
     """The cluster a cluster instance belongs to (empty for anything else)."""
-    if db.type != "aws_rds_cluster_instance":
-        return ()
-    return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",)).targets
+    return db_clusters(plan, db).targets
 
 
 def db_port(plan: Plan, db: Resource) -> int | None:

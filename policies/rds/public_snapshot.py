@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.network import members
+from plangate.policies.aws.links import members
 
 SNAPSHOT_TYPES = ("aws_db_snapshot", "aws_db_cluster_snapshot", "aws_db_snapshot_copy",
                   "aws_rds_cluster_snapshot_copy")

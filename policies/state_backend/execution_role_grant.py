@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Certainty, Context, Finding, Plan, Severity, finding, policy
-from plangate.policies.aws.principals import backend_grants, grant_message, is_new
+from plangate import Context, Finding, Plan, Severity, policy
+from plangate.policies.aws.principals import backend_grants, grant_finding
 
 
 @policy(
@@ -38,12 +38,5 @@ def execution_role_grant(plan: Plan, context: Context) -> Iterator[Finding]:
     - https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
     """
     for found in backend_grants(plan, context):
-        if not found.principal.execution_only:
-            continue
-        carrier = found.attachment.carrier
-        yield finding(
-            carrier, grant_message(found), attribute=found.attachment.attribute,
-            certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
-            chain=found.chain,
-            new=is_new(carrier),
-        )
+        if found.principal.execution_only:
+            yield grant_finding(found)

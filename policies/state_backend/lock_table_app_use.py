@@ -17,6 +17,7 @@ from plangate import (
     policy,
 )
 from plangate.policies.aws.backend import LOCK_HASH_KEY, LOCK_TABLE, links_to_backend, state_backend
+from plangate.policies.aws.links import block_field, configured
 
 
 @policy(
@@ -61,7 +62,7 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
     if target is None:
         return
     signs: list[tuple[str, Any, str]] = [
-        ("ttl", _block(change, "ttl", "enabled"), "TTL is enabled"),
+        ("ttl", block_field(change.after_value("ttl"), "enabled"), "TTL is enabled"),
         ("stream_enabled", change.after_value("stream_enabled"), "a stream is enabled"),
         ("range_key", change.after_value("range_key"), "it has a range key"),
         ("global_secondary_index", change.after_value("global_secondary_index"),
@@ -74,9 +75,8 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
              and a.get("name") != LOCK_HASH_KEY] if isinstance(attributes, list) else []
     signs.append(("attribute", extra, f"it declares attributes besides {LOCK_HASH_KEY}: "
                   + ", ".join(str(n) for n in extra)))
-    config = plan.config_for(change)
     for attribute, value, what in signs:
-        if value is UNKNOWN and (config is None or config.expression(attribute) is None):
+        if value is UNKNOWN and not configured(plan, change, attribute):
             continue  # computed by the provider (ttl on create), not set by the configuration
         if value is UNKNOWN or value not in (None, False, [], ""):
             unknown = value is UNKNOWN
@@ -85,12 +85,3 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
                 f"{' (known after apply)' if unknown else ''}: a sign of application use.",
                 attribute=attribute, certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
                 new=None if unknown else not change.was(attribute, change.after_value(attribute)))
-
-
-def _block(change: ResourceChange, block: str, field: str) -> Any:
-    """`ttl[0].enabled`: True / UNKNOWN / None."""
-    value = change.after_value(block)
-    if value is UNKNOWN:
-        return UNKNOWN
-    return value[0].get(field) if isinstance(value, list) and value and isinstance(
-        value[0], dict) else None

@@ -16,6 +16,7 @@ from plangate import (
     policy,
 )
 from plangate.policies.aws.backend import state_backend
+from plangate.policies.aws.links import block_field, configured
 
 
 @policy(
@@ -51,36 +52,27 @@ def lock_table_protection(change: ResourceChange, plan: Plan, context: Context
     if target is None:
         return
     if target.is_lock_table:
+        recovery = block_field(change.after_value("point_in_time_recovery"), "enabled")
         checks = [("deletion_protection_enabled", change.after_value("deletion_protection_enabled"),
                    "deletion protection"),
-                  ("point_in_time_recovery", _first(change.after_value("point_in_time_recovery"),
-                                                    "enabled"), "point-in-time recovery")]
+                  ("point_in_time_recovery", recovery, "point-in-time recovery")]
     else:
         checks = [("versioning", _bucket_versioning(change, plan), "versioning")]
-    config = plan.config_for(change)
     for attribute, value, what in checks:
         if value is True:
             continue
         # Unknown but not in the configuration: the provider's default, which is "off".
-        unknown = value is UNKNOWN and (attribute == "versioning" or (
-            config is not None and config.expression(attribute) is not None))
+        unknown = value is UNKNOWN and (attribute == "versioning"
+                                        or configured(plan, change, attribute))
         yield finding(change, f"{attribute}: {what} is "
                       f"{'known only after apply' if unknown else 'not enabled'} on the "
                       f"{target.label}.", attribute=attribute,
                       certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN)
 
 
-def _first(blocks: object, field: str) -> object:
-    if blocks is UNKNOWN:
-        return UNKNOWN
-    if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
-        return blocks[0].get(field)
-    return None
-
-
 def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
     """True when enabled, UNKNOWN when it cannot be told at plan time, else False."""
-    if _first(bucket.after_value("versioning"), "enabled") is True:
+    if block_field(bucket.after_value("versioning"), "enabled") is True:
         return True
     name = bucket.after_value("bucket")
     result: object = False
@@ -91,7 +83,7 @@ def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
             if refs.unresolved and not refs.refs:
                 result = UNKNOWN  # a versioning resource for a bucket we cannot name
             continue
-        status = _first(versioning.after_value("versioning_configuration"), "status")
+        status = block_field(versioning.after_value("versioning_configuration"), "status")
         if status == "Enabled":
             return True
         if status is UNKNOWN:
