@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .addresses import ModuleStep, format_index, module_path, parse_module_address
-from .values import Path, lookup, marked, marked_leaves, normalise_path
+from .values import Path, has_true, lookup, marked, marked_leaves, normalise_path
 
 __all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
 
@@ -201,7 +201,8 @@ class ResourceChange(_Resource):
         return frozenset(
             k
             for k in keys
-            if before.get(k) != after.get(k) or (isinstance(unknown, dict) and unknown.get(k))
+            if before.get(k) != after.get(k)
+            or (isinstance(unknown, dict) and has_true(unknown.get(k)))
         )
 
     def sensitive_values(self) -> Iterator[Any]:

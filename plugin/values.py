@@ -85,7 +85,7 @@ def merge_unknown(value: Any, unknown: Any) -> Any:
     """Overlay an `after_unknown` subtree on a value; copies only where something is unknown."""
     if unknown is True:
         return UNKNOWN
-    if not unknown or not _has_true(unknown):
+    if not unknown or not has_true(unknown):
         return value
     if isinstance(unknown, dict):
         merged = dict(value) if isinstance(value, dict) else {}
@@ -101,13 +101,13 @@ def merge_unknown(value: Any, unknown: Any) -> Any:
     return value
 
 
-def _has_true(marker: Any) -> bool:
+def has_true(marker: Any) -> bool:
     if marker is True:
         return True
     if isinstance(marker, dict):
-        return any(_has_true(m) for m in marker.values())
+        return any(has_true(m) for m in marker.values())
     if isinstance(marker, list):
-        return any(_has_true(m) for m in marker)
+        return any(has_true(m) for m in marker)
     return False
 
 
@@ -118,7 +118,7 @@ def marked(marker: Any, path: Path) -> bool:
         if node is True:
             return True
         node = _step(node, key)
-    return _has_true(node)
+    return has_true(node)
 
 
 def marked_leaves(value: Any, marker: Any) -> Iterator[Any]:

@@ -52,3 +52,14 @@ def test_changed_paths_lists_attributes_that_change():
 def test_a_dynamic_index_is_written_as_the_block_and_the_index_reference():
     assert refs("aws_iam_role.svc[each.key].arn") == {
         "references": ["aws_iam_role.svc", "each.key"]}
+
+
+def test_an_unknown_marker_with_only_false_leaves_is_not_a_change():
+    builder = PlanBuilder()
+    builder.add("aws_security_group.a", {"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]},
+                action="update", before={"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]})
+    plan = builder.to_dict()
+    plan["resource_changes"][0]["change"]["after_unknown"] = {"ingress": [{"cidr_blocks": [False]}]}
+    from plangate import Plan
+
+    assert Plan(plan, "x").changes[0].changed_paths == frozenset()
