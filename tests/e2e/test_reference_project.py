@@ -118,3 +118,22 @@ def test_a_binary_plan_file_is_checked_through_terraform_show(make_plans, tmp_pa
     assert ("PG-RDS-001", "module.database.aws_db_instance.this") in {
         (f["policy_id"], f["address"]) for f in report["findings"] if f["blocking"]}
     assert report["plans"][0]["terraform_version"] == INDEX["terraform_version"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "atlantis", "markdown", "sarif", "junit",
+                                 "github", "gitlab"])
+def test_no_output_format_prints_a_sensitive_value_of_a_real_plan(generated, fmt):
+    from plangate import Plan
+
+    secrets = set()
+    for variant in VARIANTS:
+        path = generated / f"{variant}.json"
+        secrets |= {s for s in Plan(json.loads(path.read_text()), "x").sensitive_strings()
+                    if len(s) >= 4}
+    assert secrets, "the reference plans carry a sensitive db password"
+    for variant in VARIANTS:
+        result = subprocess.run([PLANGATE, "check", "--format", fmt,
+                                 str(generated / f"{variant}.json")], capture_output=True,
+                                check=False)
+        shown = (result.stdout + result.stderr).decode()
+        assert not [s for s in secrets if s in shown], variant
