@@ -163,6 +163,9 @@ def load_plan_data(source: str, show_json: Callable[[str], bytes]) -> tuple[dict
         if not zipfile.is_zipfile(source):
             raise PlangateError("input", f"{where}: a damaged binary plan file")
         raw = show_json(source)
-    data = parse_json(decode(raw, where), where)
+    text = decode(raw, where)
+    del raw  # the bytes are as large as the file: free them before the parse peaks
+    data = parse_json(text, where)
+    del text
     validate_envelope(data, where)
     return data, where
