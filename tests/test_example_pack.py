@@ -1,0 +1,95 @@
+"""The example third-party pack (examples/custom-pack) installs and plugs in by entry point.
+
+The pack is pip-installed into a private target folder, never into the test's own
+environment, and plangate runs in a subprocess with that folder on PYTHONPATH: the
+`acme` entry point must be discovered from the installed metadata alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+from plangate.testing import PlanBuilder
+
+ROOT = Path(__file__).resolve().parents[1]
+PACK = ROOT / "examples" / "custom-pack"
+
+
+def _builds_without_isolation() -> bool:
+    """setuptools < 70.1 needs the `wheel` package to build a wheel."""
+    if importlib.util.find_spec("setuptools") is None:
+        return False
+    if importlib.util.find_spec("wheel") is not None:
+        return True
+    major, minor, *_ = (int(p) if p.isdigit() else 0 for p in version("setuptools").split("."))
+    return (major, minor) >= (70, 1)
+
+
+@pytest.fixture(scope="module")
+def pack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    # setuptools builds in the source folder (build/, *.egg-info): build from a copy, so
+    # the repository stays clean and no stale build output reaches the wheel.
+    source = tmp_path_factory.mktemp("acme-src") / "custom-pack"
+    shutil.copytree(PACK, source, ignore=shutil.ignore_patterns(
+        "build", "*.egg-info", "__pycache__", "tests"))
+    target = tmp_path_factory.mktemp("acme-pack")
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+               "--disable-pip-version-check", "--target", str(target), str(source)]
+    if _builds_without_isolation():
+        command.insert(4, "--no-build-isolation")
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (target / "acme_plangate_policies" / "owner_tag.py").is_file()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), env.get("PYTHONPATH")]))
+    env.pop("PLANGATE_TODAY", None)
+    return env
+
+
+def _plangate(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # cwd is a scratch folder: `-m` puts it first on sys.path, and the repo root's
+    # `plugin/` and `policies/` folders must not be importable by those names.
+    return subprocess.run([sys.executable, "-m", "plangate", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, timeout=300, check=False)
+
+
+def test_installed_pack_policies_are_listed_with_their_entry_point(pack_env, tmp_path):
+    proc = _plangate(pack_env, tmp_path, "policies")
+    assert proc.returncode == 0, proc.stderr
+    lines = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
+    assert "ACME-TAG-001" in lines
+    assert "ACME-S3-001" in lines
+    assert lines["ACME-TAG-001"].split()[1] == "medium"
+    assert lines["ACME-TAG-001"].endswith("[entry point acme]")
+    assert lines["ACME-S3-001"].endswith("[entry point acme]")
+    assert any(line.endswith("[builtin]") for line in lines.values())
+
+
+def test_installed_pack_reports_a_resource_without_owner_tag(pack_env, tmp_path):
+    plan = PlanBuilder().add("module.jobs.aws_lambda_function.worker", {
+        "function_name": "jobs-worker", "runtime": "python3.12",
+        "tags": {"Name": "jobs-worker"}, "tags_all": {"Name": "jobs-worker"},
+    }, unknown=["arn", "id"])
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+    proc = _plangate(pack_env, tmp_path, "check", "--format", "json", str(path))
+    assert proc.returncode == 0, proc.stderr  # medium: reported, not blocking
+    report = json.loads(proc.stdout)
+    found = [f for f in report["findings"] if f["policy_id"] == "ACME-TAG-001"]
+    assert [(f["address"], f["attribute"], f["severity"], f["blocking"], f["source"])
+            for f in found] == [("module.jobs.aws_lambda_function.worker", "tags", "medium",
+                                 False, "entry point acme")]
+
+
+def test_pack_is_not_loaded_with_no_entry_points(pack_env, tmp_path):
+    proc = _plangate(pack_env, tmp_path, "policies", "--no-entry-points")
+    assert proc.returncode == 0, proc.stderr
+    assert "ACME-" not in proc.stdout
