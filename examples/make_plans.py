@@ -98,6 +98,19 @@ VARIANTS: tuple[Variant, ...] = (
         (("PG-RDS-004", "module.database.aws_db_subnet_group.with_public[0]"),),
     ),
     Variant(
+        "rds_reachable",
+        "All three RDS mistakes at once: publicly accessible, in a subnet group with public "
+        "subnets, behind a security group open to 0.0.0.0/0 on 5432; the database is "
+        "reachable from the internet.",
+        {"rds_public": True, "db_sg_open": True, "db_public_subnets": True},
+        (
+            ("PG-RDS-001", "module.database.aws_db_instance.this"),
+            ("PG-RDS-002", "module.database.aws_vpc_security_group_ingress_rule.public[0]"),
+            ("PG-RDS-004", "module.database.aws_db_subnet_group.with_public[0]"),
+            ("PG-RDS-006", "module.database.aws_db_instance.this"),
+        ),
+    ),
+    Variant(
         "public_snapshot",
         "A manual snapshot of the database is shared with all AWS accounts.",
         {"public_snapshot": True},
