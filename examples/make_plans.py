@@ -25,7 +25,7 @@ script twice gives identical files apart from each plan's ``timestamp`` key.
 
 Usage::
 
-    . /work/venv/bin/activate   # the venv with the `tf` package the stub provider needs
+    pip install -e '.[test]'    # the stub provider needs the `tf` package
     python examples/make_plans.py            # all variants
     python examples/make_plans.py --check    # regenerate in a temp dir, compare with the repo
 """
