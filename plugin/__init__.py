@@ -7,7 +7,7 @@ may change between releases.
 from .context import Context, Named
 from .model import ResourceChange, StateResource
 from .plan import Backend, Plan
-from .policy import Certainty, Finding, Policy, Severity, finding, policy
+from .policy import Certainty, Finding, Inventory, Policy, Severity, finding, inventory, policy
 from .references import Ref, Resolution, expression_references
 from .values import UNKNOWN, is_unknown
 
@@ -17,6 +17,7 @@ __all__ = [
     "Certainty",
     "Context",
     "Finding",
+    "Inventory",
     "Named",
     "Plan",
     "Policy",
@@ -27,6 +28,7 @@ __all__ = [
     "StateResource",
     "expression_references",
     "finding",
+    "inventory",
     "is_unknown",
     "policy",
 ]

@@ -12,8 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import PlangateError
+
+if TYPE_CHECKING:
+    from .discovery import Packs
+    from .policy import Policy
 
 __all__ = ["main"]
 
@@ -109,11 +114,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _policies(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> list:
-    from .discovery import discover
+def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
+    from .discovery import load_packs
 
-    return discover([*config_dirs, *args.policy_dir],
-                    entry_points_enabled=not args.no_entry_points)
+    return load_packs([*config_dirs, *args.policy_dir],
+                      entry_points_enabled=not args.no_entry_points)
+
+
+def _policies(args: argparse.Namespace) -> list[Policy]:
+    return _packs(args).policies
 
 
 def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) -> int:
@@ -124,7 +133,7 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     from .policy import Severity
     from .report import PlanInfo, Report
     from .reporters import FORMATS, render
-    from .runner import RunError, decide, run_policies
+    from .runner import RunError, decide, run_inventories, run_policies
     from .terraform import find_terraform, read_backend, show_json
 
     outputs = []
@@ -150,7 +159,8 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
         cli_tables=args.lock_table, cli_buckets=args.state_bucket,
         config_tables=config.lock_tables, config_buckets=config.state_buckets, backend=backend,
     )
-    policies = _policies(args, config.policy_dirs)
+    packs = _packs(args, config.policy_dirs)
+    policies = packs.policies
 
     def show(planfile: str) -> bytes:
         return show_json(planfile, find_terraform(args.terraform_bin), chdir)
@@ -167,13 +177,19 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     outcome = run_policies(plans, policies, context, config)
     report.findings = decide(outcome.findings, config, fail_on, fail_on_possible, block_possible,
                              _today())
-    report.errors = list(outcome.errors)
+    sections, inventory_errors = run_inventories(plans, packs.inventories, context)
+    report.errors = [*outcome.errors, *inventory_errors]
     report.seconds = outcome.seconds
+    # What the user and `terraform init` named, then what the packs recognised (by shape).
     report.state_backend = [
         *({"kind": "lock_table", "name": n.name, "source": n.source} for n in context.lock_tables),
         *({"kind": "state_bucket", "name": n.name, "source": n.source}
           for n in context.state_buckets),
     ]
+    for row in sections.get("state_backend", ()):
+        if not any(r["kind"] == row.get("kind") and r["name"] == row.get("name")
+                   for r in report.state_backend):
+            report.state_backend.append(row)
     data = report.to_dict()
     color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     for fmt, path in outputs:

@@ -11,22 +11,40 @@ import importlib.util
 import pkgutil
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
 from .errors import PlangateError
-from .policy import Policy
+from .policy import Inventory, Policy
 
-__all__ = ["ENTRY_POINT_GROUP", "discover", "policies_in_module"]
+__all__ = ["ENTRY_POINT_GROUP", "Packs", "discover", "load_packs", "policies_in_module"]
 
 ENTRY_POINT_GROUP = "plangate.policies"
 BUILTIN_PACKAGE = "plangate.policies"
 
 
+PackObject = Policy | Inventory
+
+
+@dataclass(frozen=True, slots=True)
+class Packs:
+    """Everything the loaded packs declare: policies, and inventories for the report."""
+
+    policies: list[Policy]
+    inventories: list[Inventory]
+
+
 def policies_in_module(module: ModuleType) -> Iterator[Policy]:
     for value in vars(module).values():
         if isinstance(value, Policy):
+            yield value
+
+
+def _objects_in_module(module: ModuleType) -> Iterator[PackObject]:
+    for value in vars(module).values():
+        if isinstance(value, Policy | Inventory):
             yield value
 
 
@@ -60,15 +78,15 @@ def _load_file(path: Path) -> ModuleType:
     return module
 
 
-def _from_package(name: str, source: str) -> list[Policy]:
+def _from_package(name: str, source: str) -> list[PackObject]:
     try:
         modules = list(_walk_package(name))
     except Exception as exc:
         raise PlangateError("policy", f"policy pack {source} failed to import: "
                             f"{type(exc).__name__}: {exc}") from None
-    found: dict[int, Policy] = {}
+    found: dict[int, PackObject] = {}
     for module in modules:
-        for item in policies_in_module(module):
+        for item in _objects_in_module(module):
             # A policy re-exported by a package __init__ is the same object: count it once.
             found.setdefault(id(item), item)
     return [p.with_source(source) for p in found.values()]
@@ -81,7 +99,18 @@ def discover(
     entry_points_enabled: bool = True,
 ) -> list[Policy]:
     """All policies, sorted by id. Two policies with one id is an error naming both."""
-    found: list[Policy] = []
+    return load_packs(policy_dirs, builtin=builtin,
+                      entry_points_enabled=entry_points_enabled).policies
+
+
+def load_packs(
+    policy_dirs: Iterable[str] = (),
+    *,
+    builtin: bool = True,
+    entry_points_enabled: bool = True,
+) -> Packs:
+    """Load every pack once: policies sorted by id, and the packs' inventories."""
+    found: list[PackObject] = []
     packs = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
     # The built-in pack is registered as an entry point like any other pack; it is loaded
     # directly only when package metadata is missing (running from a source tree).
@@ -101,9 +130,13 @@ def discover(
             if file.name.startswith("_"):
                 continue
             module = _load_file(file)
-            found.extend(p.with_source(str(file)) for p in policies_in_module(module))
+            found.extend(p.with_source(str(file)) for p in _objects_in_module(module))
     seen: dict[str, Policy] = {}
+    inventories: list[Inventory] = []
     for item in found:
+        if isinstance(item, Inventory):
+            inventories.append(item)
+            continue
         if item.id in seen:
             raise PlangateError(
                 "policy",
@@ -111,4 +144,4 @@ def discover(
                 f"{item.source}; rename one of them",
             )
         seen[item.id] = item
-    return sorted(seen.values(), key=lambda p: p.id)
+    return Packs(sorted(seen.values(), key=lambda p: p.id), inventories)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Certainty", "Finding", "Policy", "Severity", "finding", "policy"]
+__all__ = ["Certainty", "Finding", "Inventory", "Policy", "Severity", "finding", "inventory",
+           "policy"]
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
@@ -164,6 +165,40 @@ class Policy:
 
     def __call__(self, **available: Any) -> Iterable[Finding]:
         return self.func(**{name: available[name] for name in self.params})
+
+
+INVENTORY_SECTIONS = frozenset({"state_backend"})
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """A pack's account of what it recognised in a plan, for the report (not a finding).
+
+    `state_backend` rows say which lock tables and state buckets the pack treats as the
+    backend, and how it knows: {"kind": …, "name": …, "source": …}.
+    """
+
+    section: str
+    func: Callable[..., Iterable[Mapping[str, str]]] = field(repr=False, compare=False)
+    source: str = "builtin"
+
+    def with_source(self, source: str) -> Inventory:
+        return replace(self, source=source)
+
+    def __call__(self, plan: Any, context: Any) -> list[dict[str, str]]:
+        return [dict(row) for row in self.func(plan, context)]
+
+
+def inventory(section: str) -> Callable[[Callable[..., Iterable[Mapping[str, str]]]], Inventory]:
+    """Declare a report inventory: a function of (plan, context) yielding rows."""
+    if section not in INVENTORY_SECTIONS:
+        raise ValueError(f"unknown inventory section {section!r}; known: "
+                         f"{', '.join(sorted(INVENTORY_SECTIONS))}")
+
+    def wrap(func: Callable[..., Iterable[Mapping[str, str]]]) -> Inventory:
+        return Inventory(section, func)
+
+    return wrap
 
 
 def doc_sections(doc: str) -> dict[str, str]:

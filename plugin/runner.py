@@ -17,9 +17,9 @@ from .config import Config
 from .context import Context
 from .explain import describe_change
 from .plan import Plan
-from .policy import Certainty, Finding, Policy, Severity
+from .policy import Certainty, Finding, Inventory, Policy, Severity
 
-__all__ = ["Outcome", "RunError", "run_policies"]
+__all__ = ["Outcome", "RunError", "decide", "run_inventories", "run_policies"]
 
 REDACTED = "(sensitive value)"
 _MIN_REDACT_LENGTH = 4
@@ -90,6 +90,29 @@ def run_policies(
     outcome.findings = sorted(set(outcome.findings), key=Finding.sort_key)
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def run_inventories(
+    plans: Iterable[Plan], inventories: Iterable[Inventory], context: Context
+) -> tuple[dict[str, list[dict[str, str]]], list[RunError]]:
+    """Rows each pack reports about what it recognised (deduplicated), and their errors."""
+    sections: dict[str, list[dict[str, str]]] = {}
+    errors: list[RunError] = []
+    for plan in plans:
+        for item in inventories:
+            try:
+                rows = item(plan, context)
+            except Exception as exc:
+                errors.append(RunError("policy", f"inventory {item.section} ({item.source}) "
+                                       f"raised {type(exc).__name__} on {plan.path}: "
+                                       f"{_cleaner(plan)(_short(exc))}"))
+                continue
+            known = sections.setdefault(item.section, [])
+            for row in rows:
+                if not any(r.get("kind") == row.get("kind") and r.get("name") == row.get("name")
+                           for r in known):
+                    known.append(row)
+    return sections, errors
 
 
 def _short(exc: Exception) -> str:

@@ -163,3 +163,27 @@ def test_usage_errors_exit_2():
     assert run("check").returncode == 2
     assert run("frobnicate").returncode == 2
     assert run("--help").returncode == 0
+
+
+INVENTORY = '''
+from plangate import inventory
+
+
+@inventory("state_backend")
+def tables(plan, context):
+    for change in plan.of_type("aws_dynamodb_table"):
+        yield {"kind": "lock_table", "name": change.after_value("name"), "source": "by shape"}
+'''
+
+
+def test_a_pack_inventory_adds_to_the_reports_state_backend_section(tmp_path, policy_dir):
+    (policy_dir / "inventory.py").write_text(INVENTORY)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(PlanBuilder().add("aws_dynamodb_table.t", {"name": "locks"})
+                               .to_dict()))
+    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
+                 "--state-bucket", "state", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["state_backend"] == [
+        {"kind": "state_bucket", "name": "state", "source": "--state-bucket"},
+        {"kind": "lock_table", "name": "locks", "source": "by shape"}]

@@ -256,3 +256,16 @@ def test_china_region_builds_arns_in_the_aws_cn_partition():
     b = (PlanBuilder().with_backend("s3", bucket="state-cn", region="cn-north-1"))
     _, backend = backend_of(b)
     assert backend.state_buckets[0].arn == "arn:aws-cn:s3:::state-cn"
+
+
+def test_the_report_inventory_names_a_table_found_by_shape_and_says_how():
+    from plangate.policies.state_backend.inventory import backend_targets
+
+    builder = PlanBuilder()
+    builder.add("module.state.aws_dynamodb_table.lock", {
+        "name": "tf-locks", "hash_key": "LockID",
+        "attribute": [{"name": "LockID", "type": "S"}]}, unknown=["arn"])
+    rows = backend_targets(builder.build(), Context.build(cli_buckets=["acme-state"]))
+    assert {"kind": "state_bucket", "name": "acme-state", "source": "--state-bucket"} in rows
+    [table] = [r for r in rows if r["kind"] == "lock_table"]
+    assert table["name"] == "tf-locks" and "LockID" in table["source"]
