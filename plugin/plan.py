@@ -40,6 +40,33 @@ class Backend:
         self.use_lockfile: bool = bool(fields.get("use_lockfile"))
 
 
+# What each field of a resource change may hold; checked while indexing (one pass), not
+# by the envelope schema, which would take minutes on a large plan.
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "address": (str,), "change": (dict,), "type": (str,), "name": (str,), "mode": (str,),
+    "index": (str, int), "module_address": (str,), "provider_name": (str,),
+    "deposed": (str,), "previous_address": (str,), "action_reason": (str,),
+}
+_CHANGE_TYPES: dict[str, tuple[type, ...]] = {"actions": (list,)}
+
+
+def _check_item(raw: Any, where: str) -> None:
+    if not isinstance(raw, dict) or "address" not in raw or "change" not in raw:
+        raise PlangateError("input", f"{where} has no address or change; not "
+                            "`terraform show -json` output")
+    for table, node in ((_FIELD_TYPES, raw), (_CHANGE_TYPES, raw["change"])):
+        if not isinstance(node, dict):
+            raise PlangateError("input", f"{where}: `change` is not an object")
+        for key, types in table.items():
+            value = node.get(key)
+            if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+                raise PlangateError("input", f"{where}: `{key}` has an invalid value; not "
+                                    "`terraform show -json` output")
+    actions = raw["change"].get("actions")
+    if actions is not None and not all(isinstance(a, str) for a in actions):
+        raise PlangateError("input", f"{where}: `actions` has an invalid value")
+
+
 class Plan:
     """A parsed plan. Build it with `Plan(data, path)`; everything else is derived lazily."""
 
@@ -64,13 +91,7 @@ class Plan:
         self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
         self.by_address: dict[str, ResourceChange] = {}
         for position, raw in enumerate(data.get("resource_changes") or ()):
-            if not isinstance(raw, dict) or not isinstance(raw.get("address"), str) or not (
-                isinstance(raw.get("change"), dict)
-            ):
-                raise PlangateError(
-                    "input", f"{path}: resource_changes[{position}] has no address or change; "
-                    "not `terraform show -json` output"
-                )
+            _check_item(raw, f"{path}: resource_changes[{position}]")
             change = ResourceChange(raw, legacy_secrets=legacy)
             if change.deposed:
                 self.deposed.append(change)
