@@ -66,3 +66,13 @@ def real_plan(terraform_bin: str, tmp_path: Path):
         return json.loads(shown.stdout), planfile
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-snapshots", action="store_true",
+                     help="rewrite tests/snapshots/*.json from the current findings")
+
+
+@pytest.fixture
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))
