@@ -193,6 +193,22 @@ class StateBackend:
                 return target
         return None
 
+    def target_for_prior(self, change: ResourceChange) -> BackendTarget | None:
+        """The target the prior object of a change was, by its name, ARN or shape: what a
+        replacement destroys, whatever name or key schema the new object gets."""
+        kind = _KIND_OF_TYPE.get(change.type)
+        if kind is None or change.before is None:
+            return None
+        for attribute in (_NAME_ATTRIBUTE[change.type], "arn"):
+            found = self.target_for_identifier(change.before_value(attribute), kind)
+            if found is not None:
+                return found
+        if is_lock_table_shape(change, prior=True):
+            name = change.before_value("name")
+            return BackendTarget(LOCK_TABLE, name if isinstance(name, str) else None, None,
+                                 SHAPE_SOURCE, change)
+        return None
+
     def matches_text(self, text: str) -> BackendTarget | None:
         """The first target whose name or ARN appears in `text` as a whole word."""
         if not isinstance(text, str) or not text:
@@ -250,13 +266,14 @@ def state_backend(plan: Plan, context: Context | None = None) -> StateBackend:
     return backend
 
 
-def is_lock_table_shape(resource: Resource) -> bool:
-    """A DynamoDB table whose hash key is `LockID` of type S (what the S3 backend needs)."""
+def is_lock_table_shape(resource: Resource, *, prior: bool = False) -> bool:
+    """A DynamoDB table whose hash key is `LockID` of type S (what the S3 backend needs);
+    `prior`: as the object was before the change."""
     if resource.type != TABLE_TYPE:
         return False
-    if _resource_value(resource, "hash_key") != LOCK_HASH_KEY:
+    if _resource_value(resource, "hash_key", prior) != LOCK_HASH_KEY:
         return False
-    attributes = _resource_value(resource, "attribute")
+    attributes = _resource_value(resource, "attribute", prior)
     if not isinstance(attributes, list):
         return False
     return any(
@@ -265,9 +282,9 @@ def is_lock_table_shape(resource: Resource) -> bool:
     )
 
 
-def _resource_value(resource: Any, path: str) -> Any:
+def _resource_value(resource: Any, path: str, prior: bool = False) -> Any:
     """The planned value, or the prior one for a resource being deleted or forgotten."""
-    if isinstance(resource, ResourceChange) and not resource.exists_after:
+    if isinstance(resource, ResourceChange) and (prior or not resource.exists_after):
         return resource.before_value(path)
     return resource.after_value(path)
 

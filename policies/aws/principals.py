@@ -5,8 +5,9 @@ A role is an *application principal* when the app's compute runs as it (an ECS t
 definition's `task_role_arn` or `execution_role_arn`, a Lambda function's `role`, an EC2
 instance or launch template through its instance profile, App Runner, Batch, Step
 Functions, EKS pod identity), or when its trust policy lets such a service assume it
-(or an EKS cluster's OIDC provider, for IRSA) even if nothing in the plan uses it yet.
-Roles trusted only by people, accounts or CI (GitHub Actions, GitLab OIDC) are not.
+(or an EKS cluster's OIDC provider, for IRSA) even if nothing in the plan uses it yet,
+or when its trust policy names an application role (role chaining). Roles trusted only
+by people, accounts or CI (GitHub Actions, GitLab OIDC) are not.
 
 Links are followed through the configuration's references first (ARNs are unknown in a
 first plan), then through known ARNs and names. Policy documents come from known JSON,
@@ -129,6 +130,7 @@ class Principal:
     arn: str | None
     uses: tuple[Use, ...] = ()
     trusted_by: tuple[str, ...] = ()
+    assumed_from: tuple[str, ...] = ()  # the application role (and its compute) chaining in
 
     @property
     def execution_only(self) -> bool:
@@ -142,7 +144,8 @@ class Principal:
     @property
     def chain(self) -> tuple[str, ...]:
         use = self._first_use()
-        return (use.compute, *use.via, self.address) if use else (self.address,)
+        return (use.compute, *use.via, self.address) if use else \
+            (*self.assumed_from, self.address)
 
     @property
     def description(self) -> str:
@@ -205,7 +208,58 @@ def application_principals(plan: Plan) -> list[Principal]:
         if trusted:
             principal = role_principal(Ref(role, None))
             roles[role.address] = replace(principal, trusted_by=tuple(trusted))
+    _add_chained(plan, roles)
     return sorted(roles.values(), key=lambda p: p.address)
+
+
+def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
+    """Roles whose trust policy names an application role (by reference, ARN or name):
+    the application reaches them with one `sts:AssumeRole`, so they are its roles too."""
+    by_key: dict[str, Principal] = {}
+
+    def index(principal: Principal) -> None:
+        if not principal.execution_only:
+            for key in (principal.address, principal.arn, principal.name):
+                if key:
+                    by_key.setdefault(key, principal)
+
+    for principal in list(roles.values()):
+        index(principal)
+    added = True
+    while added and by_key:
+        added = False
+        for role in in_state(plan, ROLE):
+            app = None if role.address in roles else _trusting_app_role(plan, role, by_key)
+            if app is not None:
+                roles[role.address] = Principal(
+                    role.address, role, _str(role.after_value("name")),
+                    _str(role.after_value("arn")), trusted_by=(f"the application role "
+                                                               f"{app.address}",),
+                    assumed_from=app.chain)
+                index(roles[role.address])
+                added = True
+
+
+def _trusting_app_role(plan: Plan, role: Resource, by_key: Mapping[str, Principal]
+                       ) -> Principal | None:
+    for document, _ in policy_documents(plan, role, "assume_role_policy"):
+        for statement in document.statements:
+            if not statement.is_allow or not _assumes(statement):
+                continue
+            for kind, element in statement.principals or ():
+                if kind != "AWS":
+                    continue
+                if isinstance(element, Opaque):
+                    found = next((by_key[r.target.address] for r in element.refs
+                                  if r.target.address in by_key), None)
+                elif element in by_key:
+                    found = by_key[element]
+                else:  # a role ARN whose role's ARN is not known yet: by its name
+                    found = by_key.get(_role_name(element)) if ":role/" in element else None
+                    found = found if found is not None and found.arn is None else None
+                if found is not None:
+                    return found
+    return None
 
 
 def _role_links(plan: Plan, resource: Resource, path: tuple[str | int, ...]
@@ -548,14 +602,21 @@ _NOT_TABLE = re.compile(
     r"PurchaseReserved|DescribeStream|GetRecords|GetShardIterator)", re.IGNORECASE)
 _OBJECT_ACTIONS = tuple(f"s3:{a}" for a in (
     "GetObject", "PutObject", "DeleteObject", "GetObjectVersion", "DeleteObjectVersion"))
-_BUCKET_ACTIONS = ("s3:ListBucket", "s3:ListBucketVersions")
+# Listing, and bucket settings that hand the state to whoever sets them (a policy or ACL
+# granting themselves, replication elsewhere) or destroy it (lifecycle expiry).
+_BUCKET_ACTIONS = ("s3:ListBucket", "s3:ListBucketVersions", "s3:PutBucketPolicy",
+                   "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutReplicationConfiguration",
+                   "s3:PutLifecycleConfiguration")
 
 
 def backend_requests(plan: Plan, backend: StateBackend, target: BackendTarget,
-                     documents: Sequence[PolicyDocument] = ()) -> list[Request]:
+                     documents: Sequence[PolicyDocument] = (), arn: str | None = None
+                     ) -> list[Request]:
     """What to ask of a principal's policies about one backend target: table actions on
-    the table; object actions on the state objects and listing on the bucket."""
+    the table; object actions on the state objects and listing on the bucket. `arn`: the
+    target's ARN when the caller knows it better (the resource a policy is attached to)."""
     addresses = _target_addresses(plan, backend, target)
+    target = replace(target, arn=arn, arn_built=False) if arn else target
     literal = [e for d in documents for s in d.statements if s.is_allow
                for e in s.actions or () if isinstance(e, str) and "*" not in e and "?" not in e]
     if target.is_lock_table:
@@ -711,9 +772,10 @@ class ResourcePolicyGrant:
 
 
 def resource_policy_grants(plan: Plan, context: Context | None, resource: Resource,
-                           targets: Sequence[BackendTarget], attribute: str = "policy"
-                           ) -> list[ResourcePolicyGrant]:
-    """What a resource policy on backend targets grants to everyone or to app principals."""
+                           targets: Sequence[BackendTarget], attribute: str = "policy",
+                           arn: str | None = None) -> list[ResourcePolicyGrant]:
+    """What a resource policy on backend targets grants to everyone or to app principals
+    (`arn`: the known ARN of the resource it is attached to, which its `Resource` names)."""
     backend = state_backend(plan, context)
     documents = policy_documents(plan, resource, attribute)
     if not documents:
@@ -722,7 +784,8 @@ def resource_policy_grants(plan: Plan, context: Context | None, resource: Resour
     hops = [h for _, h in documents]
     found: list[ResourcePolicyGrant] = []
     for target in targets:
-        requests = backend_requests(plan, backend, target, docs)
+        requests = backend_requests(plan, backend, target, docs,
+                                    arn if arn and target.matches_arn(arn) else None)
         public = evaluate(docs, requests, PrincipalQuery())
         found.extend(ResourcePolicyGrant(target, g, None, hops[g.position], g.certain)
                      for g in public if g.everyone)

@@ -14,6 +14,7 @@ APP_CONFIG: dict[str, tuple[tuple[str, bool], ...]] = {
     "aws_apprunner_service": (("source_configuration", False),),
     "aws_batch_job_definition": (("container_properties", True), ("node_properties", True),
                                  ("ecs_properties", True)),
+    "aws_sfn_state_machine": (("definition", True),),
 }
 
 
@@ -27,7 +28,8 @@ def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterato
     """## What it checks
     The configuration an application runs with: ECS container definitions (environment,
     secrets, command, entry point), Lambda environment variables, App Runner runtime
-    variables and secrets, Batch job container / node / ECS properties. A finding is
+    variables and secrets, Batch job container / node / ECS properties, Step Functions
+    definitions (a DynamoDB task's `TableName`, an S3 task's `Bucket`). A finding is
     raised when one of them holds the name or ARN of the Terraform lock table or state
     bucket, or, when the value is known only after apply (a first plan), when the
     configuration refers to the table or bucket (e.g. `value = module.state.lock_table_name`

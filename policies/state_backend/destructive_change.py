@@ -32,8 +32,9 @@ def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> 
     """## What it checks
     A delete or replace (either order) of the lock table or the state bucket, whether
     named (`--lock-table`, `--state-bucket`, config file, the backend `terraform init`
-    recorded) or recognised by its shape (hash key `LockID` of type S). `forget` (a
-    `removed` block with `destroy = false`) leaves the object in AWS but drops it from
+    recorded) or recognised by its shape (hash key `LockID` of type S); for a replacement,
+    by what the destroyed object was (a rename or a new key schema does not hide it).
+    `forget` (a `removed` block with `destroy = false`) leaves the object in AWS but drops it from
     Terraform's management; it is reported as medium.
 
     ## Why it matters
@@ -51,7 +52,10 @@ def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> 
     - https://developer.hashicorp.com/terraform/language/backend/s3
     - https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
     """
-    target = state_backend(plan, context).target_for_resource(change)
+    backend = state_backend(plan, context)
+    # A replacement destroys the prior object: what it was counts, not what comes next.
+    target = backend.target_for_prior(change) if change.is_replace else \
+        backend.target_for_resource(change)
     if target is None:
         return
     verb = {"delete": "deletes", "replace": "replaces", "forget": "forgets"}[change.action]

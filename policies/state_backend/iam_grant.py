@@ -18,11 +18,13 @@ def iam_grant(plan: Plan, context: Context) -> Iterator[Finding]:
     """## What it checks
     Every role the application runs as (ECS task roles, Lambda, EC2 instance profiles and
     launch templates, App Runner, Batch, Step Functions, EKS pod identity and IRSA roles,
-    and any role whose trust policy lets such a service assume it) and every policy it
-    carries: inline (`aws_iam_role_policy`, `inline_policy`), attached customer policies,
-    and AWS managed policies such as AmazonDynamoDBFullAccess or AdministratorAccess.
+    any role whose trust policy lets such a service, or one of those roles, assume it)
+    and every policy it carries: inline (`aws_iam_role_policy`, `inline_policy`),
+    attached customer policies, and AWS managed policies such as
+    AmazonDynamoDBFullAccess or AdministratorAccess.
     It is flagged when a statement allows DynamoDB actions on the Terraform lock table,
-    or object actions (and `s3:ListBucket`) on the state bucket, after explicit Denies,
+    or object actions (and `s3:ListBucket`, or setting the bucket's policy, ACL,
+    replication or lifecycle) on the state bucket, after explicit Denies,
     through wildcards, `NotAction` and `NotResource`. ECS task execution roles are
     PG-STATE-002.
 

@@ -59,7 +59,10 @@ def resource_policy(change: ResourceChange, plan: Plan, context: Context) -> Ite
         targets = [target] if target is not None and target.is_state_bucket else []
     else:
         targets = targets_named_by(plan, backend, change, attribute)
-    for found in resource_policy_grants(plan, context, change, targets):
+    # The policy is attached to this ARN: its `Resource` names the table as it is there.
+    arn = change.after_value(attribute) if attribute == "resource_arn" else None
+    table = arn if isinstance(arn, str) and ":table/" in arn and "/stream/" not in arn else None
+    for found in resource_policy_grants(plan, context, change, targets, arn=table):
         who = found.principal.chain if found.principal is not None else ()
         yield finding(
             change, resource_grant_message(found), attribute="policy",

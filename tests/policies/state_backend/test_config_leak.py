@@ -150,3 +150,13 @@ def test_constant_name_met_through_a_module_variable_in_an_unknown_definition_is
         ("PG-STATE-003", TASK, "container_definitions", "certain")]
     [found] = run_policy(config_leak, b, lock_tables=[LOCK])
     assert "through a value its configuration passes in" in found.message
+
+
+def test_a_step_functions_task_writing_the_lock_table_is_reported():
+    definition = json.dumps({"StartAt": "Lock", "States": {"Lock": {
+        "Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": True,
+        "Parameters": {"TableName": LOCK, "Item": {"LockID": {"S.$": "$.id"}}}}}})
+    b = PlanBuilder().add("aws_sfn_state_machine.flow", {"definition": definition})
+    (found,) = run_policy(config_leak, b, lock_tables=[LOCK])
+    assert found.message.startswith(
+        f'definition: States.Lock.Parameters.TableName names the lock table "{LOCK}"')

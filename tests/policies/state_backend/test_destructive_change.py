@@ -78,3 +78,27 @@ def test_updating_the_lock_table_in_place_passes():
     b = PlanBuilder().add(TABLE, {**lock_table(), "tags": {"a": "b"}}, action="update",
                           before=lock_table())
     assert run_policy(destructive_change, b) == []
+
+
+def test_renaming_the_lock_table_named_by_the_backend_reports_the_table_it_destroys():
+    b = (PlanBuilder().with_backend("s3", bucket="acme-state", dynamodb_table=LOCK)
+         .add(TABLE, {**lock_table(f"{LOCK}-v2")}, action="replace", before=lock_table(),
+              unknown=["arn"], replace_paths=[["name"]]))
+    [found] = run_policy(destructive_change, b)
+    assert found.message == (f'The plan replaces the lock table "{LOCK}" (identified by backend '
+                             "recorded in test): replacement forced by name.")
+
+
+def test_replacing_the_lock_table_by_one_of_another_key_schema_is_blocked():
+    b = PlanBuilder().add(TABLE, {"name": LOCK, "hash_key": "id",
+                                  "attribute": [{"name": "id", "type": "S"}]},
+                          action="replace", before=lock_table(), unknown=["arn"],
+                          replace_paths=[["hash_key"]])
+    assert summarise(run_policy(destructive_change, b)) == [
+        ("PG-STATE-006", TABLE, "hash_key", "certain")]
+
+
+def test_replacing_an_application_table_by_one_named_like_the_lock_table_passes():
+    b = PlanBuilder().add("aws_dynamodb_table.app", lock_table(), action="replace",
+                          before={"name": "orders", "hash_key": "id"}, unknown=["arn"])
+    assert run_policy(destructive_change, b, lock_tables=[LOCK]) == []

@@ -358,6 +358,7 @@ def test_managed_policies_are_data_with_their_source_and_check_date():
     ("service-role/AWSLambdaDynamoDBExecutionRole", False),  # streams only
     ("service-role/AmazonECSTaskExecutionRolePolicy", False),
     ("AmazonS3FullAccess", False),
+    ("job-function/DatabaseAdministrator", True),
 ])
 def test_managed_policies_grant_put_item_on_the_table_as_aws_says(name, grants):
     policy = managed_policy(f"arn:aws:iam::aws:policy/{name}")

@@ -332,3 +332,37 @@ def test_access_to_the_state_of_other_workspaces_is_blocked():
     b.with_backend("s3", bucket=BUCKET, key="reference/terraform.tfstate")
     (found,) = run_policy(iam_grant, b)
     assert found.certainty.value == "certain"
+
+
+def test_setting_the_state_bucket_policy_or_replication_is_blocked_like_reading_it():
+    b = role_policy(app(table=False), "bucket", policy(allow(
+        ["s3:PutBucketPolicy", "s3:PutReplicationConfiguration"], f"arn:aws:s3:::{BUCKET}")))
+    (found,) = run_policy(iam_grant, b, state_buckets=[BUCKET])
+    assert "s3:PutBucketPolicy, s3:PutReplicationConfiguration on state bucket" in found.message
+
+
+def test_a_role_the_task_role_may_assume_is_an_application_role_too():
+    b = app()
+    b.add("aws_iam_role.deployer", {"name": "deployer"}, unknown=["arn", "assume_role_policy"],
+          expressions={"assume_role_policy": refs("data.aws_iam_policy_document.trust.json")})
+    b.add("data.aws_iam_policy_document.trust", {"statement": [{
+        "actions": ["sts:AssumeRole"], "principals": [{"type": "AWS", "identifiers": [None]}]}]},
+        action="read", unknown=["json", "statement.0.principals.0.identifiers.0"],
+        expressions={"statement": [{"principals": [{
+            "type": const("AWS"), "identifiers": refs("module.app.task_role_arn")}]}]})
+    b.module_call("module.app", outputs={"task_role_arn": refs("aws_iam_role.task.arn")})
+    b.add("aws_iam_role_policy.deployer", {"policy": policy(allow("dynamodb:*", "*"))},
+          unknown=["role"], expressions={"role": refs("aws_iam_role.deployer.id")})
+    (found,) = run_policy(iam_grant, b)
+    assert found.chain[:3] == (TASK_DEF, TASK_ROLE, "aws_iam_role.deployer")
+    assert f"(trusted by the application role {TASK_ROLE})" in found.message
+
+
+def test_a_role_trusted_by_a_same_named_role_of_another_account_is_not_chained():
+    b = PlanBuilder()
+    for name, trusted in (("api", ECS_TASKS), ("ops", {"AWS": "arn:aws:iam::2:role/api"})):
+        b.add(f"aws_iam_role.{name}", {"name": name, "arn": f"arn:aws:iam::1:role/{name}",
+                                       "assume_role_policy": trust(trusted)}, action="no-op")
+    b.add("aws_iam_role_policy.ops", {"role": "ops", "policy": policy(allow("dynamodb:*", "*"))},
+          action="no-op")
+    assert run_policy(iam_grant, b, lock_tables=[LOCK]) == []

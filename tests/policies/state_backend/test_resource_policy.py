@@ -136,3 +136,19 @@ def test_bucket_policy_on_a_bucket_that_is_not_the_state_bucket_passes():
         "bucket": "acme-assets", "policy": policy(statement("*", "s3:GetObject",
                                                             "arn:aws:s3:::acme-assets/*"))})
     assert run_policy(resource_policy, b, state_buckets=[BUCKET]) == []
+
+
+def test_table_policy_naming_the_arn_it_is_attached_to_is_certain_before_the_table_exists():
+    arn = f"arn:aws:dynamodb:us-east-1:1234567890:table/{LOCK}"
+    b = backend().add("module.state.aws_dynamodb_resource_policy.lock", {
+        "resource_arn": arn, "policy": policy(statement(
+            {"AWS": "*"}, ["dynamodb:GetItem", "dynamodb:PutItem"], arn))})
+    assert summarise(run_policy(resource_policy, b)) == [
+        ("PG-STATE-005", "module.state.aws_dynamodb_resource_policy.lock", "policy", "certain")]
+
+
+def test_table_policy_naming_another_arn_than_the_one_it_is_attached_to_passes():
+    arn = f"arn:aws:dynamodb:us-east-1:1234567890:table/{LOCK}"
+    b = backend().add("module.state.aws_dynamodb_resource_policy.lock", {
+        "resource_arn": arn, "policy": policy(statement("*", "dynamodb:*", f"{arn}-2"))})
+    assert run_policy(resource_policy, b) == []
