@@ -63,7 +63,6 @@ Verdict = Certainty | None
 GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 ROUTE_TABLE_TYPES = ("aws_route_table", "aws_default_route_table")
 PREFIX_LIST_TYPE = "aws_ec2_managed_prefix_list"
-DEFAULT_ROUTES = ("0.0.0.0/0", "::/0")
 ALL_PORTS = (0, 65535)
 
 # Address space no internet host can send from: RFC 1918, RFC 6598 shared (carrier-grade
@@ -354,23 +353,60 @@ def _ingress_index(plan: Plan) -> _IngressIndex:
 
 
 def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
-    """Inline `ingress` blocks. A new group without them plans `ingress` as unknown (AWS
-    computes it from all the group's rules): unknown counts only when configured."""
+    """Inline `ingress` blocks. A group that does not configure them plans `ingress` as
+    AWS reports it: unknown when new, and once applied every rule of the group, the
+    standalone rules' too. Unknown counts only when configured, and permissions that a
+    standalone rule in the plan held before it (they are reported, or removed, there)
+    are left out."""
     value = group.after_value("ingress")
+    mirror = not configured(plan, group, "ingress")
     if value is UNKNOWN:
-        if not configured(plan, group, "ingress"):
+        if mirror:
             return []
         return [IngressRule(group, UNKNOWN, UNKNOWN, UNKNOWN, (Source("ingress", UNKNOWN),))]
+    held = _standalone_permissions(plan).get(group.after_value("id"), set()) if mirror else set()
     rules = []
     for block in members(value):
         if block is UNKNOWN or not isinstance(block, dict):
             block = {"protocol": UNKNOWN, "cidr_blocks": UNKNOWN}
+        reach = _permission(block.get("protocol"), block.get("from_port"), block.get("to_port"))
         sources = [Source("ingress", c) for key in ("cidr_blocks", "ipv6_cidr_blocks")
-                   for c in members(block.get(key))]
+                   for c in members(block.get(key)) if (*reach, c) not in held]
         sources.extend(_prefix_list_sources(plan, members(block.get("prefix_list_ids")), None))
         rules.append(IngressRule(group, block.get("protocol"), block.get("from_port"),
                                  block.get("to_port"), tuple(sources)))
     return rules
+
+
+PROTOCOL_NAMES = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+
+
+def _permission(protocol: Any, from_port: Any, to_port: Any) -> tuple[Any, ...]:
+    """A rule's reach as AWS stores it: protocol name, and ports unless all traffic."""
+    name = str(protocol).strip().lower() if isinstance(protocol, str | int) else protocol
+    name = PROTOCOL_NAMES.get(name, name)
+    return (name, None, None) if name == "-1" else (name, _port(from_port), _port(to_port))
+
+
+@per_plan
+def _standalone_permissions(plan: Plan) -> dict[Any, set[tuple[Any, ...]]]:
+    """Group id → (protocol, from, to, cidr) of the ingress its standalone rules held
+    before this plan, whatever the plan does with them: what a group's `ingress` mirrors."""
+    index: dict[Any, set[tuple[Any, ...]]] = defaultdict(set)
+    for rule in plan.of_type("aws_security_group_rule", "aws_vpc_security_group_ingress_rule"):
+        if not isinstance(rule.before, dict):
+            continue
+        if rule.type == "aws_vpc_security_group_ingress_rule":
+            keys, protocol = ("cidr_ipv4", "cidr_ipv6"), rule.before_value("ip_protocol")
+        elif rule.before_value("type") == "ingress":
+            keys, protocol = ("cidr_blocks", "ipv6_cidr_blocks"), rule.before_value("protocol")
+        else:
+            continue
+        reach = _permission(protocol, rule.before_value("from_port"),
+                            rule.before_value("to_port"))
+        index[rule.before_value("security_group_id")].update(
+            (*reach, cidr) for key in keys for cidr in members(rule.before_value(key)))
+    return index
 
 
 def _standalone_rule(plan: Plan, rule: Resource) -> IngressRule | None:
@@ -407,7 +443,26 @@ def _prefix_list_sources(plan: Plan, known: list[Any] | None,
         where = "ingress"
     return [Source(where, entry.get("cidr") if isinstance(entry, dict) else UNKNOWN,
                    prefix_list.address)
-            for prefix_list in lists for entry in members(prefix_list.after_value("entry"))]
+            for prefix_list in lists for entry in _prefix_list_entries(plan, prefix_list)]
+
+
+def _prefix_list_entries(plan: Plan, prefix_list: Resource) -> list[Any]:
+    """A managed prefix list's `entry` blocks; when it configures none (a new list shows
+    them unknown), the `aws_ec2_managed_prefix_list_entry` resources that fill it."""
+    entries = prefix_list.after_value("entry")
+    if entries is UNKNOWN and not configured(plan, prefix_list, "entry"):
+        return [{"cidr": e.after_value("cidr")}
+                for e in _entries_by_list(plan).get(prefix_list.address, ())]
+    return members(entries)
+
+
+@per_plan
+def _entries_by_list(plan: Plan) -> dict[str, list[Resource]]:
+    index: dict[str, list[Resource]] = defaultdict(list)
+    for entry in plan.existing("aws_ec2_managed_prefix_list_entry"):
+        for key in linked(plan, entry, "prefix_list_id", (PREFIX_LIST_TYPE,)).keys:
+            index[key].append(entry)
+    return index
 
 
 def db_clusters(plan: Plan, db: Resource) -> Link:
@@ -489,7 +544,7 @@ def _route_tables_of(plan: Plan, subnet: Resource | str, key: str) -> list[str]:
         return []
     mains = _main_tables(plan)
     return [t for vpc in linked(plan, subnet, "vpc_id", ("aws_vpc",)).keys
-            for t in mains.get(vpc, ())]
+            for t in mains.get(vpc, [vpc])]
 
 
 @per_plan
@@ -497,7 +552,7 @@ def _associations(plan: Plan) -> dict[str, list[str]]:
     """Subnet key → route table keys, from `aws_route_table_association`."""
     index: dict[str, list[str]] = defaultdict(list)
     for association in plan.existing("aws_route_table_association"):
-        tables = linked(plan, association, "route_table_id", ROUTE_TABLE_TYPES).keys
+        tables = linked(plan, association, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")).keys
         for subnet in linked(plan, association, "subnet_id", ("aws_subnet",)).keys:
             index[subnet].extend(sorted(tables))
     return index
@@ -506,7 +561,9 @@ def _associations(plan: Plan) -> dict[str, list[str]]:
 @per_plan
 def _main_tables(plan: Plan) -> dict[str, list[str]]:
     """VPC key → its main route table: `aws_main_route_table_association` if any, else the
-    `aws_default_route_table` managing the VPC's default table."""
+    VPC's default table: the `aws_default_route_table` managing it, and the VPC's own key,
+    under which `_default_routes` files routes written on `aws_vpc.x.main_route_table_id`
+    (or `.default_route_table_id`)."""
     explicit: dict[str, list[str]] = defaultdict(list)
     for main in plan.existing("aws_main_route_table_association"):
         tables = linked(plan, main, "route_table_id", ROUTE_TABLE_TYPES).keys
@@ -516,7 +573,7 @@ def _main_tables(plan: Plan) -> dict[str, list[str]]:
     for table in plan.existing("aws_default_route_table"):
         for vpc in linked(plan, table, "default_route_table_id", ("aws_vpc",)).keys:
             default[vpc].append(table.address)
-    return {**default, **explicit}
+    return {**{vpc: [*tables, vpc] for vpc, tables in default.items()}, **explicit}
 
 
 @per_plan
@@ -538,27 +595,33 @@ def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
             {"c": route.after_value("destination_cidr_block"),
              "v6": route.after_value("destination_ipv6_cidr_block")}, "c", "v6")
         gateway = _internet_gateway(plan, route, "gateway_id", route.after_value("gateway_id"))
-        for table in linked(plan, route, "route_table_id", ROUTE_TABLE_TYPES).keys:
-            _add_route(index, table, route.address, destination, gateway)
+        # `route_table_id = aws_vpc.main.main_route_table_id`: the VPC's main table,
+        # keyed by the VPC (see `_main_tables`)
+        for table in linked(plan, route, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")).keys:
+            vpc = getattr(plan.by_address.get(table), "type", None) == "aws_vpc"
+            _add_route(index, table, route.address, destination, gateway,
+                       f"the main route table of {table}" if vpc else "")
     return index
 
 
 def _add_route(index: dict[str, list[Exposure]], table: str, carrier: str,
-               destination: tuple[Verdict, str], gateway: tuple[Verdict, str]) -> None:
+               destination: tuple[Verdict, str], gateway: tuple[Verdict, str],
+               where: str = "") -> None:
     verdict = weakest(destination[0], gateway[0])
     if verdict is None:
         return
     hops = tuple(dict.fromkeys(h for h in (table, carrier, gateway[1]) if h))
     reason = f"route {destination[1]} to internet gateway {gateway[1] or '(known after apply)'}"
-    index[table].append(Exposure(verdict, f"{reason} in {table}", hops))
+    index[table].append(Exposure(verdict, f"{reason} in {where or table}", hops))
 
 
 def _default_destination(route: dict[str, Any], v4: str, v6: str) -> tuple[Verdict, str]:
-    """Whether a route's destination is the whole internet (0.0.0.0/0 or ::/0)."""
+    """Whether a route's destination holds internet addresses: 0.0.0.0/0, ::/0, or any
+    public block (0.0.0.0/1 and 128.0.0.0/1 together are the default route, split)."""
     values = [route.get(v4), route.get(v6)]
     for value in values:
-        if value in DEFAULT_ROUTES:
-            return Certainty.CERTAIN, value
+        if isinstance(value, str) and value and is_public_cidr(value) is Certainty.CERTAIN:
+            return Certainty.CERTAIN, value.strip()
     if any(v is UNKNOWN for v in values):
         return Certainty.POSSIBLE, "(destination known after apply)"
     return None, ""

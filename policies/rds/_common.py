@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
-from plangate.policies.aws.links import members, per_plan
+from plangate.policies.aws.links import configured, members, per_plan
 from plangate.policies.aws.network import (
     Exposure,
     IngressRule,
@@ -49,7 +49,8 @@ __all__ = [
 Resource = ResourceChange | StateResource
 
 DB_TYPES = ("aws_db_instance", "aws_rds_cluster")  # hold security groups and a port
-INSTANCE_TYPES = ("aws_db_instance", "aws_rds_cluster_instance")  # may get a public address
+# may get a public address (`aws_rds_cluster`: a Multi-AZ DB cluster's `publicly_accessible`)
+INSTANCE_TYPES = ("aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster")
 
 
 def clusters_of(plan: Plan, db: Resource) -> tuple[Resource, ...]:
@@ -57,23 +58,34 @@ def clusters_of(plan: Plan, db: Resource) -> tuple[Resource, ...]:
     return db_clusters(plan, db).targets
 
 
-def db_port(plan: Plan, db: Resource) -> int | None:
-    """The port the database listens on: `port`, else its engine's default (None: unknown)."""
+def db_port(plan: Plan, db: Resource, depth: int = 0) -> int | None:
+    """The port the database listens on (None: unknown): `port`; else, when `port` is set
+    from a value known only after apply (`random_integer.port.result`), unknown; else a
+    read replica's source's port; else its engine's default."""
     owners = (db, *clusters_of(plan, db))
     for owner in owners:
         port = owner.after_value("port")
         if isinstance(port, int) and not isinstance(port, bool):
             return port
+        if port is UNKNOWN and configured(plan, owner, "port") and \
+                plan.references.resolve(owner, "port").refs:
+            return None
+    sources = linked(plan, db, "replicate_source_db", ("aws_db_instance",)).targets
+    if sources and depth < 3:
+        return db_port(plan, sources[0], depth + 1)
     engines = [o.after_value("engine") for o in owners]
     return next((p for p in map(engine_default_port, engines) if p is not None), None)
 
 
-def publicly_accessible(db: Resource) -> Verdict:
-    """`publicly_accessible = true` (CERTAIN), known only after apply (POSSIBLE), or not."""
+def publicly_accessible(plan: Plan, db: Resource) -> Verdict:
+    """`publicly_accessible = true` (CERTAIN), set from a value known only after apply
+    (POSSIBLE), or not. Unset, a cluster's or cluster instance's is planned as unknown
+    (optional and computed) and the provider creates it private."""
     value = db.after_value("publicly_accessible")
     if value is True:
         return Certainty.CERTAIN
-    return Certainty.POSSIBLE if value is UNKNOWN else None
+    unknown = value is UNKNOWN and configured(plan, db, "publicly_accessible")
+    return Certainty.POSSIBLE if unknown else None
 
 
 # -- open security groups -----------------------------------------------------------------
@@ -202,7 +214,7 @@ def public_subnets(plan: Plan, subnet_group: Resource) -> list[PublicSubnet]:
 def databases_in_subnet_group(plan: Plan) -> dict[str, list[Resource]]:
     """Subnet group key (address or name) → the databases placed in it."""
     index: dict[str, list[Resource]] = defaultdict(list)
-    for db in plan.existing(*INSTANCE_TYPES, "aws_rds_cluster"):
+    for db in plan.existing(*INSTANCE_TYPES):
         for key in sorted(db_subnet_group(plan, db).keys):
             index[key].append(db)
     return index

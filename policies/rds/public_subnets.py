@@ -56,23 +56,23 @@ def rds_public_subnets(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     index = databases_in_subnet_group(plan)
     keys = [k for k in (change.address, change.after_value("name")) if isinstance(k, str)]
     dbs = list(dict.fromkeys(db for key in keys for db in index.get(key, ())))
-    dbs.sort(key=lambda db: publicly_accessible(db) is None)  # a public one first
+    dbs.sort(key=lambda db: publicly_accessible(plan, db) is None)  # a public one first
     first = subnets[0]
     names = ", ".join(s.subnet for s in subnets[:3]) + (" and more" if len(subnets) > 3 else "")
     noun = "subnet" if len(subnets) == 1 else "subnets"
     yield finding(
         change, f"subnet_ids include public {noun} {names} ({first.exposure.reason})"
-        f"{_placed(dbs)}.", attribute="subnet_ids", certainty=first.exposure.certainty,
+        f"{_placed(plan, dbs)}.", attribute="subnet_ids", certainty=first.exposure.certainty,
         chain=[*(db.address for db in dbs[:1]), change.address, first.subnet,
                *first.exposure.hops],
         new=is_created(change) or changes(change, "subnet_ids"))
 
 
-def _placed(dbs: list[ResourceChange | StateResource]) -> str:
+def _placed(plan: Plan, dbs: list[ResourceChange | StateResource]) -> str:
     """What the finding adds about the databases in the group."""
     if not dbs:
         return ""
-    public = publicly_accessible(dbs[0])
+    public = publicly_accessible(plan, dbs[0])
     if public is Certainty.CERTAIN:
         return (f"; {dbs[0].address} is publicly accessible, so the database is reachable "
                 "from the internet")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Certainty, Finding, ResourceChange, Severity, finding, policy
+from plangate import Certainty, Finding, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.rds._common import INSTANCE_TYPES, publicly_accessible
 
 
@@ -14,11 +14,12 @@ from plangate.policies.rds._common import INSTANCE_TYPES, publicly_accessible
     severity=Severity.CRITICAL,
     resource_types=INSTANCE_TYPES,
 )
-def rds_publicly_accessible(change: ResourceChange) -> Iterator[Finding]:
+def rds_publicly_accessible(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     """## What it checks
-    `aws_db_instance` and `aws_rds_cluster_instance` whose planned `publicly_accessible`
-    is `true`, whether the plan sets it now or it was already so (the finding says which).
-    When the value is known only after apply, the finding is `possible`.
+    `aws_db_instance`, `aws_rds_cluster_instance` and `aws_rds_cluster` (a Multi-AZ DB
+    cluster) whose planned `publicly_accessible` is `true`, whether the plan sets it now or
+    it was already so (the finding says which). When the configuration sets it from a value
+    known only after apply, the finding is `possible`; left unset, it is false.
 
     ## Why it matters
     A publicly accessible instance gets a public IP address and an endpoint that resolves
@@ -34,7 +35,7 @@ def rds_publicly_accessible(change: ResourceChange) -> Iterator[Finding]:
     - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Hiding
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#publicly_accessible
     """
-    verdict = publicly_accessible(change)
+    verdict = publicly_accessible(plan, change)
     if verdict is None:
         return
     if verdict is Certainty.POSSIBLE:

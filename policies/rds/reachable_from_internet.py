@@ -22,9 +22,10 @@ from plangate.policies.rds._common import (
 )
 def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
     """## What it checks
-    For each `aws_db_instance` and `aws_rds_cluster_instance`, whether all three network
-    layers are open at once: the instance is publicly accessible (PG-RDS-001), its DB subnet
-    group holds a subnet routed to an internet gateway (PG-RDS-004), and one of its
+    For each `aws_db_instance`, `aws_rds_cluster_instance` and Multi-AZ `aws_rds_cluster`,
+    whether all three network layers are open at once: the instance is publicly accessible
+    (PG-RDS-001), its DB subnet group holds a subnet routed to an internet gateway
+    (PG-RDS-004), and one of its
     security groups admits a public range on the database port (PG-RDS-002). The finding
     carries the whole path, from the instance through the subnet group, subnet, route
     table and gateway, to the security group and rule; it is `possible` when any layer is.
@@ -43,7 +44,7 @@ def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
     - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html
     """
     for db in plan.existing(*INSTANCE_TYPES):
-        public = publicly_accessible(db)
+        public = publicly_accessible(plan, db)
         if public is None:
             continue
         subnets = [(group, subnet) for group in db_subnet_group(plan, db).targets

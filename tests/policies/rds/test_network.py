@@ -392,3 +392,73 @@ def test_a_private_subnet_without_routes_passes(b, kit):
     kit.subnet(b, "aws_subnet.a", "10.0.10.0/24", map_public=False)
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
+
+
+def test_a_default_route_split_in_two_halves_to_an_internet_gateway_is_public(b, kit):
+    kit.vpc(b)
+    b.add("aws_route_table.split", {"route": [
+        {"cidr_block": "0.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None},
+        {"cidr_block": "128.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None}]},
+        unknown=["id", "route.0.gateway_id", "route.1.gateway_id"],
+        expressions={"route": refs("aws_internet_gateway.main.id")})
+    kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.split")
+    plan = b.build()
+    exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
+    assert exposure is not None and exposure.certainty is CERTAIN
+    assert "0.0.0.0/1" in exposure.reason
+
+
+def test_a_route_to_a_private_range_through_an_internet_gateway_passes(b, kit):
+    kit.vpc(b)
+    b.add("aws_route_table.odd", {"route": [{"cidr_block": "10.8.0.0/16", "gateway_id": None}]},
+          unknown=["id", "route.0.gateway_id"],
+          expressions={"route": refs("aws_internet_gateway.main.id")})
+    kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.odd")
+    plan = b.build()
+    assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
+
+
+def test_an_ipv6_default_route_to_an_egress_only_gateway_passes(b, kit):
+    kit.vpc(b)
+    kit.private_route_table(b)
+    b.add("aws_egress_only_internet_gateway.main", {}, unknown=["id"])
+    b.add("aws_route.v6", {"destination_ipv6_cidr_block": "::/0", "gateway_id": None},
+          unknown=["route_table_id", "egress_only_gateway_id"], expressions={
+          "route_table_id": refs("aws_route_table.private.id"),
+          "egress_only_gateway_id": refs("aws_egress_only_internet_gateway.main.id")})
+    kit.subnet(b, "aws_subnet.a", "10.0.10.0/24", table="aws_route_table.private")
+    plan = b.build()
+    assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
+
+
+def test_a_route_on_the_vpc_main_route_table_id_makes_unassociated_subnets_public(b, kit):
+    kit.vpc(b)
+    b.add("aws_route.internet", {"destination_cidr_block": "0.0.0.0/0"},
+          unknown=["route_table_id", "gateway_id"], expressions={
+          "route_table_id": refs("aws_vpc.main.main_route_table_id"),
+          "gateway_id": refs("aws_internet_gateway.main.id")})
+    kit.subnet(b, "aws_subnet.a", "10.0.0.0/24")
+    kit.private_route_table(b)
+    kit.subnet(b, "aws_subnet.b", "10.0.10.0/24", table="aws_route_table.private")
+    plan = b.build()
+    exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
+    assert exposure is not None and exposure.certainty is CERTAIN
+    assert exposure.hops == ("aws_vpc.main", "aws_route.internet", "aws_internet_gateway.main")
+    assert "main route table of aws_vpc.main" in exposure.reason
+    assert subnet_exposure(plan, plan.by_address["aws_subnet.b"]) is None
+
+
+def test_a_prefix_list_filled_by_entry_resources_admits_their_ranges(b, kit):
+    b.add("aws_ec2_managed_prefix_list.office", {}, unknown=["id", "arn", "entry"])
+    b.add("aws_ec2_managed_prefix_list_entry.any", {"cidr": "0.0.0.0/0"},
+          unknown=["id", "prefix_list_id"],
+          expressions={"prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")})
+    b.add("aws_vpc_security_group_ingress_rule.office", {
+        "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
+        unknown=["security_group_id", "prefix_list_id"], expressions={
+        "security_group_id": refs("aws_security_group.db.id"),
+        "prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")})
+    kit.security_group(b)
+    plan = b.build()
+    (rule,) = ingress_rules(plan, "aws_security_group.db")
+    assert [(s.cidr, v) for s, v in rule.open_to(5432)] == [("0.0.0.0/0", CERTAIN)]

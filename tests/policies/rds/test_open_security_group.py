@@ -259,3 +259,81 @@ def test_an_open_group_not_attached_to_the_db_passes(b, kit):
     kit.security_group(b, "aws_security_group.web", ingress=[kit.inline(protocol="-1")])
     kit.db(b)
     assert _run(b) == []
+
+
+def test_a_cidr_list_mixing_private_and_public_ranges_is_blocked_for_the_public_one(b, kit):
+    kit.security_group(b)
+    kit.db(b)
+    kit.classic_rule(b, "aws_security_group_rule.mixed", cidrs=("10.0.0.0/8", "0.0.0.0/1"))
+    (found,) = _run(b)
+    assert "0.0.0.0/1" in found.message and "10.0.0.0/8" not in found.message
+
+
+def _applied_group_listing_an_open_rule(b):
+    """A group that configures no inline ingress, after apply: AWS lists every rule of the
+    group in its `ingress`, the standalone rules' too."""
+    b.add("aws_db_instance.main", {"engine": "postgres", "port": 5432,
+                                   "vpc_security_group_ids": ["sg-0db"]}, action="no-op",
+          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
+    b.add("aws_security_group.db", {"id": "sg-0db", "name": "db", "ingress": [
+        {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"],
+         "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": False}]},
+        action="no-op", expressions={"name": {"constant_value": "db"}})
+
+
+OPEN_RULE = {"type": "ingress", "security_group_id": "sg-0db", "protocol": "tcp",
+             "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"]}
+
+
+def test_deleting_an_open_standalone_rule_passes_though_the_group_still_lists_it(b):
+    _applied_group_listing_an_open_rule(b)
+    b.add("aws_security_group_rule.open", None, action="delete", before=OPEN_RULE)
+    assert _run(b) == []
+
+
+def test_an_open_standalone_rule_is_reported_on_the_rule_only(b):
+    _applied_group_listing_an_open_rule(b)
+    b.add("aws_security_group_rule.open", OPEN_RULE, action="no-op")
+    assert summarise(_run(b)) == [
+        ("PG-RDS-002", "aws_security_group_rule.open", "cidr_blocks", "certain")]
+
+
+def test_narrowing_an_open_standalone_rule_passes(b):
+    _applied_group_listing_an_open_rule(b)
+    b.add("aws_security_group_rule.open", {**OPEN_RULE, "cidr_blocks": ["10.0.0.0/8"]},
+          action="replace", before=OPEN_RULE)
+    assert _run(b) == []
+
+
+def test_an_open_rule_added_outside_terraform_is_still_blocked_on_the_group(b):
+    _applied_group_listing_an_open_rule(b)
+    assert summarise(_run(b)) == [("PG-RDS-002", "aws_security_group.db", "ingress", "certain")]
+
+
+def test_a_port_set_from_a_value_known_after_apply_makes_any_tcp_rule_possible(b, kit):
+    kit.security_group(b)
+    b.add("random_integer.port", {"min": 1024, "max": 65000}, unknown=["id", "result"])
+    b.add("aws_db_instance.main", {"engine": "postgres"},
+          unknown=["id", "port", "vpc_security_group_ids"], expressions={
+          "vpc_security_group_ids": refs("aws_security_group.db.id"),
+          "port": refs("random_integer.port.result")})
+    kit.vpc_rule(b, RULE, port=6000)
+    (found,) = _run(b)
+    assert (found.address, str(found.certainty)) == (RULE, "possible")
+    assert "the database port" in found.message
+
+
+def test_a_read_replica_listens_on_its_source_port(b, kit):
+    kit.security_group(b)
+    kit.vpc_rule(b, RULE, port=6432)
+    b.add("aws_db_instance.primary", {"engine": "postgres", "port": 6432},
+          unknown=["id", "arn", "identifier", "vpc_security_group_ids"],
+          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
+    b.add("aws_db_instance.replica", {"publicly_accessible": False},
+          unknown=["id", "port", "engine", "replicate_source_db", "vpc_security_group_ids"],
+          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id"),
+                       "replicate_source_db": refs("aws_db_instance.primary.identifier")})
+    findings = _run(b)
+    assert [(f.chain[0], str(f.certainty)) for f in findings] == [
+        ("aws_db_instance.primary", "certain"), ("aws_db_instance.replica", "certain")]
+    assert all("port 6432" in f.message for f in findings)

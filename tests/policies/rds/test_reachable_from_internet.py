@@ -50,6 +50,9 @@ def test_an_unknown_layer_makes_the_finding_possible(b, kit):
         if raw["address"] == "aws_db_instance.main":
             raw["change"]["after"].pop("publicly_accessible")
             raw["change"]["after_unknown"]["publicly_accessible"] = True
+    for raw in data["configuration"]["root_module"]["resources"]:
+        if raw["address"] == "aws_db_instance.main":
+            raw["expressions"]["publicly_accessible"] = refs("var.public")
     (found,) = run_policy(rds_reachable_from_internet, data)
     assert str(found.certainty) == "possible"
     assert "may be true" in found.message
@@ -72,3 +75,18 @@ def test_an_aurora_cluster_instance_is_followed_through_its_cluster(b, kit):
     assert found.address == "aws_rds_cluster_instance.main[0]"
     assert found.chain[:3] == ("aws_rds_cluster_instance.main[0]", "aws_rds_cluster.main",
                                "aws_db_subnet_group.main")
+
+
+def test_a_public_multi_az_db_cluster_is_followed_like_an_instance(b, kit):
+    kit.network(b)
+    kit.subnet_group(b, subnets=("aws_subnet.public",))
+    kit.security_group(b)
+    kit.vpc_rule(b, RULE)
+    b.add("aws_rds_cluster.main", {"engine": "postgres", "publicly_accessible": True,
+                                   "db_cluster_instance_class": "db.m5d.large",
+                                   "db_subnet_group_name": "main"},
+          unknown=["id", "port", "vpc_security_group_ids"], expressions={
+          "vpc_security_group_ids": refs("aws_security_group.db.id"),
+          "db_subnet_group_name": refs("aws_db_subnet_group.main.name")})
+    (found,) = run_policy(rds_reachable_from_internet, b)
+    assert (found.address, str(found.certainty)) == ("aws_rds_cluster.main", "certain")
