@@ -187,3 +187,32 @@ def test_a_pack_inventory_adds_to_the_reports_state_backend_section(tmp_path, po
     assert json.loads(result.stdout)["state_backend"] == [
         {"kind": "state_bucket", "name": "state", "source": "--state-bucket"},
         {"kind": "lock_table", "name": "locks", "source": "by shape"}]
+
+
+def _on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([PLANGATE, *args], stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait()
+    os.close(leader)
+    return b"".join(chunks)
+
+
+def test_text_output_is_coloured_only_on_a_terminal_and_never_with_no_color(tmp_path, policy_dir):
+    plan = str(_plan_file(tmp_path, "public"))
+    args = ["check", "--policy-dir", str(policy_dir), plan]
+    assert b"\033[" in _on_a_terminal(args, {"PATH": "/usr/bin:/bin"})
+    assert b"\033[" not in _on_a_terminal(args, {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    assert b"\033[" not in run(*args).stdout
