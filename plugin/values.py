@@ -127,10 +127,12 @@ def marked_leaves(value: Any, marker: Any) -> Iterator[Any]:
         yield from _scalars(value)
     elif isinstance(marker, dict) and isinstance(value, dict):
         for key, sub in marker.items():
-            yield from marked_leaves(value.get(key), sub)
+            if sub:  # most markers are {} or false: no generator for those
+                yield from marked_leaves(value.get(key), sub)
     elif isinstance(marker, list) and isinstance(value, list):
         for item, sub in zip(value, marker, strict=False):
-            yield from marked_leaves(item, sub)
+            if sub:
+                yield from marked_leaves(item, sub)
 
 
 def _scalars(value: Any) -> Iterator[Any]:

@@ -65,7 +65,7 @@ def test_a_resource_change_without_an_address_is_rejected(tmp_path):
 
     data = json.loads(_plan_text())
     data["resource_changes"][0].pop("address")
-    with pytest.raises(PlangateError, match=r"resource_changes\[0\] has no address"):
+    with pytest.raises(PlangateError, match=r"resource_changes\[0\] is not a resource change"):
         Plan(data, "x.json")
 
 
