@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +18,10 @@ from typing import TYPE_CHECKING
 from .errors import PlangateError
 
 if TYPE_CHECKING:
+    from .config import Config
     from .discovery import Packs
     from .policy import Policy
+    from .report import Report
 
 __all__ = ["main"]
 
@@ -35,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         "path and RDS off the internet.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"plangate {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
@@ -82,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    from .report import plangate_version
+
+    return plangate_version()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -100,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _explain(args)
     except PlangateError as exc:
         if args.debug:
-            raise
+            traceback.print_exc()
         print(f"plangate: error: {exc.message}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -108,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # fail closed: an internal error is exit 2, never 0
         if args.debug:
-            raise
+            traceback.print_exc()
+            return EXIT_ERROR
         print(f"plangate: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
               "and report it)", file=sys.stderr)
         return EXIT_ERROR
@@ -126,15 +137,11 @@ def _policies(args: argparse.Namespace) -> list[Policy]:
 
 
 def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) -> int:
-    from .config import load_config
-    from .context import Context
-    from .loading import load_plan_data
-    from .plan import Plan
-    from .policy import Severity
-    from .report import PlanInfo, Report
-    from .reporters import FORMATS, render
-    from .runner import RunError, decide, run_inventories, run_policies
-    from .terraform import find_terraform, read_backend, show_json
+    """Evaluate, then write every requested format. An error that stops the evaluation
+    still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
+    from .report import Report
+    from .reporters import FORMATS
+    from .runner import RunError
 
     outputs = []
     for item in args.output:
@@ -143,9 +150,56 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
             raise PlangateError("usage", f"--output {item!r}: expected FORMAT=PATH with FORMAT "
                                 f"one of {', '.join(sorted(FORMATS))}")
         outputs.append((fmt, path))
+    try:
+        report = _evaluate(args, plan_sources)
+    except PlangateError as exc:
+        if args.debug:
+            traceback.print_exc()
+        report = Report(errors=[RunError(exc.kind, exc.message)])
+    return _emit(report, args, outputs)
+
+
+def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str]]) -> int:
+    from .reporters import render
+    from .runner import RunError
+
+    data = report.to_dict()
+    for fmt, path in outputs:
+        try:
+            Path(path).write_text(render(fmt, data), encoding="utf-8")
+        except OSError as exc:
+            report.errors.append(RunError("output", f"cannot write {path}: {exc.strerror}"))
+            data = report.to_dict()
+    evaluated = bool(report.plans)
+    if evaluated or args.format != "text":
+        # no-color.org: a NO_COLOR that is set and not empty turns colour off.
+        color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(render(args.format, data, color))
+        sys.stdout.flush()
+    for error in report.errors:  # one line each, whatever the format on stdout
+        print(f"plangate: error: {error.message}", file=sys.stderr)
+    if args.format == "atlantis" and not report.errors:
+        return EXIT_PASS  # Atlantis decides from the FAIL lines of a completed evaluation
+    return report.exit_code
+
+
+def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> Report:
+    from .config import load_config
+    from .context import Context
+    from .loading import load_plan_data
+    from .plan import Plan
+    from .policy import Severity
+    from .report import PlanInfo, Report
+    from .runner import decide, run_inventories, run_policies
+    from .terraform import find_terraform, read_backend, show_json
+
     chdir = args.chdir
     if chdir and not Path(chdir).is_dir():
         raise PlangateError("usage", f"--chdir {chdir}: not a directory")
+    for flag, names in (("--lock-table", args.lock_table), ("--state-bucket", args.state_bucket)):
+        if any(not name.strip() for name in names):
+            raise PlangateError("usage", f"{flag}: an empty name (an unset variable?); give "
+                                "the table or bucket name")
     config = load_config(args.config, Path(chdir or ".").resolve())
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.HIGH)
     block_possible = config.block_possible
@@ -161,6 +215,7 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     )
     packs = _packs(args, config.policy_dirs)
     policies = packs.policies
+    _check_config_names(config, policies)
 
     def show(planfile: str) -> bytes:
         return show_json(planfile, find_terraform(args.terraform_bin), chdir)
@@ -177,6 +232,11 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     outcome = run_policies(plans, policies, context, config)
     report.findings = decide(outcome.findings, config, fail_on, fail_on_possible, block_possible,
                              _today())
+    for waiver in config.waivers:
+        if not any(f.waiver is not None and f.waiver["policy"] == waiver.policy
+                   and f.waiver["address"] == waiver.address for f in report.findings):
+            print(f"plangate: warning: waiver {waiver.policy} {waiver.address} matched no "
+                  "finding; remove it or fix its address", file=sys.stderr)
     sections, inventory_errors = run_inventories(plans, packs.inventories, context)
     report.errors = [*outcome.errors, *inventory_errors]
     report.seconds = outcome.seconds
@@ -190,17 +250,23 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
         if not any(r["kind"] == row.get("kind") and r["name"] == row.get("name")
                    for r in report.state_backend):
             report.state_backend.append(row)
-    data = report.to_dict()
-    color = args.format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    for fmt, path in outputs:
-        try:
-            Path(path).write_text(render(fmt, data), encoding="utf-8")
-        except OSError as exc:
-            report.errors.append(RunError("output", f"cannot write {path}: {exc.strerror}"))
-            data = report.to_dict()
-    sys.stdout.write(render(args.format, data, color))
-    sys.stdout.flush()
-    return report.exit_code if args.format != "atlantis" or report.errors else EXIT_PASS
+    return report
+
+
+def _check_config_names(config: Config, policies: Sequence[Policy]) -> None:
+    """A setting for a policy that is not loaded, or an option it does not take, is a typo
+    that would silently weaken the gate."""
+    known = {p.id: p for p in policies}
+    for policy_id, settings in config.policies.items():
+        item = known.get(policy_id)
+        if item is None:
+            raise PlangateError("config", f"{config.path}: settings for {policy_id}, which is "
+                                "not a loaded policy; `plangate policies` lists them")
+        unknown = sorted(set(settings.options) - set(item.options))
+        if unknown:
+            takes = ", ".join(sorted(item.options)) or "none"
+            raise PlangateError("config", f"{config.path}: {policy_id} has no option(s) "
+                                f"{', '.join(unknown)} (it takes: {takes})")
 
 
 def _today() -> dt.date:
@@ -214,8 +280,16 @@ def _today() -> dt.date:
 
 
 def _list_policies(args: argparse.Namespace) -> int:
-    for item in _policies(args):
-        print(f"{item.id:<14} {item.severity!s:<9} {item.title}  [{item.source}]")
+    from .config import load_config
+
+    config = load_config(args.config, Path(".").resolve())
+    packs = _packs(args, config.policy_dirs)
+    _check_config_names(config, packs.policies)
+    for item in packs.policies:
+        settings = config.settings(item.id)
+        severity = settings.severity or item.severity
+        state = "" if settings.enabled else "  (disabled in config)"
+        print(f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}")
     return EXIT_PASS
 
 

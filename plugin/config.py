@@ -7,9 +7,10 @@ a typo in a waiver or a severity override must not silently weaken the gate.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,14 @@ POLICY_KEYS = {"enabled", "severity", "options"}
 WAIVER_KEYS = {"policy", "address", "reason", "expires"}
 
 
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """`*` and `?` are wildcards; everything else is literal, so an address copied from a
+    plan (`aws_db_instance.db[0]`, `x["a.b"]`) matches itself."""
+    return re.compile("".join(
+        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern))
+
+
 @dataclass(frozen=True, slots=True)
 class Waiver:
     policy: str
@@ -32,9 +41,8 @@ class Waiver:
     expires: dt.date | None
 
     def matches(self, policy_id: str, address: str) -> bool:
-        return fnmatch.fnmatchcase(policy_id, self.policy) and fnmatch.fnmatchcase(
-            address, self.address
-        )
+        return _glob(self.policy).fullmatch(policy_id) is not None and (
+            _glob(self.address).fullmatch(address) is not None)
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and self.expires < today
@@ -127,8 +135,9 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
 
     def names(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(f"{key} must be a list of strings")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
+                                                  for v in value):
+            raise fail(f"{key} must be a list of non-empty strings")
         return tuple(value)
 
     policies: dict[str, PolicySettings] = {}
@@ -184,7 +193,8 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
         block_possible=not never,
         lock_tables=names("lock_tables"),
         state_buckets=names("state_buckets"),
-        policy_dirs=names("policy_dirs"),
+        # Relative to the config file, not to wherever plangate happens to run.
+        policy_dirs=tuple(str(Path(path).parent / d) for d in names("policy_dirs")),
         policies=policies,
         waivers=tuple(waivers),
     )

@@ -125,7 +125,8 @@ def load_packs(
     for directory in policy_dirs:
         path = Path(directory)
         if not path.is_dir():
-            raise PlangateError("policy", f"--policy-dir {directory}: not a directory")
+            raise PlangateError("policy", f"policy directory {directory} (--policy-dir or "
+                                "policy_dirs in the config file): not a directory")
         for file in sorted(path.glob("*.py")):
             if file.name.startswith("_"):
                 continue

@@ -26,7 +26,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     for plan in report["plans"]:
         version = plan["terraform_version"] or "unknown Terraform"
         note = "  (Terraform reported errors: the plan is incomplete)" if plan["errored"] else ""
-        lines.append(f"plan {plan['path']}: {plan['resources']} resources, "
+        count = plan["resources"]
+        lines.append(f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
                      f"Terraform {version}, format {plan['format_version']}{note}")
     for item in report.get("state_backend", []):
         lines.append(f"state backend: {item['kind']} {item['name']} ({item['source']})")

@@ -216,3 +216,62 @@ def test_text_output_is_coloured_only_on_a_terminal_and_never_with_no_color(tmp_
     assert b"\033[" in _on_a_terminal(args, {"PATH": "/usr/bin:/bin"})
     assert b"\033[" not in _on_a_terminal(args, {"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
     assert b"\033[" not in run(*args).stdout
+
+
+def test_settings_for_a_policy_that_does_not_exist_are_a_config_error(tmp_path, policy_dir):
+    (tmp_path / "plangate.toml").write_text('disable = ["T-PUBLIC-01"]\n')
+    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
+                 cwd=tmp_path)
+    assert result.returncode == 2
+    assert b"T-PUBLIC-01" in result.stderr and b"not a loaded policy" in result.stderr
+
+
+def test_an_option_a_policy_does_not_take_is_a_config_error(tmp_path, policy_dir):
+    (tmp_path / "plangate.toml").write_text('[policies.T-PUBLIC-001]\noptions = {tagg = 1}\n')
+    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
+                 cwd=tmp_path)
+    assert result.returncode == 2 and b"no option(s) tagg" in result.stderr
+
+
+def test_an_empty_lock_table_name_is_a_usage_error(tmp_path):
+    result = run("check", "--lock-table", "", str(_plan_file(tmp_path, "x")))
+    assert result.returncode == 2 and b"empty name" in result.stderr
+
+
+def test_unreadable_input_still_writes_an_error_report_for_ci(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("")
+    sarif = tmp_path / "out.sarif"
+    result = run("check", "--format", "json", "--output", f"sarif={sarif}", str(bad))
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["decision"] == "error" and "empty" in report["errors"][0]["message"]
+    assert sarif.is_file()
+    assert result.stderr.decode().count("\n") == 1
+
+
+def test_a_policy_error_is_also_one_line_on_stderr(tmp_path, policy_dir):
+    (policy_dir / "broken.py").write_text(BROKEN)
+    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
+                 str(_plan_file(tmp_path, "x")))
+    assert result.returncode == 2
+    assert result.stderr.decode().startswith("plangate: error: policy T-BROKEN-001")
+
+
+def test_debug_shows_the_traceback_and_still_exits_2(tmp_path):
+    result = run("--debug", "check", str(tmp_path / "missing.json"))
+    assert result.returncode == 2 and b"Traceback" in result.stderr
+
+
+def test_a_waiver_that_matches_nothing_is_warned_about(tmp_path, policy_dir):
+    (tmp_path / "plangate.toml").write_text(
+        '[[waivers]]\npolicy = "T-PUBLIC-001"\naddress = "aws_s3_bucket.nope"\nreason = "x"\n')
+    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
+                 cwd=tmp_path)
+    assert result.returncode == 0
+    assert b"warning: waiver T-PUBLIC-001 aws_s3_bucket.nope matched no finding" in result.stderr
+
+
+def test_version_is_printed():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.startswith(b"plangate ")

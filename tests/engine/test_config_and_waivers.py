@@ -91,3 +91,24 @@ def test_a_waiver_without_a_reason_is_rejected(tmp_path):
     (tmp_path / "plangate.toml").write_text('[[waivers]]\npolicy = "X"\naddress = "*"\n')
     with pytest.raises(PlangateError, match="missing reason"):
         load_config(None, tmp_path)
+
+
+def test_a_waiver_address_copied_from_the_plan_matches_despite_its_brackets(tmp_path):
+    (tmp_path / "plangate.toml").write_text(
+        '[[waivers]]\npolicy = "T-CFG-001"\naddress = \'module.m.aws_s3_bucket.b["a.b"]\'\n'
+        'reason = "exact"\n')
+    [found] = _decided(load_config(None, tmp_path))
+    assert found.waived is True
+
+
+def test_empty_backend_names_in_the_config_are_rejected(tmp_path):
+    (tmp_path / "plangate.toml").write_text('lock_tables = [""]\n')
+    with pytest.raises(PlangateError, match="non-empty"):
+        load_config(None, tmp_path)
+
+
+def test_policy_dirs_are_relative_to_the_config_file(tmp_path):
+    (tmp_path / "plangate.toml").write_text('policy_dirs = ["ops/policies"]\n')
+    sub = tmp_path / "deep" / "er"
+    sub.mkdir(parents=True)
+    assert load_config(None, sub).policy_dirs == (str(tmp_path / "ops" / "policies"),)
