@@ -25,6 +25,7 @@ __all__ = ["decode", "load_plan_data", "parse_json", "validate_envelope"]
 
 SUPPORTED_MAJORS = ("0", "1")
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
+_LEADING_SPACE = re.compile(r"\s*")
 
 
 @contextmanager
@@ -63,13 +64,15 @@ def decode(raw: bytes, where: str) -> str:
 
 
 def parse_json(text: str, where: str) -> Any:
-    if not text.strip():
+    if not text or text.isspace():  # not `text.strip()`: that copies the whole plan
         raise PlangateError("input", f"{where}: the file is empty; expected "
                             "`terraform show -json PLANFILE` output")
-    stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
-        hint = ("it looks like Terraform configuration (HCL); " if _looks_like_hcl(stripped)
-                else "")
+    # Where the document starts, found without `text.lstrip()`: a copy of the whole plan
+    # that would stay alive through the parse. (`\s` is exactly what `str.isspace` is.)
+    start = _LEADING_SPACE.match(text).end()
+    if not text.startswith(("{", "["), start):
+        head = text[start:start + 64]  # enough for the first keyword
+        hint = "it looks like Terraform configuration (HCL); " if _looks_like_hcl(head) else ""
         raise PlangateError("input", f"{where}: not JSON ({hint}expected "
                             "`terraform show -json PLANFILE` output)")
     try:
@@ -92,13 +95,17 @@ def _looks_like_hcl(text: str) -> bool:
 
 
 @cache
+def _envelope_schema() -> dict[str, Any]:
+    return json.loads(
+        resources.files("plangate.schemas").joinpath("plan_envelope.schema.json").read_text()
+    )
+
+
+@cache
 def _envelope_validator() -> Any:
     import jsonschema
 
-    schema = json.loads(
-        resources.files("plangate.schemas").joinpath("plan_envelope.schema.json").read_text()
-    )
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema.Draft202012Validator(_envelope_schema())
 
 
 def validate_envelope(data: Any, where: str) -> None:

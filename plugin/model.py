@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .addresses import ModuleStep, format_index, module_path, parse_module_address
-from .values import Path, has_true, lookup, marked, marked_leaves, normalise_path
+from .values import Path, collect_marked, has_true, lookup, marked, normalise_path
 
 __all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
 
@@ -31,11 +31,12 @@ def provider_suffix(provider_name: str | None) -> str:
 class _Resource:
     """What changes and prior-state resources share: identity and module placement."""
 
-    __slots__ = ("_module_steps", "raw")
+    __slots__ = ("_config_key", "_module_steps", "raw")
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self.raw = raw
         self._module_steps: tuple[ModuleStep, ...] | None = None
+        self._config_key: tuple[tuple[str, ...], str] | None = None
 
     @property
     def address(self) -> str:
@@ -73,11 +74,14 @@ class _Resource:
 
     @property
     def config_key(self) -> tuple[tuple[str, ...], str]:
-        """Where this instance's block lives in `configuration`: module path and local address."""
-        local = f"{self.type}.{self.name}"
-        if self.mode == "data":
-            local = "data." + local
-        return module_path(self.module_steps), local
+        """Where this instance's block lives in `configuration`: module path and local address
+        (computed once: every reference followed from the instance starts here)."""
+        if self._config_key is None:
+            local = f"{self.type}.{self.name}"
+            if self.mode == "data":
+                local = "data." + local
+            self._config_key = (module_path(self.module_steps), local)
+        return self._config_key
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.address}>"
@@ -161,7 +165,9 @@ class ResourceChange(_Resource):
 
     def after_value(self, path: str | Path) -> Any:
         """Planned value at `path`: the value, `None`, or `UNKNOWN` (known after apply)."""
-        return lookup(self.after, self.change.get("after_unknown"), normalise_path(path))
+        # `change` read once: policies call this tens of thousands of times on a big plan.
+        change = self.raw.get("change", {})
+        return lookup(change.get("after"), change.get("after_unknown"), normalise_path(path))
 
     def before_value(self, path: str | Path) -> Any:
         return lookup(self.before, None, normalise_path(path))
@@ -206,15 +212,24 @@ class ResourceChange(_Resource):
         )
 
     def sensitive_values(self) -> Iterator[Any]:
+        found: list[Any] = []
+        self.collect_sensitive(found)
+        return iter(found)
+
+    def collect_sensitive(self, into: list[Any]) -> None:
+        """`sensitive_values`, appended to a list (redaction collects them plan-wide)."""
         change = self.change
-        yield from marked_leaves(change.get("after"), change.get("after_sensitive"))
-        yield from marked_leaves(change.get("before"), change.get("before_sensitive"))
+        after, before = change.get("after_sensitive"), change.get("before_sensitive")
+        if after:  # most markers are `{}` or false: skip the call
+            collect_marked(change.get("after"), after, into)
+        if before:
+            collect_marked(change.get("before"), before, into)
         if self._legacy_secrets:
             for side in (change.get("after"), change.get("before")):
                 if isinstance(side, dict):
                     for key, value in side.items():
                         if any(part in key for part in SECRET_NAME_PARTS):
-                            yield from marked_leaves(value, True)
+                            collect_marked(value, True, into)
 
 
 class StateResource(_Resource):
@@ -236,7 +251,12 @@ class StateResource(_Resource):
         return marked(self.raw.get("sensitive_values"), normalise_path(path))
 
     def sensitive_values(self) -> Iterator[Any]:
-        yield from marked_leaves(self.raw.get("values"), self.raw.get("sensitive_values"))
+        found: list[Any] = []
+        self.collect_sensitive(found)
+        return iter(found)
+
+    def collect_sensitive(self, into: list[Any]) -> None:
+        collect_marked(self.raw.get("values"), self.raw.get("sensitive_values"), into)
 
 
 class ConfigResource:

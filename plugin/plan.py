@@ -40,25 +40,34 @@ class Backend:
         self.use_lockfile: bool = bool(fields.get("use_lockfile"))
 
 
-def _check_item(raw: Any, where: str) -> None:
+def _check_item(raw: Any, path: str, position: int) -> None:
     """The fields every reader relies on have the types Terraform writes; checked in the
-    one indexing pass (the envelope schema would take minutes on a large plan)."""
+    one indexing pass (the envelope schema would take minutes on a large plan). Plain
+    loops, and the message built only on failure: this runs for every resource."""
     try:
         change = raw["change"]
         index = raw.get("index")
         actions = change.get("actions", [])
         valid = (
             type(raw["address"]) is str and type(change) is dict
-            and all(type(raw.get(k, "")) is str for k in _STRING_FIELDS)
             and (index is None or type(index) in (str, int))
-            and type(actions) is list and all(type(a) is str for a in actions)
+            and type(actions) is list
         )
+        if valid:
+            for key in _STRING_FIELDS:
+                if type(raw.get(key, "")) is not str:
+                    valid = False
+                    break
+            for action in actions:
+                if type(action) is not str:
+                    valid = False
+                    break
     except (KeyError, TypeError, AttributeError):
         valid = False
     if not valid:
-        raise PlangateError("input", f"{where} is not a resource change as "
-                            "`terraform show -json` writes it (address, change, types of "
-                            "fields)")
+        raise PlangateError("input", f"{path}: resource_changes[{position}] is not a resource "
+                            "change as `terraform show -json` writes it (address, change, "
+                            "types of fields)")
 
 
 _STRING_FIELDS = ("type", "name", "mode", "module_address", "provider_name", "deposed",
@@ -89,7 +98,7 @@ class Plan:
         self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
         self.by_address: dict[str, ResourceChange] = {}
         for position, raw in enumerate(data.get("resource_changes") or ()):
-            _check_item(raw, f"{path}: resource_changes[{position}]")
+            _check_item(raw, path, position)
             change = ResourceChange(raw, legacy_secrets=legacy)
             if change.deposed:
                 self.deposed.append(change)
@@ -139,9 +148,19 @@ class Plan:
         for change in self.of_type(type_, mode="data"):
             seen.add(change.address)
             yield change
-        for resource in self.prior_resources:
-            if resource.mode == "data" and resource.type == type_ and resource.address not in seen:
+        for resource in self._prior_data_sources.get(type_, ()):
+            if resource.address not in seen:
                 yield resource
+
+    @cached_property
+    def _prior_data_sources(self) -> dict[str, list[StateResource]]:
+        """Prior-state data sources by type, in address order: one scan of the prior state
+        instead of one per `data_sources` call."""
+        index: dict[str, list[StateResource]] = defaultdict(list)
+        for resource in self.prior_resources:
+            if resource.mode == "data":
+                index[resource.type].append(resource)
+        return index
 
     def prior_of_type(self, type_: str) -> Iterator[StateResource]:
         return (r for r in self.prior_resources if r.type == type_ and r.mode == "managed")
@@ -192,11 +211,13 @@ class Plan:
 
     def sensitive_strings(self) -> set[str]:
         """Every sensitive scalar in the plan, as text: what no output may contain."""
-        found: set[str] = set()
+        # One list for the whole plan: this visits every resource whenever there are findings.
+        leaves: list[Any] = []
         for change in (*self.changes, *self.deposed):
-            found.update(str(v) for v in change.sensitive_values())
+            change.collect_sensitive(leaves)
         for resource in self.prior_resources:
-            found.update(str(v) for v in resource.sensitive_values())
+            resource.collect_sensitive(leaves)
+        found: set[str] = set(map(str, leaves))
         config_vars = ((self.raw.get("configuration") or {}).get("root_module") or {}).get(
             "variables"
         ) or {}

@@ -12,17 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .addresses import ModuleStep, module_path, parse_traversal
 from .hcl_locals import LocalsIndex
 from .model import ResourceChange, StateResource
-from .values import UNKNOWN, normalise_path
+from .values import UNKNOWN, Path, normalise_path
 
 if TYPE_CHECKING:
     from .plan import Plan
-    from .values import Path
 
 __all__ = ["Ref", "Resolution", "Resolver", "expression_references"]
 
@@ -31,6 +30,8 @@ _IGNORED_ROOTS = frozenset({"each", "count", "path", "terraform", "self"})
 IDENTIFIER_ATTRIBUTES = ("arn", "id", "name", "bucket", "stream_arn", "family", "identifier",
                          "cluster_identifier")
 _MAX_DEPTH = 32
+# A parsed reference: `a.b["k"].c` → (("a", None), ("b", "k"), ("c", None)).
+Traversal = tuple[tuple[str, str | int | None], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,8 @@ def expression_constants(expr: Any) -> list[Any]:
 class Resolver:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
+        self._expressions: dict[tuple[object, Path], tuple[bool, tuple[str, ...],
+                                                          tuple[Any, ...]]] = {}
 
     # -- indexes, built once on first use --------------------------------------------------
 
@@ -101,21 +104,28 @@ class Resolver:
         index: dict[tuple[tuple[ModuleStep, ...], str, str, str], list[Resource]]
         index = defaultdict(list)
         seen: set[str] = set()
+        # The fields are read from the dicts (with the views' defaults) rather than through
+        # the properties: this runs for every resource of the plan, and the properties
+        # took half of it.
         for change in self.plan.changes:
-            seen.add(change.address)
-            index[(change.module_steps, change.mode, change.type, change.name)].append(change)
+            raw = change.raw
+            seen.add(raw["address"])
+            index[(change.module_steps, raw.get("mode", "managed"), raw.get("type", ""),
+                   raw.get("name", ""))].append(change)
         for resource in self.plan.prior_resources:
-            if resource.address not in seen:
-                index[(resource.module_steps, resource.mode, resource.type, resource.name)].append(
-                    resource
-                )
+            raw = resource.raw
+            if raw["address"] not in seen:
+                index[(resource.module_steps, raw.get("mode", "managed"), raw.get("type", ""),
+                       raw.get("name", ""))].append(resource)
         return index
 
     @cached_property
     def _module_instances(self) -> dict[tuple[ModuleStep, ...], list[tuple[ModuleStep, ...]]]:
         """Parent module instance → its child module instances that hold resources."""
         children: dict[tuple[ModuleStep, ...], set[tuple[ModuleStep, ...]]] = defaultdict(set)
-        for steps, *_ in self._instances:
+        # Each distinct module instance once (thousands of blocks share a few hundred), in
+        # first-seen order; hashing a tuple of `ModuleStep`s is not cheap.
+        for steps in dict.fromkeys(key[0] for key in self._instances):
             for depth in range(len(steps)):
                 children[steps[:depth]].add(steps[: depth + 1])
         return {k: sorted(v, key=str) for k, v in children.items()}
@@ -132,9 +142,10 @@ class Resolver:
                 if not isinstance(values, dict):
                     continue
                 for attr in IDENTIFIER_ATTRIBUTES:
-                    value = values.get(attr)
-                    if isinstance(value, str) and value:
-                        index[value].append(resource)
+                    if attr in values:  # most resources have few of them
+                        value = values[attr]
+                        if isinstance(value, str) and value:
+                            index[value].append(resource)
         return index
 
     def by_identifier(self, value: str) -> list[Resource]:
@@ -147,20 +158,35 @@ class Resolver:
         """Resources the attribute at `path` of this instance refers to."""
         path = normalise_path(path)
         result = Resolution()
-        config = self.plan.config_for(resource)
-        expr = config.expression(path) if config is not None else None
-        if expr is not None:
-            refs = expression_references(expr)
-            if any(r.startswith("each.value") for r in refs):
-                # `each.value.id` under `for_each = aws_subnet.public` is that instance's id.
-                refs.extend(expression_references(config.raw.get("for_each_expression")))
-            result.values.extend(expression_constants(expr))
+        configured, refs, constants = self._expression(resource, path)
+        if configured:
+            result.values.extend(constants)
             self._follow(refs, resource.module_steps, resource.index, (), result, 0)
         value = resource.after_value(path)
         self._match_values(value, resource, result)
-        if value is UNKNOWN and not result.refs and expr is None:
+        if value is UNKNOWN and not result.refs and not configured:
             result.unresolved = True
         return result
+
+    def _expression(self, resource: Resource, path: Path
+                    ) -> tuple[bool, tuple[str, ...], tuple[Any, ...]]:
+        """(whether the configuration sets `path`, the references and the constants of its
+        expression), read once per block and path: every instance of a block shares them."""
+        key = (resource.config_key, path)
+        found = self._expressions.get(key)
+        if found is None:
+            config = self.plan.config_for(resource)
+            expr = config.expression(path) if config is not None else None
+            if expr is None:
+                found = (False, (), ())
+            else:
+                refs = expression_references(expr)
+                if any(r.startswith("each.value") for r in refs):
+                    # `each.value.id` under `for_each = aws_subnet.public` is that instance's id.
+                    refs.extend(expression_references(config.raw.get("for_each_expression")))
+                found = (True, tuple(refs), tuple(expression_constants(expr)))
+            self._expressions[key] = found
+        return found
 
     def targets(self, resource: Resource, path: str | Path, *types: str) -> list[Ref]:
         resolution = self.resolve(resource, path)
@@ -180,22 +206,9 @@ class Resolver:
         if depth > _MAX_DEPTH:
             result.unresolved = True
             return
-        parsed = []
-        for ref in refs:
-            try:
-                parsed.append(parse_traversal(ref))
-            except ValueError:
-                continue
-        by_instance = any(t[0][0] in ("each", "count") for t in parsed)
-        # `x.y[0].id` is unwrapped to `x.y[0].id`, `x.y[0]` and `x.y`: the bare `x.y` must
-        # not widen the reference to every instance.
-        keyed = {_block_key(t) for t in parsed if _instance_key(t) is not None}
-        for traversal in parsed:
-            if _instance_key(traversal) is None and _block_key(traversal) in keyed:
-                continue
+        traversals, by_instance = _to_follow(tuple(refs))
+        for traversal in traversals:
             root = traversal[0][0]
-            if root in _IGNORED_ROOTS:
-                continue
             if root == "var" and len(traversal) > 1:
                 self._follow_variable(traversal[1][0], steps, via, result, depth)
             elif root == "local" and len(traversal) > 1:
@@ -221,7 +234,7 @@ class Resolver:
         mode: str,
         type_: str,
         name_step: tuple[str, str | int | None],
-        rest: list[tuple[str, str | int | None]],
+        rest: Traversal,
         via: tuple[str, ...],
         referrer_index: str | int | None,
         result: Resolution,
@@ -348,13 +361,36 @@ class Resolver:
         result.refs.append(ref)
 
 
-def _block_key(traversal: list[tuple[str, str | int | None]]) -> tuple[str, ...]:
+@lru_cache(maxsize=16384)
+def _to_follow(refs: tuple[str, ...]) -> tuple[tuple[Traversal, ...], bool]:
+    """The parsed references `_follow` acts on, and whether any is per instance (`each.`,
+    `count.`). Cached by the reference list: thousands of instances of a few dozen blocks
+    share the same lists, and parsing is a pure function of the strings."""
+    parsed: list[Traversal] = []
+    for ref in refs:
+        try:
+            parsed.append(tuple(parse_traversal(ref)))
+        except ValueError:
+            continue
+    by_instance = any(t[0][0] in ("each", "count") for t in parsed)
+    # `x.y[0].id` is unwrapped to `x.y[0].id`, `x.y[0]` and `x.y`: the bare `x.y` must
+    # not widen the reference to every instance.
+    keyed = {_block_key(t) for t in parsed if _instance_key(t) is not None}
+    kept = tuple(
+        t for t in parsed
+        if not (_instance_key(t) is None and _block_key(t) in keyed)
+        and t[0][0] not in _IGNORED_ROOTS
+    )
+    return kept, by_instance
+
+
+def _block_key(traversal: Traversal) -> tuple[str, ...]:
     """`data.t.n…` → ("data", "t", "n"); `t.n…` → ("t", "n"); module calls likewise."""
     names = [name for name, _ in traversal]
     return tuple(names[:3]) if names[0] == "data" else tuple(names[:2])
 
 
-def _instance_key(traversal: list[tuple[str, str | int | None]]) -> str | int | None:
+def _instance_key(traversal: Traversal) -> str | int | None:
     position = 2 if traversal[0][0] == "data" else 1
     return traversal[position][1] if len(traversal) > position else None
 

@@ -9,6 +9,7 @@ Terraform leaves values that are unknown at plan time out of `after` and marks t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["UNKNOWN", "Path", "is_unknown", "lookup", "merge_unknown", "normalise_path"]
@@ -51,10 +52,14 @@ def normalise_path(path: str | Path) -> Path:
         return path
     if isinstance(path, list):
         return tuple(path)
-    parts: list[str | int] = []
-    for part in path.split("."):
-        parts.append(int(part) if part.isdigit() else part)
-    return tuple(parts)
+    return _split_path(path)
+
+
+@lru_cache(maxsize=4096)
+def _split_path(path: str) -> Path:
+    """Paths written as text are a few dozen constants in policy code, read for every
+    resource: split each once."""
+    return tuple(int(part) if part.isdigit() else part for part in path.split("."))
 
 
 def _step(node: Any, key: str | int) -> Any:
@@ -76,8 +81,12 @@ def lookup(value: Any, unknown: Any, path: Path) -> Any:
     for key in path:
         if unknown is True:
             return UNKNOWN
-        value = _step(value, key)
-        unknown = _step(unknown, key) if isinstance(unknown, dict | list) else None
+        if type(key) is str:  # the common step, inlined: policies read tens of thousands
+            value = value.get(key) if isinstance(value, dict) else None
+            unknown = unknown.get(key) if isinstance(unknown, dict) else None
+        else:
+            value = _step(value, key)
+            unknown = _step(unknown, key)
     return merge_unknown(value, unknown)
 
 
@@ -123,24 +132,33 @@ def marked(marker: Any, path: Path) -> bool:
 
 def marked_leaves(value: Any, marker: Any) -> Iterator[Any]:
     """Scalar values under every `True` leaf of a marker (sensitive strings, for redaction)."""
+    found: list[Any] = []
+    collect_marked(value, marker, found)
+    return iter(found)
+
+
+def collect_marked(value: Any, marker: Any, into: list[Any]) -> None:
+    """`marked_leaves`, appended to a list. Redaction runs this over every resource of the
+    plan, so it recurses only into markers that hold something (most are `{}` or false)
+    and builds no generator per level."""
     if marker is True:
-        yield from _scalars(value)
+        _collect_scalars(value, into)
     elif isinstance(marker, dict) and isinstance(value, dict):
         for key, sub in marker.items():
-            if sub:  # most markers are {} or false: no generator for those
-                yield from marked_leaves(value.get(key), sub)
+            if sub:
+                collect_marked(value.get(key), sub, into)
     elif isinstance(marker, list) and isinstance(value, list):
         for item, sub in zip(value, marker, strict=False):
             if sub:
-                yield from marked_leaves(item, sub)
+                collect_marked(item, sub, into)
 
 
-def _scalars(value: Any) -> Iterator[Any]:
+def _collect_scalars(value: Any, into: list[Any]) -> None:
     if isinstance(value, dict):
         for item in value.values():
-            yield from _scalars(item)
+            _collect_scalars(item, into)
     elif isinstance(value, list):
         for item in value:
-            yield from _scalars(item)
+            _collect_scalars(item, into)
     elif value is not None:
-        yield value
+        into.append(value)

@@ -277,6 +277,7 @@ def _globs_meet(a: str, b: str) -> bool:
     return reach[0][0]
 
 
+@lru_cache(maxsize=65536)  # a plan repeats a few patterns against the same few actions
 def action_matches(pattern: str, action: str) -> bool:
     """`dynamodb:Put*`, `*`, `DynamoDB:?etItem` against `dynamodb:GetItem` (case-insensitive)."""
     return _glob_match(pattern, action, ignore_case=True)
@@ -505,27 +506,35 @@ def evaluate(
     `documents` are evaluated together (all the identity policies of one principal, or
     one resource policy with `who` asking). Grants come in document and statement order.
     """
-    actions = list(dict.fromkeys(r.action for r in requests))
-    targets = list(dict.fromkeys(Request("", r.resource, r.addresses, r.types)
-                                 for r in requests))
+    if not any(document.statements for document in documents):
+        return []  # most roles of a large plan carry one empty document or none
+    actions = tuple(dict.fromkeys(r.action for r in requests))
+    # The distinct resources asked about, keyed by what a `Request` compares besides its
+    # action (a plain tuple: cheaper to build and hash than a dataclass per request).
+    targets: dict[tuple[str, frozenset[str], tuple[str, ...]], Request] = {}
+    for r in requests:
+        key = (r.resource, r.addresses, r.types)
+        if key not in targets:
+            targets[key] = Request("", *key)
     # Each statement is matched once per distinct action and per distinct resource.
     Hits = tuple[Match, list[Element]]
-    live: list[tuple[int, int, Statement, Match, bool, dict[str, Hits], dict[Request, Hits]]] = []
+    Key = tuple[str, frozenset[str], tuple[str, ...]]
+    live: list[tuple[int, int, Statement, Match, bool, dict[str, Hits], dict[Key, Hits]]] = []
     for d, document in enumerate(documents):
         for position, statement in enumerate(document.statements):
             principal, everyone = _principal_match(statement, who)
             if principal is Match.NO:
                 continue
-            by_action = {a: _applies(statement.actions, statement.not_actions,
-                                     partial(_action_match, action=a)) for a in actions}
-            if all(m is Match.NO for m, _ in by_action.values()):
+            by_action = _by_action(statement.actions, statement.not_actions, actions)
+            if by_action is None:
                 continue
-            by_resource = {t: _applies(statement.resources, statement.not_resources,
-                                       partial(_resource_match, request=t)) for t in targets}
+            by_resource = {k: _applies(statement.resources, statement.not_resources,
+                                       partial(_resource_match, request=t))
+                           for k, t in targets.items()}
             live.append((d, position, statement, principal, everyone, by_action, by_resource))
     tallies: dict[tuple[int, int], _Tally] = {}
     for request in requests:
-        key = Request("", request.resource, request.addresses, request.types)
+        key = (request.resource, request.addresses, request.types)
         allows = []
         deny = Match.NO
         deniers: list[str] = []
@@ -564,6 +573,36 @@ def evaluate(
             statement.condition, tally.everyone, tuple(tally.denied), d,
         ))
     return grants
+
+
+def _by_action(listed: tuple[Element, ...] | None, unlisted: tuple[Element, ...] | None,
+               actions: tuple[str, ...]) -> dict[str, tuple[Match, list[Element]]] | None:
+    """How a statement's `Action`/`NotAction` covers each action; None when it covers none.
+
+    Statements written with literal actions only are answered from a cache: a large plan
+    repeats the same few action lists in hundreds of roles, asked the same questions.
+    """
+    if all(isinstance(e, str) for e in (*(listed or ()), *(unlisted or ()))):
+        return _literal_by_action(None if listed is None else tuple(listed),
+                                  None if unlisted is None else tuple(unlisted), actions)
+    return _match_actions(listed, unlisted, actions)
+
+
+@lru_cache(maxsize=8192)
+def _literal_by_action(listed: tuple[str, ...] | None, unlisted: tuple[str, ...] | None,
+                       actions: tuple[str, ...]
+                       ) -> dict[str, tuple[Match, list[Element]]] | None:
+    """`_match_actions`, cached (the answer is shared: callers only read it)."""
+    return _match_actions(listed, unlisted, actions)
+
+
+def _match_actions(listed: tuple[Element, ...] | None, unlisted: tuple[Element, ...] | None,
+                   actions: tuple[str, ...]) -> dict[str, tuple[Match, list[Element]]] | None:
+    by_action = {a: _applies(listed, unlisted, partial(_action_match, action=a))
+                 for a in actions}
+    if all(m is Match.NO for m, _ in by_action.values()):
+        return None
+    return by_action
 
 
 def _add(items: list[str], item: str) -> None:
