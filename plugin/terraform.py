@@ -48,8 +48,10 @@ def show_json(planfile: str, binary: str, chdir: str | None = None) -> bytes:
         raise PlangateError("terraform", f"{binary} show -json {planfile} timed out") from None
     if proc.returncode != 0:
         reason = _first_error_line(proc.stderr.decode("utf-8", "replace"))
-        raise PlangateError("terraform", f"{planfile}: `terraform show -json` failed: {reason}; "
-                            "run plangate from the directory where the plan was made (--chdir)")
+        hint = ("check that it is terraform or tofu (--terraform-bin)" if reason == "no output"
+                else "run plangate where the plan was made, after terraform init (--chdir)")
+        raise PlangateError("terraform", f"{planfile}: `{binary} show -json` failed "
+                            f"(exit {proc.returncode}): {reason}; {hint}")
     return proc.stdout
 
 

@@ -275,3 +275,10 @@ def test_a_waiver_that_matches_nothing_is_warned_about(tmp_path, policy_dir):
 def test_version_is_printed():
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith(b"plangate ")
+
+
+def test_a_binary_that_is_not_terraform_gets_a_hint_about_the_binary(tmp_path, real_plan):
+    _, planfile = real_plan({"main.tf": 'resource "terraform_data" "x" { input = "y" }\n'})
+    result = run("check", "--terraform-bin", "/bin/false", str(planfile))
+    assert result.returncode == 2
+    assert b"--terraform-bin" in result.stderr and b"exit 1" in result.stderr
