@@ -74,6 +74,37 @@ _STRING_FIELDS = ("type", "name", "mode", "module_address", "provider_name", "de
                   "previous_address", "action_reason")
 
 
+def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
+    """Resource changes for a plan that lists resources only in `planned_values`.
+
+    Empty plans omit `resource_changes`, and so do some hand-made or trimmed files that
+    still list resources in `planned_values`. Reading those as "nothing to check" would
+    pass whatever they hold, so each planned resource becomes a change to a known
+    object (action `no-op`: the plan does not say what changes).
+    """
+    if not isinstance(planned, dict):
+        return []
+    found: list[dict[str, Any]] = []
+    stack = [planned.get("root_module")]
+    while stack:
+        module = stack.pop()
+        if not isinstance(module, dict):
+            continue
+        for resource in module.get("resources") or ():
+            if not isinstance(resource, dict) or "address" not in resource:
+                continue
+            values = resource.get("values")
+            raw = {k: v for k, v in resource.items()
+                   if k not in ("values", "sensitive_values", "schema_version")}
+            raw["change"] = {"actions": ["no-op"], "before": values, "after": values,
+                             "after_unknown": {},
+                             "before_sensitive": resource.get("sensitive_values") or {},
+                             "after_sensitive": resource.get("sensitive_values") or {}}
+            found.append(raw)
+        stack.extend(reversed(module.get("child_modules") or ()))
+    return found
+
+
 class Plan:
     """A parsed plan. Build it with `Plan(data, path)`; everything else is derived lazily."""
 
@@ -97,7 +128,10 @@ class Plan:
         self.deposed: list[ResourceChange] = []
         self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
         self.by_address: dict[str, ResourceChange] = {}
-        for position, raw in enumerate(data.get("resource_changes") or ()):
+        items = data.get("resource_changes")
+        if items is None:
+            items = _changes_from_planned_values(data.get("planned_values"))
+        for position, raw in enumerate(items or ()):
             _check_item(raw, path, position)
             change = ResourceChange(raw, legacy_secrets=legacy)
             if change.deposed:

@@ -58,3 +58,16 @@ def test_module_instances_keep_for_each_keys_with_dots_and_arns():
     assert change.module_address == 'module.eks["a.b"]'
     assert change.index == key
     assert change.config_key == (("eks",), "aws_iam_role_policy_attachment.this")
+
+
+def test_resources_listed_only_in_planned_values_are_still_checked():
+    data = PlanBuilder().to_dict()
+    del data["resource_changes"]
+    data["planned_values"] = {"root_module": {"child_modules": [{"address": "module.db",
+        "resources": [{"address": "module.db.aws_db_instance.main", "mode": "managed",
+                       "type": "aws_db_instance", "name": "main", "provider_name": "aws",
+                       "values": {"publicly_accessible": True}}]}]}}
+    plan = Plan(data, "x")
+    [change] = plan.changes
+    assert change.address == "module.db.aws_db_instance.main" and change.is_noop
+    assert change.after_value("publicly_accessible") is True
