@@ -220,9 +220,12 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     def show(planfile: str) -> bytes:
         return show_json(planfile, find_terraform(args.terraform_bin), chdir)
 
+    sources = list(plan_sources or args.plans)
+    if sources.count("-") > 1:
+        raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
     report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled))
     plans = []
-    for source in plan_sources or args.plans:
+    for source in sources:
         data, where = load_plan_data(source, show)
         plan = Plan(data, where, backend)
         plan.source_dir = Path(chdir or ".").resolve()

@@ -282,3 +282,8 @@ def test_a_binary_that_is_not_terraform_gets_a_hint_about_the_binary(tmp_path, r
     result = run("check", "--terraform-bin", "/bin/false", str(planfile))
     assert result.returncode == 2
     assert b"--terraform-bin" in result.stderr and b"exit 1" in result.stderr
+
+
+def test_stdin_named_twice_is_a_usage_error(tmp_path):
+    result = run("check", "-", "-", stdin=b"{}")
+    assert result.returncode == 2 and b"more than once" in result.stderr
