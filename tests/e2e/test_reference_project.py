@@ -126,3 +126,26 @@ def test_no_output_format_prints_a_sensitive_value_of_a_real_plan(generated, fmt
                                 check=False)
         shown = (result.stdout + result.stderr).decode()
         assert not [s for s in secrets if s in shown], variant
+
+
+def test_the_backend_recorded_by_init_names_the_lock_table_and_flags_its_hygiene(
+        generated, tmp_path):
+    """The reference project's versions.tf names the lock table and bucket in its s3
+    backend; what `terraform init` would record of it is read with --chdir."""
+    record = tmp_path / ".terraform" / "terraform.tfstate"
+    record.parent.mkdir()
+    record.write_text(json.dumps({"version": 3, "backend": {"type": "s3", "config": {
+        "bucket": "acme-terraform-state", "key": "reference/terraform.tfstate",
+        "region": "us-east-1", "dynamodb_table": "terraform-state-lock",
+        "secret_key": "never-printed-secret"}}}))
+    result = subprocess.run([PLANGATE, "check", "--format", "json", "--chdir", str(tmp_path),
+                             str(generated / "good.json")], capture_output=True, check=False)
+    assert result.returncode == 0, result.stderr.decode()
+    assert b"never-printed-secret" not in result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    sources = {(row["kind"], row["name"]): row["source"] for row in report["state_backend"]}
+    assert "backend recorded in" in sources[("lock_table", "terraform-state-lock")]
+    assert "backend recorded in" in sources[("state_bucket", "acme-terraform-state")]
+    found = {(f["policy_id"], f["blocking"]) for f in report["findings"]}
+    assert ("PG-STATE-009", False) in found  # the backend is managed in its own state
+    assert ("PG-STATE-010", False) in found  # dynamodb_table is deprecated on 1.11
