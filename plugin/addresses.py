@@ -95,7 +95,3 @@ def parse_module_address(text: str | None) -> tuple[ModuleStep, ...]:
 def module_path(steps: tuple[ModuleStep, ...]) -> tuple[str, ...]:
     """The configuration path of a module instance: names only, indexes dropped."""
     return tuple(step.name for step in steps)
-
-
-def format_module_address(steps: tuple[ModuleStep, ...]) -> str:
-    return ".".join(str(step) for step in steps)

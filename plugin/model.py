@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .addresses import ModuleStep, format_index, module_path, parse_module_address
+from .addresses import ModuleStep, module_path, parse_module_address
 from .values import Path, collect_marked, has_true, lookup, marked, normalise_path
 
 __all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
@@ -317,10 +317,3 @@ class ConfigModule:
 
     def variable(self, name: str) -> Mapping[str, Any] | None:
         return (self.raw.get("variables") or {}).get(name)
-
-
-def instance_address(
-    module_steps: tuple[ModuleStep, ...], local: str, key: str | int | None
-) -> str:
-    prefix = ".".join(str(s) for s in module_steps)
-    return f"{prefix}.{local}{format_index(key)}" if prefix else f"{local}{format_index(key)}"
