@@ -223,7 +223,8 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     sources = list(plan_sources or args.plans)
     if sources.count("-") > 1:
         raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
-    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled))
+    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled),
+                    config=config.path)
     plans = []
     for source in sources:
         data, where = load_plan_data(source, show)

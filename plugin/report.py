@@ -44,6 +44,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     state_backend: list[dict[str, str]] = field(default_factory=list)
+    config: str | None = None
     policies: int = 0
     seconds: float = 0.0
 
@@ -64,6 +65,7 @@ class Report:
             "plangate_version": plangate_version(),
             "decision": self.decision,
             "plans": [p.to_dict() for p in self.plans],
+            "config": self.config,
             "state_backend": list(self.state_backend),
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],

@@ -29,6 +29,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         count = plan["resources"]
         lines.append(f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
                      f"Terraform {version}, format {plan['format_version']}{note}")
+    if report.get("config"):
+        lines.append(f"config: {report['config']}")
     for item in report.get("state_backend", []):
         lines.append(f"state backend: {item['kind']} {item['name']} ({item['source']})")
     findings = report["findings"]

@@ -287,3 +287,13 @@ def test_a_binary_that_is_not_terraform_gets_a_hint_about_the_binary(tmp_path, r
 def test_stdin_named_twice_is_a_usage_error(tmp_path):
     result = run("check", "-", "-", stdin=b"{}")
     assert result.returncode == 2 and b"more than once" in result.stderr
+
+
+def test_the_report_says_which_config_file_was_used(tmp_path, policy_dir):
+    (tmp_path / "plangate.toml").write_text('fail_on = "critical"\n')
+    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
+                 str(_plan_file(tmp_path, "public")), cwd=tmp_path)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["config"] == str(tmp_path / "plangate.toml")
+    assert json.loads(run("check", "--format", "json", str(_plan_file(tmp_path, "x")),
+                          cwd=Path("/")).stdout)["config"] is None
