@@ -190,7 +190,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     from .plan import Plan
     from .policy import Severity
     from .report import PlanInfo, Report
-    from .runner import decide, run_inventories, run_policies
+    from .runner import decide, merge_rows, run_inventories, run_policies
     from .terraform import find_terraform, read_backend, show_json
 
     chdir = args.chdir
@@ -250,10 +250,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         *({"kind": "state_bucket", "name": n.name, "source": n.source}
           for n in context.state_buckets),
     ]
-    for row in sections.get("state_backend", ()):
-        if not any(r["kind"] == row.get("kind") and r["name"] == row.get("name")
-                   for r in report.state_backend):
-            report.state_backend.append(row)
+    merge_rows(report.state_backend, sections.get("state_backend", ()))
     return report
 
 

@@ -19,7 +19,7 @@ from .explain import describe_change
 from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity
 
-__all__ = ["Outcome", "RunError", "decide", "run_inventories", "run_policies"]
+__all__ = ["Outcome", "RunError", "decide", "merge_rows", "run_inventories", "run_policies"]
 
 REDACTED = "(sensitive value)"
 _MIN_REDACT_LENGTH = 4
@@ -107,12 +107,16 @@ def run_inventories(
                                        f"raised {type(exc).__name__} on {plan.path}: "
                                        f"{_cleaner(plan)(_short(exc))}"))
                 continue
-            known = sections.setdefault(item.section, [])
-            for row in rows:
-                if not any(r.get("kind") == row.get("kind") and r.get("name") == row.get("name")
-                           for r in known):
-                    known.append(row)
+            merge_rows(sections.setdefault(item.section, []), rows)
     return sections, errors
+
+
+def merge_rows(known: list[dict[str, str]], rows: Iterable[dict[str, str]]) -> None:
+    """Append the rows whose (kind, name) is not already known, keeping the first source."""
+    for row in rows:
+        if not any(r.get("kind") == row.get("kind") and r.get("name") == row.get("name")
+                   for r in known):
+            known.append(row)
 
 
 def _short(exc: Exception) -> str:
