@@ -9,7 +9,7 @@ from pathlib import Path as PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import PlangateError
-from .model import ConfigModule, ResourceChange, StateResource
+from .model import SECRET_NAME_PARTS, ConfigModule, ResourceChange, StateResource
 from .values import marked_leaves
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ class Plan:
         ) or {}
         for name, var in self.variables.items():
             declared = config_vars.get(name) or {}
-            if declared.get("sensitive") or any(p in name for p in ("password", "secret", "token")):
+            if declared.get("sensitive") or any(p in name for p in SECRET_NAME_PARTS):
                 found.update(str(v) for v in marked_leaves(var.get("value"), True))
         for output in self.output_changes.values():
             if isinstance(output, dict):

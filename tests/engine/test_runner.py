@@ -124,3 +124,11 @@ def test_each_finding_names_the_plan_it_is_in():
     second.path = "other.json"
     outcome = run_policies([first, second], [quotes])
     assert sorted(f.plan for f in outcome.findings) == ["other.json", "test-plan.json"]
+
+
+def test_a_root_variable_named_like_a_credential_is_redacted_without_a_marker():
+    builder = PlanBuilder()
+    builder.add("aws_db_instance.a", {"password": "x"})
+    builder.variable("deploy_private_key", "pk-0123456789")
+    plan = builder.build()
+    assert "pk-0123456789" in plan.sensitive_strings()
