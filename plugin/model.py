@@ -6,7 +6,7 @@ with the plan and nothing is parsed twice. Policies get these views, never the d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .addresses import ModuleStep, module_path, parse_module_address
@@ -211,13 +211,8 @@ class ResourceChange(_Resource):
             or (isinstance(unknown, dict) and has_true(unknown.get(k)))
         )
 
-    def sensitive_values(self) -> Iterator[Any]:
-        found: list[Any] = []
-        self.collect_sensitive(found)
-        return iter(found)
-
     def collect_sensitive(self, into: list[Any]) -> None:
-        """`sensitive_values`, appended to a list (redaction collects them plan-wide)."""
+        """Append every sensitive scalar of this change (redaction collects them plan-wide)."""
         change = self.change
         after, before = change.get("after_sensitive"), change.get("before_sensitive")
         if after:  # most markers are `{}` or false: skip the call
@@ -249,11 +244,6 @@ class StateResource(_Resource):
 
     def is_sensitive(self, path: str | Path) -> bool:
         return marked(self.raw.get("sensitive_values"), normalise_path(path))
-
-    def sensitive_values(self) -> Iterator[Any]:
-        found: list[Any] = []
-        self.collect_sensitive(found)
-        return iter(found)
 
     def collect_sensitive(self, into: list[Any]) -> None:
         collect_marked(self.raw.get("values"), self.raw.get("sensitive_values"), into)
