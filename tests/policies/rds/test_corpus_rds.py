@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from plangate.errors import PlangateError
 from plangate.loading import decode, parse_json
 from plangate.runner import run_policies
 
-CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "real"
+CORPUS = Path(os.environ.get("PLANGATE_CORPUS")
+              or Path(__file__).resolve().parents[4] / "shared" / "corpus") / "real"
 MODULES = ("publicly_accessible", "open_security_group", "default_security_group",
            "public_subnets", "public_snapshot", "reachable_from_internet")
 POLICIES = [p for m in MODULES
