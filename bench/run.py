@@ -122,16 +122,33 @@ def _msgspec_typed(path: str) -> Callable[[], dict[str, Any]]:
 
     # defstruct, not class bodies: this module's annotations are strings (PEP 563) and
     # msgspec cannot resolve names local to this function from them.
-    change = msgspec.defstruct("Change", [
-        ("actions", list[str]), ("before", Any, None), ("after", Any, None),
-        ("after_unknown", Any, None), ("before_sensitive", Any, None),
-        ("after_sensitive", Any, None)])
-    resource_change = msgspec.defstruct("ResourceChange", [
-        ("address", str), ("type", str), ("name", str), ("change", change),
-        ("mode", str, "managed"), ("module_address", str, ""), ("index", Any, None),
-        ("provider_name", str, "")])
-    head = msgspec.defstruct("PlanHead", [
-        ("format_version", str), ("resource_changes", list[resource_change], [])])  # type: ignore[valid-type]
+    change = msgspec.defstruct(
+        "Change",
+        [
+            ("actions", list[str]),
+            ("before", Any, None),
+            ("after", Any, None),
+            ("after_unknown", Any, None),
+            ("before_sensitive", Any, None),
+            ("after_sensitive", Any, None),
+        ],
+    )
+    resource_change = msgspec.defstruct(
+        "ResourceChange",
+        [
+            ("address", str),
+            ("type", str),
+            ("name", str),
+            ("change", change),
+            ("mode", str, "managed"),
+            ("module_address", str, ""),
+            ("index", Any, None),
+            ("provider_name", str, ""),
+        ],
+    )
+    head = msgspec.defstruct(
+        "PlanHead", [("format_version", str), ("resource_changes", list[resource_change], [])]
+    )  # type: ignore[valid-type]
     decoder = msgspec.json.Decoder(head)
 
     def run() -> dict[str, Any]:
@@ -216,14 +233,26 @@ def _plangate_stages(path: str) -> Callable[[], dict[str, Any]]:
             errors.extend(outcome.errors)
         lap("policies")
         report = Report(policies=len(policies))
-        report.plans.append(PlanInfo(where, plan.terraform_version, plan.format_version,
-                                     plan.errored, plan.resource_count))
+        report.plans.append(
+            PlanInfo(
+                where,
+                plan.terraform_version,
+                plan.format_version,
+                plan.errored,
+                plan.resource_count,
+            )
+        )
         report.findings = findings
         report.errors = errors
         render("json", report.to_dict())
         lap("report (json)")
-        return {"stages": stages, "per_policy": per_policy, "policies": len(policies),
-                "findings": len(findings), "errors": [e.message for e in errors]}
+        return {
+            "stages": stages,
+            "per_policy": per_policy,
+            "policies": len(policies),
+            "findings": len(findings),
+            "errors": [e.message for e in errors],
+        }
 
     return run
 
@@ -262,8 +291,10 @@ def child_measure(kind: str, path: str) -> None:
     started = time.perf_counter()
     extra = run()
     seconds = time.perf_counter() - started - extra.get("deferred_gc_s", 0.0)
-    print(json.dumps({"seconds": seconds, "peak_mb": _maxrss_mb(), "baseline_mb": baseline,
-                      **extra}), flush=True)
+    print(
+        json.dumps({"seconds": seconds, "peak_mb": _maxrss_mb(), "baseline_mb": baseline, **extra}),
+        flush=True,
+    )
     os._exit(0)  # skip freeing what _KEEP holds
 
 
@@ -293,8 +324,12 @@ def child_profile(path: str, top: int) -> None:
 
 
 def _child(args: Sequence[str]) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), *args],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"measurement {' '.join(args)} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -321,16 +356,19 @@ def measure_process(argv: Sequence[str], repeat: int) -> dict[str, Any]:
     times, peaks, codes = [], [], set()
     for _ in range(repeat):
         started = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # wait4 reaps the child and returns its own resource usage (peak RSS included).
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - started)
         proc.returncode = os.waitstatus_to_exitcode(status)
         peaks.append(usage.ru_maxrss / 1024)
         codes.add(proc.returncode)
-    return {"seconds": min(times), "median_s": statistics.median(times),
-            "peak_mb": max(peaks), "exit": sorted(codes)}
+    return {
+        "seconds": min(times),
+        "median_s": statistics.median(times),
+        "peak_mb": max(peaks),
+        "exit": sorted(codes),
+    }
 
 
 def plangate_command() -> list[str]:
@@ -348,9 +386,19 @@ def ensure_plan(workdir: Path, resources: int) -> Path:
     if not path.exists():
         workdir.mkdir(parents=True, exist_ok=True)
         # In a subprocess, so that this process stays small (see measure_process).
-        subprocess.run([sys.executable, str(Path(__file__).with_name("generate_plan.py")),
-                        "--resources", str(resources), "--seed", str(SEED), "--out",
-                        str(path)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("generate_plan.py")),
+                "--resources",
+                str(resources),
+                "--seed",
+                str(SEED),
+                "--out",
+                str(path),
+            ],
+            check=True,
+        )
     return path
 
 
@@ -365,8 +413,10 @@ def _available(module: str) -> str | None:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|"]
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|",
+    ]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -380,8 +430,9 @@ def _mb(value: float) -> str:
 
 
 def environment() -> str:
-    listing = subprocess.run([*plangate_command(), "policies"], capture_output=True,
-                             text=True, check=False).stdout
+    listing = subprocess.run(
+        [*plangate_command(), "policies"], capture_output=True, text=True, check=False
+    ).stdout
     ids = re.findall(r"^(\S+)\s", listing, flags=re.MULTILINE)
     families = sorted({re.sub(r"-[0-9]+$", "-*", i) for i in ids})
     parts = [
@@ -401,50 +452,82 @@ def environment() -> str:
 def report_plan(path: Path, repeat: int) -> tuple[str, dict[str, Any]]:
     size = path.stat().st_size / 1e6
     out = [f"## {path.name}: {size:.1f} MB\n"]
-    parsers = [("json", "stdlib `json.load`, collector enabled"),
-               ("json-nogc", "stdlib `json.load`, collector paused"),
-               ("json-freeze", "stdlib `json.load`, collector paused, then `gc.freeze()`")]
-    parsers += [(k, label) for k, label, mod in (
-        ("orjson", "orjson `loads` (bytes)", "orjson"),
-        ("msgspec", "msgspec `json.decode`, generic", "msgspec"),
-        ("msgspec-typed", "msgspec, `resource_changes` into structs", "msgspec"))
-        if _available(mod)]
+    parsers = [
+        ("json", "stdlib `json.load`, collector enabled"),
+        ("json-nogc", "stdlib `json.load`, collector paused"),
+        ("json-freeze", "stdlib `json.load`, collector paused, then `gc.freeze()`"),
+    ]
+    parsers += [
+        (k, label)
+        for k, label, mod in (
+            ("orjson", "orjson `loads` (bytes)", "orjson"),
+            ("msgspec", "msgspec `json.decode`, generic", "msgspec"),
+            ("msgspec-typed", "msgspec, `resource_changes` into structs", "msgspec"),
+        )
+        if _available(mod)
+    ]
     results = {kind: measure(kind, path, repeat) for kind, _ in parsers}
     base = results["json"]
     rows = []
     for kind, label in parsers:
         r = results[kind]
         deferred = _s(r["deferred_gc_s"]) if "deferred_gc_s" in r else ""
-        rows.append([label, _s(r["seconds"]), f"{r['seconds'] / base['seconds']:.2f}",
-                     deferred, _mb(r["peak_mb"] - r["baseline_mb"]), _mb(r["peak_mb"])])
+        rows.append(
+            [
+                label,
+                _s(r["seconds"]),
+                f"{r['seconds'] / base['seconds']:.2f}",
+                deferred,
+                _mb(r["peak_mb"] - r["baseline_mb"]),
+                _mb(r["peak_mb"]),
+            ]
+        )
     out.append("### Parsing\n")
-    out.append(_table(["parser", "time", "x json.load", "collector owed after",
-                       "memory added", "peak RSS"], rows))
+    out.append(
+        _table(
+            ["parser", "time", "x json.load", "collector owed after", "memory added", "peak RSS"],
+            rows,
+        )
+    )
 
     load = measure("plangate-load", path, repeat)
     stages_run = measure("plangate-stages", path, 1)
     inproc = measure("check-inprocess", path, repeat)
-    json_proc = measure_process([sys.executable, "-c", "import json,sys; "
-                                 "json.load(open(sys.argv[1], encoding='utf-8'))", str(path)],
-                                repeat)
-    check_proc = measure_process([*plangate_command(), "check", "--format", "json", str(path)],
-                                 repeat)
+    json_proc = measure_process(
+        [
+            sys.executable,
+            "-c",
+            "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))",
+            str(path),
+        ],
+        repeat,
+    )
+    check_proc = measure_process(
+        [*plangate_command(), "check", "--format", "json", str(path)], repeat
+    )
     out.append("\n### plangate\n")
+
     def row(label: str, r: dict[str, Any], in_process: bool) -> list[str]:
         added = _mb(r["peak_mb"] - r["baseline_mb"]) if in_process else ""
-        return [label, _s(r["seconds"]), _s(r["median_s"]),
-                f"{r['seconds'] / base['seconds']:.2f}", added, _mb(r["peak_mb"])]
+        return [
+            label,
+            _s(r["seconds"]),
+            _s(r["median_s"]),
+            f"{r['seconds'] / base['seconds']:.2f}",
+            added,
+            _mb(r["peak_mb"]),
+        ]
 
     rows = [
         row("`json.load` in-process (reference)", base, True),
         row("`load_plan_data` + `Plan` index, in-process", load, True),
         row("`cli.main(check)` in-process", inproc, True),
         row("`python -c json.load` process (reference)", json_proc, False),
-        row(f"`plangate check --format json` process (exit {_exits(check_proc)})",
-            check_proc, False),
+        row(
+            f"`plangate check --format json` process (exit {_exits(check_proc)})", check_proc, False
+        ),
     ]
-    out.append(_table(["what", "best", "median", "x json.load", "memory added", "peak RSS"],
-                      rows))
+    out.append(_table(["what", "best", "median", "x json.load", "memory added", "peak RSS"], rows))
 
     stage_rows = [[name, _s(seconds)] for name, seconds in load["stages"].items()]
     out.append("\n### Load path, stage by stage (best run)\n")
@@ -452,17 +535,25 @@ def report_plan(path: Path, repeat: int) -> tuple[str, dict[str, Any]]:
     out.append("\n### Check pipeline, stage by stage (one run)\n")
     out.append(_table(["stage", "time"], [[k, _s(v)] for k, v in stages_run["stages"].items()]))
     slow = sorted(stages_run["per_policy"].items(), key=lambda kv: -kv[1])
-    out.append(f"\n{stages_run['policies']} policies, {stages_run['findings']} findings. "
-               "Slowest policies: " + ", ".join(f"{k} {_s(v)}" for k, v in slow[:6]) + ".")
+    out.append(
+        f"\n{stages_run['policies']} policies, {stages_run['findings']} findings. "
+        "Slowest policies: " + ", ".join(f"{k} {_s(v)}" for k, v in slow[:6]) + "."
+    )
     if stages_run["errors"]:
-        out.append("\nPolicy errors during the run:\n" + "\n".join(
-            f"- {message}" for message in stages_run["errors"]))
+        out.append(
+            "\nPolicy errors during the run:\n"
+            + "\n".join(f"- {message}" for message in stages_run["errors"])
+        )
 
     verdict = {
-        "json_s": base["seconds"], "json_peak": base["peak_mb"],
-        "json_proc_s": json_proc["seconds"], "json_proc_peak": json_proc["peak_mb"],
-        "check_s": check_proc["seconds"], "check_peak": check_proc["peak_mb"],
-        "inproc_s": inproc["seconds"], "inproc_peak": inproc["peak_mb"],
+        "json_s": base["seconds"],
+        "json_peak": base["peak_mb"],
+        "json_proc_s": json_proc["seconds"],
+        "json_proc_peak": json_proc["peak_mb"],
+        "check_s": check_proc["seconds"],
+        "check_peak": check_proc["peak_mb"],
+        "inproc_s": inproc["seconds"],
+        "inproc_peak": inproc["peak_mb"],
     }
     time_ok = check_proc["seconds"] < base["seconds"] / 2
     mem_ok = check_proc["peak_mb"] <= json_proc["peak_mb"]
@@ -489,50 +580,92 @@ def report_scaling(workdir: Path, sizes: Sequence[int], repeat: int) -> str:
         path = ensure_plan(workdir, n)
         base = measure("json", path, repeat)
         load = measure("plangate-load", path, repeat)
-        check = measure_process([*plangate_command(), "check", "--format", "json", str(path)],
-                                repeat)
-        points.append({
-            "n": n, "file": path.stat().st_size / 1e6, "json_s": base["seconds"],
-            "load_s": load["seconds"], "check_s": check["seconds"],
-            "json_mb": base["peak_mb"] - base["baseline_mb"],
-            "load_mb": load["peak_mb"] - load["baseline_mb"], "check_mb": check["peak_mb"],
-        })
-    rows = [[f"{p['n']:,}", f"{p['file']:.1f} MB", _s(p["json_s"]), _s(p["load_s"]),
-             _s(p["check_s"]), _mb(p["json_mb"]), _mb(p["load_mb"]), _mb(p["check_mb"])]
-            for p in points]
-    headers = ["resources", "file", "json.load", "load + index", "check (process)",
-               "json.load memory", "load + index memory", "check peak RSS"]
+        check = measure_process(
+            [*plangate_command(), "check", "--format", "json", str(path)], repeat
+        )
+        points.append(
+            {
+                "n": n,
+                "file": path.stat().st_size / 1e6,
+                "json_s": base["seconds"],
+                "load_s": load["seconds"],
+                "check_s": check["seconds"],
+                "json_mb": base["peak_mb"] - base["baseline_mb"],
+                "load_mb": load["peak_mb"] - load["baseline_mb"],
+                "check_mb": check["peak_mb"],
+            }
+        )
+    rows = [
+        [
+            f"{p['n']:,}",
+            f"{p['file']:.1f} MB",
+            _s(p["json_s"]),
+            _s(p["load_s"]),
+            _s(p["check_s"]),
+            _mb(p["json_mb"]),
+            _mb(p["load_mb"]),
+            _mb(p["check_mb"]),
+        ]
+        for p in points
+    ]
+    headers = [
+        "resources",
+        "file",
+        "json.load",
+        "load + index",
+        "check (process)",
+        "json.load memory",
+        "load + index memory",
+        "check peak RSS",
+    ]
     marginal = []
     for low, high in itertools.pairwise(points):
         k = (high["n"] - low["n"]) / 1000
 
-        def per_k(key: str, low: dict[str, Any] = low, high: dict[str, Any] = high,
-                  k: float = k) -> float:
+        def per_k(
+            key: str, low: dict[str, Any] = low, high: dict[str, Any] = high, k: float = k
+        ) -> float:
             return (high[key] - low[key]) / k
 
-        marginal.append([f"{low['n']:,} to {high['n']:,}", f"{per_k('file'):.2f} MB",
-                         *(f"{per_k(key) * 1000:.0f} ms" for key in ("json_s", "load_s",
-                                                                     "check_s")),
-                         *(f"{per_k(key):.1f} MB" for key in ("json_mb", "load_mb",
-                                                              "check_mb"))])
+        marginal.append(
+            [
+                f"{low['n']:,} to {high['n']:,}",
+                f"{per_k('file'):.2f} MB",
+                *(f"{per_k(key) * 1000:.0f} ms" for key in ("json_s", "load_s", "check_s")),
+                *(f"{per_k(key):.1f} MB" for key in ("json_mb", "load_mb", "check_mb")),
+            ]
+        )
     text = "## Scaling\n\n" + _table(headers, rows)
     if marginal:
-        text += ("\n\nMarginal cost per 1,000 resources between sizes:\n\n"
-                 + _table(["between", *headers[1:]], marginal))
+        text += "\n\nMarginal cost per 1,000 resources between sizes:\n\n" + _table(
+            ["between", *headers[1:]], marginal
+        )
     return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--plan", type=Path, help="measure this plan JSON (default: "
-                        "generate bench plans)")
-    parser.add_argument("--resources", type=int, default=20000,
-                        help="size of the generated plan for the main table (default 20000)")
-    parser.add_argument("--scaling", default="1000,5000,20000",
-                        help="comma-separated sizes for the scaling table ('' to skip)")
+    parser.add_argument(
+        "--plan", type=Path, help="measure this plan JSON (default: generate bench plans)"
+    )
+    parser.add_argument(
+        "--resources",
+        type=int,
+        default=20000,
+        help="size of the generated plan for the main table (default 20000)",
+    )
+    parser.add_argument(
+        "--scaling",
+        default="1000,5000,20000",
+        help="comma-separated sizes for the scaling table ('' to skip)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR,
-                        help=f"where generated plans are cached (default {DEFAULT_WORKDIR})")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=DEFAULT_WORKDIR,
+        help=f"where generated plans are cached (default {DEFAULT_WORKDIR})",
+    )
     parser.add_argument("--profile", action="store_true", help="add cProfile top entries")
     parser.add_argument("--top", type=int, default=25, help="cProfile entries to print")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "PLAN"), help=argparse.SUPPRESS)
@@ -553,9 +686,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [int(s) for s in args.scaling.split(",") if s.strip()]
         print("\n" + report_scaling(args.workdir, sizes, args.repeat), flush=True)
     if args.profile:
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--top",
-                               str(args.top), "--profile-child", str(path)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--top",
+                str(args.top),
+                "--profile-child",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         print("\n" + proc.stdout + proc.stderr)
     return 0
 

@@ -19,8 +19,9 @@ from .terraform import find_terraform
 __all__ = ["run_apply"]
 
 
-def run_apply(args: argparse.Namespace,
-              check: Callable[[argparse.Namespace, Sequence[str]], int]) -> int:
+def run_apply(
+    args: argparse.Namespace, check: Callable[[argparse.Namespace, Sequence[str]], int]
+) -> int:
     binary = find_terraform(args.terraform_bin)
     tf_args = [a for a in args.tf_args if a != "--"]
     workdir = args.chdir or "."
@@ -41,5 +42,7 @@ def _run(command: list[str], cwd: str, what: str) -> None:
     except OSError as exc:
         raise PlangateError("terraform", f"cannot run {command[0]}: {exc.strerror}") from None
     if proc.returncode != 0:
-        raise PlangateError("terraform", f"`terraform {what}` failed with exit "
-                            f"{proc.returncode}; see its output above")
+        raise PlangateError(
+            "terraform",
+            f"`terraform {what}` failed with exit {proc.returncode}; see its output above",
+        )

@@ -42,43 +42,93 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", help="config file (default: plangate.toml or "
-                        "[tool.plangate] in pyproject.toml, searched upward)")
-    common.add_argument("--policy-dir", action="append", default=[], metavar="DIR",
-                        help="load policies from *.py files in DIR (repeatable)")
-    common.add_argument("--no-entry-points", action="store_true",
-                        help="do not load installed third-party policy packs")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                        help=argparse.SUPPRESS)
+    common.add_argument(
+        "--config",
+        help="config file (default: plangate.toml or "
+        "[tool.plangate] in pyproject.toml, searched upward)",
+    )
+    common.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="load policies from *.py files in DIR (repeatable)",
+    )
+    common.add_argument(
+        "--no-entry-points",
+        action="store_true",
+        help="do not load installed third-party policy packs",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     gate = argparse.ArgumentParser(add_help=False)
-    gate.add_argument("--format", default="text", choices=sorted(FORMATS),
-                      help="output format on stdout (default: text)")
-    gate.add_argument("--output", action="append", default=[], metavar="FORMAT=PATH",
-                      help="also write FORMAT to PATH (repeatable)")
-    gate.add_argument("--fail-on", choices=SEVERITIES, help="lowest severity that blocks "
-                      "(default: high)")
-    gate.add_argument("--fail-on-possible", choices=(*SEVERITIES, "never"),
-                      help="lowest severity at which a finding that depends on unknown values "
-                      "blocks (default: high); 'never' only warns")
-    gate.add_argument("--lock-table", action="append", default=[], metavar="NAME",
-                      help="a DynamoDB state-lock table name (repeatable)")
-    gate.add_argument("--state-bucket", action="append", default=[], metavar="NAME",
-                      help="an S3 state bucket name (repeatable)")
-    gate.add_argument("--chdir", metavar="DIR", help="Terraform working directory (to find the "
-                      "backend recorded by `terraform init`); default: current directory")
-    gate.add_argument("--terraform-bin", metavar="PATH",
-                      help="terraform/tofu binary for binary plan files "
-                      "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)")
+    gate.add_argument(
+        "--format",
+        default="text",
+        choices=sorted(FORMATS),
+        help="output format on stdout (default: text)",
+    )
+    gate.add_argument(
+        "--output",
+        action="append",
+        default=[],
+        metavar="FORMAT=PATH",
+        help="also write FORMAT to PATH (repeatable)",
+    )
+    gate.add_argument(
+        "--fail-on", choices=SEVERITIES, help="lowest severity that blocks (default: high)"
+    )
+    gate.add_argument(
+        "--fail-on-possible",
+        choices=(*SEVERITIES, "never"),
+        help="lowest severity at which a finding that depends on unknown values "
+        "blocks (default: high); 'never' only warns",
+    )
+    gate.add_argument(
+        "--lock-table",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a DynamoDB state-lock table name (repeatable)",
+    )
+    gate.add_argument(
+        "--state-bucket",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an S3 state bucket name (repeatable)",
+    )
+    gate.add_argument(
+        "--chdir",
+        metavar="DIR",
+        help="Terraform working directory (to find the "
+        "backend recorded by `terraform init`); default: current directory",
+    )
+    gate.add_argument(
+        "--terraform-bin",
+        metavar="PATH",
+        help="terraform/tofu binary for binary plan files "
+        "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)",
+    )
 
     check = sub.add_parser("check", parents=[common, gate], help="check plan files")
-    check.add_argument("plans", nargs="+", metavar="PLAN",
-                       help="`terraform show -json` output, '-' for stdin, or a binary plan file")
+    check.add_argument(
+        "plans",
+        nargs="+",
+        metavar="PLAN",
+        help="`terraform show -json` output, '-' for stdin, or a binary plan file",
+    )
 
-    apply = sub.add_parser("apply", parents=[common, gate],
-                           help="local pre-apply gate: plan, check, and apply only on pass")
-    apply.add_argument("tf_args", nargs=argparse.REMAINDER,
-                       help="arguments for `terraform plan` after --")
+    apply = sub.add_parser(
+        "apply",
+        parents=[common, gate],
+        help="local pre-apply gate: plan, check, and apply only on pass",
+    )
+    apply.add_argument(
+        "tf_args", nargs=argparse.REMAINDER, help="arguments for `terraform plan` after --"
+    )
 
     sub.add_parser("policies", parents=[common], help="list policies")
     explain = sub.add_parser("explain", parents=[common], help="explain a policy")
@@ -120,16 +170,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
             return EXIT_ERROR
-        print(f"plangate: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
-              "and report it)", file=sys.stderr)
+        print(
+            f"plangate: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
+            "and report it)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
 def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
     from .discovery import load_packs
 
-    return load_packs([*config_dirs, *args.policy_dir],
-                      entry_points_enabled=not args.no_entry_points)
+    return load_packs(
+        [*config_dirs, *args.policy_dir], entry_points_enabled=not args.no_entry_points
+    )
 
 
 def _policies(args: argparse.Namespace) -> list[Policy]:
@@ -147,8 +201,11 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
     for item in args.output:
         fmt, sep, path = item.partition("=")
         if not sep or fmt not in FORMATS or not path:
-            raise PlangateError("usage", f"--output {item!r}: expected FORMAT=PATH with FORMAT "
-                                f"one of {', '.join(sorted(FORMATS))}")
+            raise PlangateError(
+                "usage",
+                f"--output {item!r}: expected FORMAT=PATH with FORMAT "
+                f"one of {', '.join(sorted(FORMATS))}",
+            )
         outputs.append((fmt, path))
     try:
         report = _evaluate(args, plan_sources)
@@ -198,20 +255,27 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         raise PlangateError("usage", f"--chdir {chdir}: not a directory")
     for flag, names in (("--lock-table", args.lock_table), ("--state-bucket", args.state_bucket)):
         if any(not name.strip() for name in names):
-            raise PlangateError("usage", f"{flag}: an empty name (an unset variable?); give "
-                                "the table or bucket name")
+            raise PlangateError(
+                "usage",
+                f"{flag}: an empty name (an unset variable?); give the table or bucket name",
+            )
     config = load_config(args.config, Path(chdir or ".").resolve())
     fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.HIGH)
     block_possible = config.block_possible
     if args.fail_on_possible == "never":
         block_possible = False
-    fail_on_possible = (Severity.parse(args.fail_on_possible)
-                        if args.fail_on_possible not in (None, "never")
-                        else config.fail_on_possible or Severity.HIGH)
+    fail_on_possible = (
+        Severity.parse(args.fail_on_possible)
+        if args.fail_on_possible not in (None, "never")
+        else config.fail_on_possible or Severity.HIGH
+    )
     backend = read_backend(chdir)
     context = Context.build(
-        cli_tables=args.lock_table, cli_buckets=args.state_bucket,
-        config_tables=config.lock_tables, config_buckets=config.state_buckets, backend=backend,
+        cli_tables=args.lock_table,
+        cli_buckets=args.state_bucket,
+        config_tables=config.lock_tables,
+        config_buckets=config.state_buckets,
+        backend=backend,
     )
     packs = _packs(args, config.policy_dirs)
     policies = packs.policies
@@ -223,32 +287,50 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     sources = list(plan_sources or args.plans)
     if sources.count("-") > 1:
         raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
-    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled),
-                    config=config.path)
+    report = Report(
+        policies=sum(1 for p in policies if config.settings(p.id).enabled), config=config.path
+    )
     plans = []
     for source in sources:
         data, where = load_plan_data(source, show)
         plan = Plan(data, where, backend)
         plan.source_dir = Path(chdir or ".").resolve()
         plans.append(plan)
-        report.plans.append(PlanInfo(where, plan.terraform_version, plan.format_version,
-                                     plan.errored, plan.resource_count))
+        report.plans.append(
+            PlanInfo(
+                where,
+                plan.terraform_version,
+                plan.format_version,
+                plan.errored,
+                plan.resource_count,
+            )
+        )
     outcome = run_policies(plans, policies, context, config)
-    report.findings = decide(outcome.findings, config, fail_on, fail_on_possible, block_possible,
-                             _today())
+    report.findings = decide(
+        outcome.findings, config, fail_on, fail_on_possible, block_possible, _today()
+    )
     for waiver in config.waivers:
-        if not any(f.waiver is not None and f.waiver["policy"] == waiver.policy
-                   and f.waiver["address"] == waiver.address for f in report.findings):
-            print(f"plangate: warning: waiver {waiver.policy} {waiver.address} matched no "
-                  "finding; remove it or fix its address", file=sys.stderr)
+        if not any(
+            f.waiver is not None
+            and f.waiver["policy"] == waiver.policy
+            and f.waiver["address"] == waiver.address
+            for f in report.findings
+        ):
+            print(
+                f"plangate: warning: waiver {waiver.policy} {waiver.address} matched no "
+                "finding; remove it or fix its address",
+                file=sys.stderr,
+            )
     sections, inventory_errors = run_inventories(plans, packs.inventories, context)
     report.errors = [*outcome.errors, *inventory_errors]
     report.seconds = outcome.seconds
     # What the user and `terraform init` named, then what the packs recognised (by shape).
     report.state_backend = [
         *({"kind": "lock_table", "name": n.name, "source": n.source} for n in context.lock_tables),
-        *({"kind": "state_bucket", "name": n.name, "source": n.source}
-          for n in context.state_buckets),
+        *(
+            {"kind": "state_bucket", "name": n.name, "source": n.source}
+            for n in context.state_buckets
+        ),
     ]
     merge_rows(report.state_backend, sections.get("state_backend", ()))
     return report
@@ -261,13 +343,19 @@ def _check_config_names(config: Config, policies: Sequence[Policy]) -> None:
     for policy_id, settings in config.policies.items():
         item = known.get(policy_id)
         if item is None:
-            raise PlangateError("config", f"{config.path}: settings for {policy_id}, which is "
-                                "not a loaded policy; `plangate policies` lists them")
+            raise PlangateError(
+                "config",
+                f"{config.path}: settings for {policy_id}, which is "
+                "not a loaded policy; `plangate policies` lists them",
+            )
         unknown = sorted(set(settings.options) - set(item.options))
         if unknown:
             takes = ", ".join(sorted(item.options)) or "none"
-            raise PlangateError("config", f"{config.path}: {policy_id} has no option(s) "
-                                f"{', '.join(unknown)} (it takes: {takes})")
+            raise PlangateError(
+                "config",
+                f"{config.path}: {policy_id} has no option(s) "
+                f"{', '.join(unknown)} (it takes: {takes})",
+            )
 
 
 def _today() -> dt.date:
@@ -298,8 +386,9 @@ def _explain(args: argparse.Namespace) -> int:
     found = {p.id: p for p in _policies(args)}
     item = found.get(args.policy_id.upper())
     if item is None:
-        raise PlangateError("usage", f"no policy {args.policy_id!r}; `plangate policies` lists "
-                            "them")
+        raise PlangateError(
+            "usage", f"no policy {args.policy_id!r}; `plangate policies` lists them"
+        )
     kinds = ", ".join(item.resource_types) if item.resource_types else "the whole plan"
     print(f"{item.id}: {item.title}")
     print(f"severity: {item.severity}    looks at: {kinds}    source: {item.source}")

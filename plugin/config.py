@@ -19,8 +19,16 @@ from .policy import Severity
 
 __all__ = ["Config", "PolicySettings", "Waiver", "find_config", "load_config"]
 
-TOP_KEYS = {"fail_on", "fail_on_possible", "lock_tables", "state_buckets", "policy_dirs",
-            "policies", "waivers", "disable"}
+TOP_KEYS = {
+    "fail_on",
+    "fail_on_possible",
+    "lock_tables",
+    "state_buckets",
+    "policy_dirs",
+    "policies",
+    "waivers",
+    "disable",
+}
 POLICY_KEYS = {"enabled", "severity", "options"}
 WAIVER_KEYS = {"policy", "address", "reason", "expires"}
 
@@ -29,8 +37,11 @@ WAIVER_KEYS = {"policy", "address", "reason", "expires"}
 def _glob(pattern: str) -> re.Pattern[str]:
     """`*` and `?` are wildcards; everything else is literal, so an address copied from a
     plan (`aws_db_instance.db[0]`, `x["a.b"]`) matches itself."""
-    return re.compile("".join(
-        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern))
+    return re.compile(
+        "".join(
+            ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +53,8 @@ class Waiver:
 
     def matches(self, policy_id: str, address: str) -> bool:
         return _glob(self.policy).fullmatch(policy_id) is not None and (
-            _glob(self.address).fullmatch(address) is not None)
+            _glob(self.address).fullmatch(address) is not None
+        )
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and self.expires < today
@@ -122,8 +134,9 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
 
     unknown = set(data) - TOP_KEYS
     if unknown:
-        raise fail(f"unknown key(s) {', '.join(sorted(unknown))}; allowed: "
-                   f"{', '.join(sorted(TOP_KEYS))}")
+        raise fail(
+            f"unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(TOP_KEYS))}"
+        )
 
     def severity(value: Any, key: str) -> Severity | None:
         if value is None:
@@ -135,8 +148,7 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
 
     def names(key: str) -> tuple[str, ...]:
         value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip()
-                                                  for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise fail(f"{key} must be a list of non-empty strings")
         return tuple(value)
 
@@ -166,9 +178,18 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
         bad = set(item) - WAIVER_KEYS
         missing = {"policy", "address", "reason"} - set(item)
         if bad or missing:
-            raise fail(f"waivers[{n}]: " + "; ".join(
-                filter(None, [bad and f"unknown key(s) {', '.join(sorted(bad))}",
-                              missing and f"missing {', '.join(sorted(missing))}"])))
+            raise fail(
+                f"waivers[{n}]: "
+                + "; ".join(
+                    filter(
+                        None,
+                        [
+                            bad and f"unknown key(s) {', '.join(sorted(bad))}",
+                            missing and f"missing {', '.join(sorted(missing))}",
+                        ],
+                    )
+                )
+            )
         if not str(item["reason"]).strip():
             raise fail(f"waivers[{n}]: reason must not be empty")
         expires = item.get("expires")
@@ -181,8 +202,9 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
             expires = expires.date()
         elif expires is not None and not isinstance(expires, dt.date):
             raise fail(f"waivers[{n}].expires must be a date")
-        waivers.append(Waiver(str(item["policy"]), str(item["address"]), str(item["reason"]),
-                              expires))
+        waivers.append(
+            Waiver(str(item["policy"]), str(item["address"]), str(item["reason"]), expires)
+        )
 
     possible = data.get("fail_on_possible")
     never = possible == "never"

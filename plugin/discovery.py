@@ -73,8 +73,9 @@ def _load_file(path: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except Exception as exc:
         sys.modules.pop(name, None)
-        raise PlangateError("policy", f"{path}: failed to import: {type(exc).__name__}: "
-                            f"{exc}") from None
+        raise PlangateError(
+            "policy", f"{path}: failed to import: {type(exc).__name__}: {exc}"
+        ) from None
     return module
 
 
@@ -82,8 +83,9 @@ def _from_package(name: str, source: str) -> list[PackObject]:
     try:
         modules = list(_walk_package(name))
     except Exception as exc:
-        raise PlangateError("policy", f"policy pack {source} failed to import: "
-                            f"{type(exc).__name__}: {exc}") from None
+        raise PlangateError(
+            "policy", f"policy pack {source} failed to import: {type(exc).__name__}: {exc}"
+        ) from None
     found: dict[int, PackObject] = {}
     for module in modules:
         for item in _objects_in_module(module):
@@ -99,8 +101,9 @@ def discover(
     entry_points_enabled: bool = True,
 ) -> list[Policy]:
     """All policies, sorted by id. Two policies with one id is an error naming both."""
-    return load_packs(policy_dirs, builtin=builtin,
-                      entry_points_enabled=entry_points_enabled).policies
+    return load_packs(
+        policy_dirs, builtin=builtin, entry_points_enabled=entry_points_enabled
+    ).policies
 
 
 def load_packs(
@@ -125,8 +128,11 @@ def load_packs(
     for directory in policy_dirs:
         path = Path(directory)
         if not path.is_dir():
-            raise PlangateError("policy", f"policy directory {directory} (--policy-dir or "
-                                "policy_dirs in the config file): not a directory")
+            raise PlangateError(
+                "policy",
+                f"policy directory {directory} (--policy-dir or "
+                "policy_dirs in the config file): not a directory",
+            )
         for file in sorted(path.glob("*.py")):
             if file.name.startswith("_"):
                 continue

@@ -74,7 +74,7 @@ def _top_level_assignments(body: str) -> dict[str, str]:
     values: dict[str, str] = {}
     for n, match in enumerate(starts):
         end = starts[n + 1].start() if n + 1 < len(starts) else len(body)
-        values[match.group(1)] = body[match.end():end]
+        values[match.group(1)] = body[match.end() : end]
     return values
 
 

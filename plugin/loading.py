@@ -65,16 +65,18 @@ def decode(raw: bytes, where: str) -> str:
 
 def parse_json(text: str, where: str) -> Any:
     if not text or text.isspace():  # not `text.strip()`: that copies the whole plan
-        raise PlangateError("input", f"{where}: the file is empty; expected "
-                            "`terraform show -json PLANFILE` output")
+        raise PlangateError(
+            "input", f"{where}: the file is empty; expected `terraform show -json PLANFILE` output"
+        )
     # Where the document starts, found without `text.lstrip()`: a copy of the whole plan
     # that would stay alive through the parse. (`\s` is exactly what `str.isspace` is.)
     start = _LEADING_SPACE.match(text).end()
     if not text.startswith(("{", "["), start):
-        head = text[start:start + 64]  # enough for the first keyword
+        head = text[start : start + 64]  # enough for the first keyword
         hint = "it looks like Terraform configuration (HCL); " if _looks_like_hcl(head) else ""
-        raise PlangateError("input", f"{where}: not JSON ({hint}expected "
-                            "`terraform show -json PLANFILE` output)")
+        raise PlangateError(
+            "input", f"{where}: not JSON ({hint}expected `terraform show -json PLANFILE` output)"
+        )
     try:
         with _collector_paused():
             return json.loads(text)
@@ -90,8 +92,13 @@ def parse_json(text: str, where: str) -> Any:
 
 
 def _looks_like_hcl(text: str) -> bool:
-    return bool(re.match(r'^(#|//|/\*|(resource|module|variable|terraform|provider|data|'
-                         r'locals|output)\b)', text))
+    return bool(
+        re.match(
+            r"^(#|//|/\*|(resource|module|variable|terraform|provider|data|"
+            r"locals|output)\b)",
+            text,
+        )
+    )
 
 
 @cache
@@ -111,8 +118,9 @@ def _envelope_validator() -> Any:
 def validate_envelope(data: Any, where: str) -> None:
     """Check the top of the document (what it is), then its shape against the schema."""
     if not isinstance(data, dict):
-        raise PlangateError("input", f"{where}: JSON {type(data).__name__}, not a Terraform plan "
-                            "object")
+        raise PlangateError(
+            "input", f"{where}: JSON {type(data).__name__}, not a Terraform plan object"
+        )
     if "format_version" not in data:
         if "plan_format_version" in data:
             what = "an HCP Terraform redacted plan, not `terraform show -json` output"
@@ -124,11 +132,15 @@ def validate_envelope(data: Any, where: str) -> None:
     version = data["format_version"]
     match = _VERSION.match(version) if isinstance(version, str) else None
     if not match:
-        raise PlangateError("input", f"{where}: format_version {version!r} is not a Terraform "
-                            "plan format version")
+        raise PlangateError(
+            "input", f"{where}: format_version {version!r} is not a Terraform plan format version"
+        )
     if match.group(1) not in SUPPORTED_MAJORS:
-        raise PlangateError("input", f"{where}: unsupported plan format_version {version} "
-                            "(plangate reads 0.x and 1.x); upgrade plangate")
+        raise PlangateError(
+            "input",
+            f"{where}: unsupported plan format_version {version} "
+            "(plangate reads 0.x and 1.x); upgrade plangate",
+        )
     if "planned_values" not in data:
         if "provider_schemas" in data:
             what = "provider schemas (`terraform providers schema -json`)"
@@ -136,8 +148,10 @@ def validate_envelope(data: Any, where: str) -> None:
             what = "a state (`terraform show -json` without a plan file)"
         else:
             what = "no `planned_values`"
-        raise PlangateError("input", f"{where}: {what}, not a plan; run "
-                            "`terraform show -json PLANFILE` on a saved plan")
+        raise PlangateError(
+            "input",
+            f"{where}: {what}, not a plan; run `terraform show -json PLANFILE` on a saved plan",
+        )
     errors = sorted(_envelope_validator().iter_errors(data), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
@@ -150,8 +164,9 @@ def read_source(source: str) -> tuple[bytes, str]:
         return sys.stdin.buffer.read(), "<stdin>"
     path = Path(source)
     if path.is_dir():
-        raise PlangateError("input", f"{source}: is a directory; pass a plan JSON file or a "
-                            "binary plan file")
+        raise PlangateError(
+            "input", f"{source}: is a directory; pass a plan JSON file or a binary plan file"
+        )
     try:
         return path.read_bytes(), source
     except FileNotFoundError:
@@ -165,8 +180,11 @@ def load_plan_data(source: str, show_json: Callable[[str], bytes]) -> tuple[dict
     raw, where = read_source(source)
     if raw.startswith(b"PK\x03\x04"):
         if source == "-":
-            raise PlangateError("input", "<stdin>: a binary plan file on stdin; pass its path "
-                                "instead so terraform can read it")
+            raise PlangateError(
+                "input",
+                "<stdin>: a binary plan file on stdin; pass its path "
+                "instead so terraform can read it",
+            )
         if not zipfile.is_zipfile(source):
             raise PlangateError("input", f"{where}: a damaged binary plan file")
         raw = show_json(source)

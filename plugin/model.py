@@ -183,9 +183,7 @@ class ResourceChange(_Resource):
         ):
             return True
         if self._legacy_secrets:
-            return any(
-                part in str(step) for step in path for part in SECRET_NAME_PARTS
-            )
+            return any(part in str(step) for step in path for part in SECRET_NAME_PARTS)
         return False
 
     def was(self, path: str | Path, value: Any) -> bool:

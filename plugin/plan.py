@@ -49,7 +49,8 @@ def _check_item(raw: Any, path: str, position: int) -> None:
         index = raw.get("index")
         actions = change.get("actions", [])
         valid = (
-            type(raw["address"]) is str and type(change) is dict
+            type(raw["address"]) is str
+            and type(change) is dict
             and (index is None or type(index) in (str, int))
             and type(actions) is list
         )
@@ -65,13 +66,24 @@ def _check_item(raw: Any, path: str, position: int) -> None:
     except (KeyError, TypeError, AttributeError):
         valid = False
     if not valid:
-        raise PlangateError("input", f"{path}: resource_changes[{position}] is not a resource "
-                            "change as `terraform show -json` writes it (address, change, "
-                            "types of fields)")
+        raise PlangateError(
+            "input",
+            f"{path}: resource_changes[{position}] is not a resource "
+            "change as `terraform show -json` writes it (address, change, "
+            "types of fields)",
+        )
 
 
-_STRING_FIELDS = ("type", "name", "mode", "module_address", "provider_name", "deposed",
-                  "previous_address", "action_reason")
+_STRING_FIELDS = (
+    "type",
+    "name",
+    "mode",
+    "module_address",
+    "provider_name",
+    "deposed",
+    "previous_address",
+    "action_reason",
+)
 
 
 def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
@@ -94,12 +106,19 @@ def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
             if not isinstance(resource, dict) or "address" not in resource:
                 continue
             values = resource.get("values")
-            raw = {k: v for k, v in resource.items()
-                   if k not in ("values", "sensitive_values", "schema_version")}
-            raw["change"] = {"actions": ["no-op"], "before": values, "after": values,
-                             "after_unknown": {},
-                             "before_sensitive": resource.get("sensitive_values") or {},
-                             "after_sensitive": resource.get("sensitive_values") or {}}
+            raw = {
+                k: v
+                for k, v in resource.items()
+                if k not in ("values", "sensitive_values", "schema_version")
+            }
+            raw["change"] = {
+                "actions": ["no-op"],
+                "before": values,
+                "after": values,
+                "after_unknown": {},
+                "before_sensitive": resource.get("sensitive_values") or {},
+                "after_sensitive": resource.get("sensitive_values") or {},
+            }
             found.append(raw)
         stack.extend(reversed(module.get("child_modules") or ()))
     return found

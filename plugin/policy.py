@@ -13,8 +13,16 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Certainty", "Finding", "Inventory", "Policy", "Severity", "finding", "inventory",
-           "policy"]
+__all__ = [
+    "Certainty",
+    "Finding",
+    "Inventory",
+    "Policy",
+    "Severity",
+    "finding",
+    "inventory",
+    "policy",
+]
 
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
@@ -99,8 +107,13 @@ class Finding:
         }
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (-(self.severity or 0), self.policy_id, self.address, self.attribute or "",
-                self.message)
+        return (
+            -(self.severity or 0),
+            self.policy_id,
+            self.address,
+            self.attribute or "",
+            self.message,
+        )
 
 
 def finding(
@@ -192,8 +205,9 @@ class Inventory:
 def inventory(section: str) -> Callable[[Callable[..., Iterable[Mapping[str, str]]]], Inventory]:
     """Declare a report inventory: a function of (plan, context) yielding rows."""
     if section not in INVENTORY_SECTIONS:
-        raise ValueError(f"unknown inventory section {section!r}; known: "
-                         f"{', '.join(sorted(INVENTORY_SECTIONS))}")
+        raise ValueError(
+            f"unknown inventory section {section!r}; known: {', '.join(sorted(INVENTORY_SECTIONS))}"
+        )
 
     def wrap(func: Callable[..., Iterable[Mapping[str, str]]]) -> Inventory:
         return Inventory(section, func)

@@ -27,8 +27,16 @@ __all__ = ["Ref", "Resolution", "Resolver", "expression_references"]
 
 Resource = ResourceChange | StateResource
 _IGNORED_ROOTS = frozenset({"each", "count", "path", "terraform", "self"})
-IDENTIFIER_ATTRIBUTES = ("arn", "id", "name", "bucket", "stream_arn", "family", "identifier",
-                         "cluster_identifier")
+IDENTIFIER_ATTRIBUTES = (
+    "arn",
+    "id",
+    "name",
+    "bucket",
+    "stream_arn",
+    "family",
+    "identifier",
+    "cluster_identifier",
+)
 _MAX_DEPTH = 32
 # A parsed reference: `a.b["k"].c` → (("a", None), ("b", "k"), ("c", None)).
 Traversal = tuple[tuple[str, str | int | None], ...]
@@ -83,8 +91,12 @@ def _leaves(expr: Any) -> Iterator[dict[str, Any]]:
 
 def expression_references(expr: Any) -> list[str]:
     """Every reference string inside an expression subtree (blocks included)."""
-    return [ref for leaf in _leaves(expr) for ref in leaf.get("references") or ()
-            if isinstance(ref, str)]
+    return [
+        ref
+        for leaf in _leaves(expr)
+        for ref in leaf.get("references") or ()
+        if isinstance(ref, str)
+    ]
 
 
 def expression_constants(expr: Any) -> list[Any]:
@@ -94,8 +106,9 @@ def expression_constants(expr: Any) -> list[Any]:
 class Resolver:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._expressions: dict[tuple[object, Path], tuple[bool, tuple[str, ...],
-                                                          tuple[Any, ...]]] = {}
+        self._expressions: dict[
+            tuple[object, Path], tuple[bool, tuple[str, ...], tuple[Any, ...]]
+        ] = {}
 
     # -- indexes, built once on first use --------------------------------------------------
 
@@ -110,13 +123,25 @@ class Resolver:
         for change in self.plan.changes:
             raw = change.raw
             seen.add(raw["address"])
-            index[(change.module_steps, raw.get("mode", "managed"), raw.get("type", ""),
-                   raw.get("name", ""))].append(change)
+            index[
+                (
+                    change.module_steps,
+                    raw.get("mode", "managed"),
+                    raw.get("type", ""),
+                    raw.get("name", ""),
+                )
+            ].append(change)
         for resource in self.plan.prior_resources:
             raw = resource.raw
             if raw["address"] not in seen:
-                index[(resource.module_steps, raw.get("mode", "managed"), raw.get("type", ""),
-                       raw.get("name", ""))].append(resource)
+                index[
+                    (
+                        resource.module_steps,
+                        raw.get("mode", "managed"),
+                        raw.get("type", ""),
+                        raw.get("name", ""),
+                    )
+                ].append(resource)
         return index
 
     @cached_property
@@ -168,8 +193,9 @@ class Resolver:
             result.unresolved = True
         return result
 
-    def _expression(self, resource: Resource, path: Path
-                    ) -> tuple[bool, tuple[str, ...], tuple[Any, ...]]:
+    def _expression(
+        self, resource: Resource, path: Path
+    ) -> tuple[bool, tuple[str, ...], tuple[Any, ...]]:
         """(whether the configuration sets `path`, the references and the constants of its
         expression), read once per block and path: every instance of a block shares them."""
         key = (resource.config_key, path)
@@ -219,13 +245,25 @@ class Resolver:
                 continue  # the whole module object; its more specific sibling follows
             elif root == "data" and len(traversal) > 2:
                 self._add_instances(
-                    steps, "data", traversal[1][0], traversal[2], traversal[3:], via,
-                    referrer_index if by_instance else None, result,
+                    steps,
+                    "data",
+                    traversal[1][0],
+                    traversal[2],
+                    traversal[3:],
+                    via,
+                    referrer_index if by_instance else None,
+                    result,
                 )
             elif len(traversal) > 1:
                 self._add_instances(
-                    steps, "managed", root, traversal[1], traversal[2:], via,
-                    referrer_index if by_instance else None, result,
+                    steps,
+                    "managed",
+                    root,
+                    traversal[1],
+                    traversal[2:],
+                    via,
+                    referrer_index if by_instance else None,
+                    result,
                 )
 
     def _add_instances(
@@ -311,8 +349,12 @@ class Resolver:
         if any(r.startswith("each.value") for r in refs):
             refs.extend(expression_references((call_raw or {}).get("for_each_expression")))
         self._follow(
-            refs, parent_steps, call.key,
-            (*via, f"{call}: var.{name}"), result, depth + 1,
+            refs,
+            parent_steps,
+            call.key,
+            (*via, f"{call}: var.{name}"),
+            result,
+            depth + 1,
         )
 
     def _follow_output(
@@ -331,7 +373,8 @@ class Resolver:
             result.unresolved = True
             return
         children = [
-            c for c in self._module_instances.get(steps, ())
+            c
+            for c in self._module_instances.get(steps, ())
             if c[-1].name == name and (key is None or c[-1].key == key)
         ]
         if not children:
@@ -340,8 +383,9 @@ class Resolver:
         result.values.extend(expression_constants(expr))
         refs = expression_references(expr)
         for child in children:
-            self._follow(refs, child, None, (*via, f"{child[-1]}: output.{output}"), result,
-                         depth + 1)
+            self._follow(
+                refs, child, None, (*via, f"{child[-1]}: output.{output}"), result, depth + 1
+            )
 
     # -- known values ---------------------------------------------------------------------
 
@@ -377,7 +421,8 @@ def _to_follow(refs: tuple[str, ...]) -> tuple[tuple[Traversal, ...], bool]:
     # not widen the reference to every instance.
     keyed = {_block_key(t) for t in parsed if _instance_key(t) is not None}
     kept = tuple(
-        t for t in parsed
+        t
+        for t in parsed
         if not (_instance_key(t) is None and _block_key(t) in keyed)
         and t[0][0] not in _IGNORED_ROOTS
     )

@@ -42,8 +42,9 @@ class Outcome:
     seconds: float = 0.0
 
 
-def _invoke(policy: Policy, plan: Plan, context: Context, options: Mapping[str, Any]
-            ) -> list[Finding]:
+def _invoke(
+    policy: Policy, plan: Plan, context: Context, options: Mapping[str, Any]
+) -> list[Finding]:
     if policy.plan_wide:
         return list(policy(plan=plan, options=options, context=context))
     found: list[Finding] = []
@@ -75,15 +76,22 @@ def run_policies(
                 produced = _invoke(item, plan, context, options)
             except Exception as exc:  # isolate: one broken policy must not hide the others
                 # An exception's text may quote a value from the plan: redact it too.
-                outcome.errors.append(RunError(
-                    "policy", f"policy {item.id} ({item.source}) raised {type(exc).__name__} on "
-                    f"{plan.path}: {_cleaner(plan)(_short(exc))}"))
+                outcome.errors.append(
+                    RunError(
+                        "policy",
+                        f"policy {item.id} ({item.source}) raised {type(exc).__name__} on "
+                        f"{plan.path}: {_cleaner(plan)(_short(exc))}",
+                    )
+                )
                 continue
             for found in produced:
                 if not isinstance(found, Finding):
-                    outcome.errors.append(RunError(
-                        "policy",
-                        f"policy {item.id} yielded {type(found).__name__}, not a Finding"))
+                    outcome.errors.append(
+                        RunError(
+                            "policy",
+                            f"policy {item.id} yielded {type(found).__name__}, not a Finding",
+                        )
+                    )
                     break
                 raw.append(_stamp(found, item, config, plan))
         outcome.findings.extend(_redact(raw, plan))
@@ -103,9 +111,14 @@ def run_inventories(
             try:
                 rows = item(plan, context)
             except Exception as exc:
-                errors.append(RunError("policy", f"inventory {item.section} ({item.source}) "
-                                       f"raised {type(exc).__name__} on {plan.path}: "
-                                       f"{_cleaner(plan)(_short(exc))}"))
+                errors.append(
+                    RunError(
+                        "policy",
+                        f"inventory {item.section} ({item.source}) "
+                        f"raised {type(exc).__name__} on {plan.path}: "
+                        f"{_cleaner(plan)(_short(exc))}",
+                    )
+                )
                 continue
             merge_rows(sections.setdefault(item.section, []), rows)
     return sections, errors
@@ -114,8 +127,9 @@ def run_inventories(
 def merge_rows(known: list[dict[str, str]], rows: Iterable[dict[str, str]]) -> None:
     """Append the rows whose (kind, name) is not already known, keeping the first source."""
     for row in rows:
-        if not any(r.get("kind") == row.get("kind") and r.get("name") == row.get("name")
-                   for r in known):
+        if not any(
+            r.get("kind") == row.get("kind") and r.get("name") == row.get("name") for r in known
+        ):
             known.append(row)
 
 
@@ -129,15 +143,27 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     severity = override or found.severity or item.severity
     change = plan.by_address.get(found.address)
     changes = describe_change(change, found.attribute) if change is not None else ()
-    return replace(found, policy_id=item.id, title=item.title, severity=severity,
-                   source=item.source, changes=changes, plan=plan.path)
+    return replace(
+        found,
+        policy_id=item.id,
+        title=item.title,
+        severity=severity,
+        source=item.source,
+        changes=changes,
+        plan=plan.path,
+    )
 
 
 def _cleaner(plan: Plan) -> Callable[[str], str]:
     """A function that replaces every sensitive value of the plan in a text."""
-    secrets: list[str] = plan.memo("plangate.redact", lambda: sorted(
-        (s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
-        key=len, reverse=True))
+    secrets: list[str] = plan.memo(
+        "plangate.redact",
+        lambda: sorted(
+            (s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
+            key=len,
+            reverse=True,
+        ),
+    )
 
     def clean(text: str) -> str:
         for secret in secrets:
@@ -154,9 +180,13 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
         return findings
     clean = _cleaner(plan)
     return [
-        replace(f, message=clean(f.message), chain=tuple(clean(c) for c in f.chain),
-                changes=tuple(clean(c) for c in f.changes),
-                attribute=clean(f.attribute) if f.attribute else f.attribute)
+        replace(
+            f,
+            message=clean(f.message),
+            chain=tuple(clean(c) for c in f.chain),
+            changes=tuple(clean(c) for c in f.changes),
+            attribute=clean(f.attribute) if f.attribute else f.attribute,
+        )
         for f in findings
     ]
 
@@ -177,15 +207,18 @@ def decide(
             blocking = block_possible and severity >= max(fail_on, fail_on_possible)
         else:
             blocking = severity >= fail_on
-        waiver = next((w for w in config.waivers if w.matches(found.policy_id, found.address)),
-                      None)
+        waiver = next(
+            (w for w in config.waivers if w.matches(found.policy_id, found.address)), None
+        )
         if waiver is not None:
             if waiver.expired(today):
-                decided.append(replace(found, blocking=blocking, waived=False,
-                                       waiver=waiver.to_dict(today)))
+                decided.append(
+                    replace(found, blocking=blocking, waived=False, waiver=waiver.to_dict(today))
+                )
             else:
-                decided.append(replace(found, blocking=False, waived=True,
-                                       waiver=waiver.to_dict(today)))
+                decided.append(
+                    replace(found, blocking=False, waived=True, waiver=waiver.to_dict(today))
+                )
             continue
         decided.append(replace(found, blocking=blocking))
     return decided

@@ -20,16 +20,22 @@ def find_terraform(explicit: str | None = None) -> str:
         if candidate:
             found = shutil.which(candidate)
             if not found:
-                raise PlangateError("terraform", f"terraform binary {candidate!r} not found; "
-                                    "fix --terraform-bin or $PLANGATE_TERRAFORM")
+                raise PlangateError(
+                    "terraform",
+                    f"terraform binary {candidate!r} not found; "
+                    "fix --terraform-bin or $PLANGATE_TERRAFORM",
+                )
             return found
     for name in ("terraform", "tofu"):
         found = shutil.which(name)
         if found:
             return found
-    raise PlangateError("terraform", "a binary plan file needs terraform (or tofu) to read it, "
-                        "and none is on PATH; pass --terraform-bin or give "
-                        "`terraform show -json` output instead")
+    raise PlangateError(
+        "terraform",
+        "a binary plan file needs terraform (or tofu) to read it, "
+        "and none is on PATH; pass --terraform-bin or give "
+        "`terraform show -json` output instead",
+    )
 
 
 def show_json(planfile: str, binary: str, chdir: str | None = None) -> bytes:
@@ -48,10 +54,15 @@ def show_json(planfile: str, binary: str, chdir: str | None = None) -> bytes:
         raise PlangateError("terraform", f"{binary} show -json {planfile} timed out") from None
     if proc.returncode != 0:
         reason = _first_error_line(proc.stderr.decode("utf-8", "replace"))
-        hint = ("check that it is terraform or tofu (--terraform-bin)" if reason == "no output"
-                else "run plangate where the plan was made, after terraform init (--chdir)")
-        raise PlangateError("terraform", f"{planfile}: `{binary} show -json` failed "
-                            f"(exit {proc.returncode}): {reason}; {hint}")
+        hint = (
+            "check that it is terraform or tofu (--terraform-bin)"
+            if reason == "no output"
+            else "run plangate where the plan was made, after terraform init (--chdir)"
+        )
+        raise PlangateError(
+            "terraform",
+            f"{planfile}: `{binary} show -json` failed (exit {proc.returncode}): {reason}; {hint}",
+        )
     return proc.stdout
 
 
@@ -78,8 +89,11 @@ def read_backend(chdir: str | None = None) -> Backend | None:
     try:
         data = json.loads(state_file.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError, UnicodeDecodeError):
-        raise PlangateError("backend", f"{state_file}: cannot read the backend that "
-                            "`terraform init` recorded; run `terraform init` again") from None
+        raise PlangateError(
+            "backend",
+            f"{state_file}: cannot read the backend that "
+            "`terraform init` recorded; run `terraform init` again",
+        ) from None
     backend = data.get("backend") if isinstance(data, dict) else None
     if not isinstance(backend, dict) or not isinstance(backend.get("type"), str):
         return None

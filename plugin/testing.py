@@ -21,9 +21,14 @@ from .runner import run_policies
 __all__ = ["PlanBuilder", "const", "refs", "run_policy", "summarise"]
 
 _ACTIONS = {
-    "create": ["create"], "update": ["update"], "delete": ["delete"], "no-op": ["no-op"],
-    "read": ["read"], "replace": ["delete", "create"], "create-before-destroy": [
-        "create", "delete"], "forget": ["forget"],
+    "create": ["create"],
+    "update": ["update"],
+    "delete": ["delete"],
+    "no-op": ["no-op"],
+    "read": ["read"],
+    "replace": ["delete", "create"],
+    "create-before-destroy": ["create", "delete"],
+    "forget": ["forget"],
 }
 
 
@@ -46,9 +51,7 @@ def refs(*names: str) -> dict[str, list[str]]:
             continue
         steps = parse_traversal(name)
         for end in range(len(steps), 1, -1):
-            text = ".".join(
-                step + format_index(key) for step, key in steps[:end]
-            )
+            text = ".".join(step + format_index(key) for step, key in steps[:end])
             if text not in unwrapped:
                 unwrapped.append(text)
             block = 2 if steps[0][0] == "data" else 1
@@ -69,8 +72,10 @@ def _split_address(address: str) -> tuple[str, str, str, str, str | int | None]:
     cut = 0
     while cut + 1 < len(steps) and steps[cut][0] == "module":
         cut += 2
-    module = ".".join(f"module.{n}{format_index(k)}" for (_, _), (n, k) in
-                      zip(steps[:cut:2], steps[1:cut:2], strict=True))
+    module = ".".join(
+        f"module.{n}{format_index(k)}"
+        for (_, _), (n, k) in zip(steps[:cut:2], steps[1:cut:2], strict=True)
+    )
     rest = steps[cut:]
     mode = "managed"
     if rest[0][0] == "data":
@@ -105,8 +110,11 @@ def _listify(node: Any) -> Any:
 def _drop(value: Any, parts: list[str]) -> None:
     """Remove an unknown leaf from `after` (Terraform leaves it out, or null in lists)."""
     for part in parts[:-1]:
-        value = value[int(part)] if isinstance(value, list) and part.isdigit() else (
-            value.get(part) if isinstance(value, dict) else None)
+        value = (
+            value[int(part)]
+            if isinstance(value, list) and part.isdigit()
+            else (value.get(part) if isinstance(value, dict) else None)
+        )
         if value is None:
             return
     last = parts[-1]
@@ -158,25 +166,31 @@ class PlanBuilder:
             body.setdefault("variables", {}).setdefault(name, {})
         return self
 
-    def _config_resource(self, module: str, mode: str, type_: str, name: str,
-                         expressions: Mapping[str, Any] | None) -> None:
+    def _config_resource(
+        self, module: str, mode: str, type_: str, name: str, expressions: Mapping[str, Any] | None
+    ) -> None:
         body = self._module(module_path(parse_module_address(module)))
         local = f"{type_}.{name}" if mode == "managed" else f"data.{type_}.{name}"
         for existing in body["resources"]:
             if existing["address"] == local:
                 existing["expressions"].update(expressions or {})
                 return
-        body["resources"].append({
-            "address": local, "mode": mode, "type": type_, "name": name,
-            "provider_config_key": "aws", "expressions": dict(expressions or {}),
-            "schema_version": 0,
-        })
+        body["resources"].append(
+            {
+                "address": local,
+                "mode": mode,
+                "type": type_,
+                "name": name,
+                "provider_config_key": "aws",
+                "expressions": dict(expressions or {}),
+                "schema_version": 0,
+            }
+        )
 
     # -- changes and state ----------------------------------------------------------------
 
     def add(
         self,  # instances of one block share its configuration: pass `expressions` once
-
         address: str,
         after: Mapping[str, Any] | None = None,
         *,
@@ -199,11 +213,16 @@ class PlanBuilder:
         if after_value is not None:
             for path in unknown:
                 _drop(after_value, path.split("."))
-        if action in ("update", "no-op", "delete", "replace", "create-before-destroy",
-                      "forget") and before is None:
+        if (
+            action in ("update", "no-op", "delete", "replace", "create-before-destroy", "forget")
+            and before is None
+        ):
             before = {k: v for k, v in (after or {}).items() if k not in unknown}
         raw: dict[str, Any] = {
-            "address": address, "mode": mode, "type": type_, "name": name,
+            "address": address,
+            "mode": mode,
+            "type": type_,
+            "name": name,
             "provider_name": provider,
             "change": {
                 "actions": list(_ACTIONS[action]),
@@ -230,13 +249,24 @@ class PlanBuilder:
         self._config_resource(module, mode, type_, name, expressions)
         return self
 
-    def prior(self, address: str, values: Mapping[str, Any], *,
-              expressions: Mapping[str, Any] | None = None) -> PlanBuilder:
+    def prior(
+        self,
+        address: str,
+        values: Mapping[str, Any],
+        *,
+        expressions: Mapping[str, Any] | None = None,
+    ) -> PlanBuilder:
         """Add a prior-state resource or data source (data sources read at plan time)."""
         module, mode, type_, name, index = _split_address(address)
-        raw: dict[str, Any] = {"address": address, "mode": mode, "type": type_, "name": name,
-                               "provider_name": "registry.terraform.io/hashicorp/aws",
-                               "values": copy.deepcopy(dict(values)), "sensitive_values": {}}
+        raw: dict[str, Any] = {
+            "address": address,
+            "mode": mode,
+            "type": type_,
+            "name": name,
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "values": copy.deepcopy(dict(values)),
+            "sensitive_values": {},
+        }
         if index is not None:
             raw["index"] = index
         if module:
@@ -277,8 +307,10 @@ class PlanBuilder:
                     modules[module] = {"address": module, "resources": []}
                     root.setdefault("child_modules", []).append(modules[module])
                 modules[module]["resources"].append(raw)
-            data["prior_state"] = {"format_version": self.format_version,
-                                   "values": {"root_module": root}}
+            data["prior_state"] = {
+                "format_version": self.format_version,
+                "values": {"root_module": root},
+            }
         return data
 
     def build(self) -> Plan:
@@ -300,8 +332,9 @@ def run_policy(
     elif not isinstance(plan, Plan):
         plan = Plan(plan, "test-plan.json")
     if context is None:
-        context = Context.build(cli_tables=list(lock_tables), cli_buckets=list(state_buckets),
-                                backend=plan.backend)
+        context = Context.build(
+            cli_tables=list(lock_tables), cli_buckets=list(state_buckets), backend=plan.backend
+        )
     config = Config(policies={policy.id: PolicySettings(options=dict(options or {}))})
     outcome = run_policies([plan], [policy], context, config)
     if outcome.errors:

@@ -54,23 +54,41 @@ def real_plan(terraform_bin: str, tmp_path: Path):
             target.write_text(text)
         env = _tf_env(tmp_path)
         if any("/" in name for name in files):
-            subprocess.run([terraform_bin, "init", "-input=false", "-no-color"], cwd=tmp_path,
-                           env=env, check=True, capture_output=True)
+            subprocess.run(
+                [terraform_bin, "init", "-input=false", "-no-color"],
+                cwd=tmp_path,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         planfile = tmp_path / "tfplan"
-        proc = subprocess.run([terraform_bin, "plan", "-input=false", "-no-color",
-                               f"-out={planfile}", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [terraform_bin, "plan", "-input=false", "-no-color", f"-out={planfile}", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr
-        shown = subprocess.run([terraform_bin, "show", "-json", str(planfile)], cwd=tmp_path,
-                               env=env, capture_output=True, check=True)
+        shown = subprocess.run(
+            [terraform_bin, "show", "-json", str(planfile)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            check=True,
+        )
         return json.loads(shown.stdout), planfile
 
     return make
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-snapshots", action="store_true",
-                     help="rewrite tests/snapshots/*.json from the current findings")
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite tests/snapshots/*.json from the current findings",
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(os.environ.get("PLANGATE_CORPUS")
-              or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus")
+CORPUS = Path(
+    os.environ.get("PLANGATE_CORPUS")
+    or Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+)
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
 
@@ -23,8 +25,9 @@ def _files(folder: str) -> list[Path]:
 
 @pytest.mark.parametrize("path", _files("real"), ids=lambda p: p.name[:80])
 def test_every_real_plan_is_checked_without_an_error(path, corpus_dir):
-    result = subprocess.run([PLANGATE, "check", "--format", "json", str(path)],
-                            capture_output=True, check=False)
+    result = subprocess.run(
+        [PLANGATE, "check", "--format", "json", str(path)], capture_output=True, check=False
+    )
     assert result.returncode in (0, 1), result.stderr.decode() + result.stdout.decode()[-2000:]
     assert result.stderr == b""
 

@@ -38,11 +38,22 @@ def pack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     # setuptools builds in the source folder (build/, *.egg-info): build from a copy, so
     # the repository stays clean and no stale build output reaches the wheel.
     source = tmp_path_factory.mktemp("acme-src") / "custom-pack"
-    shutil.copytree(PACK, source, ignore=shutil.ignore_patterns(
-        "build", "*.egg-info", "__pycache__", "tests"))
+    shutil.copytree(
+        PACK, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests")
+    )
     target = tmp_path_factory.mktemp("acme-pack")
-    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-               "--disable-pip-version-check", "--target", str(target), str(source)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "--target",
+        str(target),
+        str(source),
+    ]
     if _builds_without_isolation():
         command.insert(4, "--no-build-isolation")
     proc = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
@@ -57,8 +68,15 @@ def pack_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def _plangate(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # cwd is a scratch folder: `-m` puts it first on sys.path, and the repo root's
     # `plugin/` and `policies/` folders must not be importable by those names.
-    return subprocess.run([sys.executable, "-m", "plangate", *args], capture_output=True,
-                          text=True, env=env, cwd=cwd, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "plangate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_installed_pack_policies_are_listed_with_their_entry_point(pack_env, tmp_path):
@@ -74,19 +92,25 @@ def test_installed_pack_policies_are_listed_with_their_entry_point(pack_env, tmp
 
 
 def test_installed_pack_reports_a_resource_without_owner_tag(pack_env, tmp_path):
-    plan = PlanBuilder().add("module.jobs.aws_lambda_function.worker", {
-        "function_name": "jobs-worker", "runtime": "python3.12",
-        "tags": {"Name": "jobs-worker"}, "tags_all": {"Name": "jobs-worker"},
-    }, unknown=["arn", "id"])
+    plan = PlanBuilder().add(
+        "module.jobs.aws_lambda_function.worker",
+        {
+            "function_name": "jobs-worker",
+            "runtime": "python3.12",
+            "tags": {"Name": "jobs-worker"},
+            "tags_all": {"Name": "jobs-worker"},
+        },
+        unknown=["arn", "id"],
+    )
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
     proc = _plangate(pack_env, tmp_path, "check", "--format", "json", str(path))
     assert proc.returncode == 0, proc.stderr  # medium: reported, not blocking
     report = json.loads(proc.stdout)
     found = [f for f in report["findings"] if f["policy_id"] == "ACME-TAG-001"]
-    assert [(f["address"], f["attribute"], f["severity"], f["blocking"], f["source"])
-            for f in found] == [("module.jobs.aws_lambda_function.worker", "tags", "medium",
-                                 False, "entry point acme")]
+    assert [
+        (f["address"], f["attribute"], f["severity"], f["blocking"], f["source"]) for f in found
+    ] == [("module.jobs.aws_lambda_function.worker", "tags", "medium", False, "entry point acme")]
 
 
 def test_pack_is_not_loaded_with_no_entry_points(pack_env, tmp_path):

@@ -32,8 +32,9 @@ def test_the_policy_has_tests_of_its_own(item):
     tests = list(TESTS.rglob(f"test_{module}.py"))
     assert tests, f"{item.id}: no tests/policies/**/test_{module}.py"
     text = tests[0].read_text()
-    assert "passes" in text or "not_flagged" in text or "no_finding" in text, \
+    assert "passes" in text or "not_flagged" in text or "no_finding" in text, (
         f"{item.id}: no passing case in {tests[0].name}"
+    )
 
 
 def test_policy_ids_are_unique():

@@ -36,8 +36,10 @@ def test_the_plugin_module_imports_nothing_heavy():
     import subprocess
     import sys
 
-    code = ("import sys, plangate.pytest_plugin; "
-            "print(sorted(m for m in ('jsonschema', 'deepdiff', 'plangate.runner') "
-            "if m in sys.modules))")
+    code = (
+        "import sys, plangate.pytest_plugin; "
+        "print(sorted(m for m in ('jsonschema', 'deepdiff', 'plangate.runner') "
+        "if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -30,8 +30,10 @@ def _findings(paths: list[Path]) -> dict[str, list[dict]]:
         outcome = run_policies([Plan(data, path.name)], policies, Context())
         assert not outcome.errors, outcome.errors
         result[path.name] = [
-            {k: f.to_dict()[k] for k in ("policy_id", "address", "attribute", "certainty",
-                                           "message")}
+            {
+                k: f.to_dict()[k]
+                for k in ("policy_id", "address", "attribute", "certainty", "message")
+            }
             for f in outcome.findings
         ]
     return result
@@ -46,12 +48,14 @@ def _compare(name: str, actual: dict, update: bool) -> None:
     assert snapshot.is_file(), f"no snapshot {snapshot.name}: run pytest --update-snapshots"
     assert json.loads(snapshot.read_text()) == actual, (
         f"findings differ from {snapshot.name}; if intended, run pytest --update-snapshots "
-        "and review the diff")
+        "and review the diff"
+    )
 
 
 def test_findings_on_the_example_plans_match_their_snapshot(update_snapshots):
-    plans = sorted(p for p in (ROOT / "examples" / "plans").glob("*.json")
-                   if p.name != "index.json")
+    plans = sorted(
+        p for p in (ROOT / "examples" / "plans").glob("*.json") if p.name != "index.json"
+    )
     _compare("examples", _findings(plans), update_snapshots)
 
 

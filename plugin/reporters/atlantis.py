@@ -61,8 +61,14 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     excps: list[str] = []
     for plan in report["plans"]:
         if plan.get("errored"):
-            fails.append(_line("FAIL", plan["path"], "plangate/plan-errored",
-                               "Terraform reported errors: the plan is incomplete"))
+            fails.append(
+                _line(
+                    "FAIL",
+                    plan["path"],
+                    "plangate/plan-errored",
+                    "Terraform reported errors: the plan is incomplete",
+                )
+            )
     for f in findings:
         line_parts = (f["address"], f["policy_id"], _finding_message(f))
         if f["waived"]:
@@ -75,8 +81,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         fails.append(_line("FAIL", "plangate", f"plangate/{error['kind']}", error["message"]))
     decision = report["decision"]
     if decision != "pass" and not fails:  # never let a non-passing report read as a pass
-        fails.append(_line("FAIL", "plangate", "plangate/decision",
-                           f"the decision is {decision}"))
+        fails.append(_line("FAIL", "plangate", "plangate/decision", f"the decision is {decision}"))
 
     stats = report["stats"]
     with_findings = {f["policy_id"] for f in findings}
@@ -87,8 +92,13 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         counts.append(f"{len(fails)} failures")
     counts.append(f"{len(excps)} exceptions")
 
-    lines = [f"plangate {report['plangate_version']}: {decision.upper()}", "",
-             *fails, *warns, *excps]
+    lines = [
+        f"plangate {report['plangate_version']}: {decision.upper()}",
+        "",
+        *fails,
+        *warns,
+        *excps,
+    ]
     if fails or warns or excps:
         lines.append("")
     lines.append(", ".join(counts))

@@ -43,8 +43,10 @@ def _message(f: dict[str, Any]) -> str:
     lines += [f"change: {change}" for change in f.get("changes", ())]
     waiver = f.get("waiver")
     if f.get("waived") and waiver:
-        lines.append(f"waived: {waiver.get('reason', '')}"
-                     + (f" (until {waiver['expires']})" if waiver.get("expires") else ""))
+        lines.append(
+            f"waived: {waiver.get('reason', '')}"
+            + (f" (until {waiver['expires']})" if waiver.get("expires") else "")
+        )
     elif waiver and waiver.get("expired"):
         lines.append(f"waiver expired {waiver.get('expires')}")
     return "\n".join(lines)
@@ -59,9 +61,13 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         errors.append(_command("error", f"plangate error ({error['kind']})", error["message"]))
     for plan in report["plans"]:
         if plan.get("errored"):
-            errors.append(_command("error", "plangate: plan errored",
-                                   f"{plan['path']}: Terraform reported errors: the plan is "
-                                   "incomplete"))
+            errors.append(
+                _command(
+                    "error",
+                    "plangate: plan errored",
+                    f"{plan['path']}: Terraform reported errors: the plan is incomplete",
+                )
+            )
     for f in report["findings"]:
         if f["waived"]:
             notices.append(_command("notice", f["policy_id"], _message(f)))
@@ -72,8 +78,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     findings = report["findings"]
     blocking = sum(1 for f in findings if f["blocking"])
     waived = sum(1 for f in findings if f["waived"])
-    summary = (f"plangate {report['plangate_version']}: {report['decision']}: "
-               f"{len(findings)} finding(s), {blocking} blocking, {waived} waived, "
-               f"{len(report['errors'])} error(s)")
+    summary = (
+        f"plangate {report['plangate_version']}: {report['decision']}: "
+        f"{len(findings)} finding(s), {blocking} blocking, {waived} waived, "
+        f"{len(report['errors'])} error(s)"
+    )
     # A plain line is only a log line; escape it anyway so it can never be a command.
     return "\n".join([*errors, *warnings, *notices, escape_data(summary)]) + "\n"

@@ -15,8 +15,13 @@ from typing import Any
 
 __all__ = ["fingerprint", "render"]
 
-SEVERITIES = {"info": "info", "low": "minor", "medium": "major", "high": "critical",
-              "critical": "blocker"}
+SEVERITIES = {
+    "info": "info",
+    "low": "minor",
+    "medium": "major",
+    "high": "critical",
+    "critical": "blocker",
+}
 
 
 def fingerprint(*parts: str | None) -> str:
@@ -32,8 +37,9 @@ def _plan_path(report: dict[str, Any], f: dict[str, Any] | None = None) -> str:
     return plans[0]["path"] if plans else "plangate"
 
 
-def _issue(description: str, check_name: str, print_: str, severity: str, path: str,
-           categories: list[str]) -> dict[str, Any]:
+def _issue(
+    description: str, check_name: str, print_: str, severity: str, path: str, categories: list[str]
+) -> dict[str, Any]:
     return {
         "type": "issue",
         "engine_name": "plangate",
@@ -57,10 +63,14 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             description += " (possible: depends on values known only after apply)"
         if f["blocking"]:
             description += " [blocking]"
-        issue = _issue(description, f["policy_id"],
-                       fingerprint(f["policy_id"], f["address"], f.get("attribute")),
-                       SEVERITIES.get(f["severity"], "major"), _plan_path(report, f),
-                       ["Security"])
+        issue = _issue(
+            description,
+            f["policy_id"],
+            fingerprint(f["policy_id"], f["address"], f.get("attribute")),
+            SEVERITIES.get(f["severity"], "major"),
+            _plan_path(report, f),
+            ["Security"],
+        )
         body = []
         if f.get("chain"):
             body.append("Path: " + " -> ".join(f["chain"]))
@@ -70,13 +80,25 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         issues.append(issue)
     for plan in report["plans"]:
         if plan.get("errored"):
-            issues.append(_issue(
-                f"{plan['path']}: Terraform reported errors: the plan is incomplete",
-                "plangate/plan-errored", fingerprint("plangate/plan-errored", plan["path"]),
-                "blocker", plan["path"], ["Bug Risk"]))
+            issues.append(
+                _issue(
+                    f"{plan['path']}: Terraform reported errors: the plan is incomplete",
+                    "plangate/plan-errored",
+                    fingerprint("plangate/plan-errored", plan["path"]),
+                    "blocker",
+                    plan["path"],
+                    ["Bug Risk"],
+                )
+            )
     for error in report["errors"]:
-        issues.append(_issue(
-            f"plangate error ({error['kind']}): {error['message']}", f"plangate/{error['kind']}",
-            fingerprint(f"plangate/{error['kind']}", error["message"]), "blocker",
-            _plan_path(report), ["Bug Risk"]))
+        issues.append(
+            _issue(
+                f"plangate error ({error['kind']}): {error['message']}",
+                f"plangate/{error['kind']}",
+                fingerprint(f"plangate/{error['kind']}", error["message"]),
+                "blocker",
+                _plan_path(report),
+                ["Bug Risk"],
+            )
+        )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -25,8 +25,11 @@ def _x(value: Any) -> str:
 
 
 def _details(f: dict[str, Any]) -> str:
-    lines = [f"{f['policy_id']}: {f.get('title', '')}",
-             f"severity: {f['severity']}", f"address: {f['address']}"]
+    lines = [
+        f"{f['policy_id']}: {f.get('title', '')}",
+        f"severity: {f['severity']}",
+        f"address: {f['address']}",
+    ]
     if f.get("attribute"):
         lines.append(f"attribute: {f['attribute']}")
     lines.append(f"certainty: {f['certainty']}")
@@ -38,8 +41,10 @@ def _details(f: dict[str, Any]) -> str:
     waiver = f.get("waiver")
     if waiver:
         state = "expired" if waiver.get("expired") else "active"
-        lines.append(f"waiver ({state}): {waiver.get('reason', '')}"
-                     + (f" until {waiver['expires']}" if waiver.get("expires") else ""))
+        lines.append(
+            f"waiver ({state}): {waiver.get('reason', '')}"
+            + (f" until {waiver['expires']}" if waiver.get("expires") else "")
+        )
     lines.append(f"message: {f['message']}")
     return "\n".join(lines)
 
@@ -53,18 +58,25 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     plans = [p["path"] for p in report["plans"]]
     suite = ET.Element("testsuite", {"name": _x("plangate: " + (", ".join(plans) or "no plan"))})
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("decision", report["decision"]),
-                        ("plangate_version", report["plangate_version"]),
-                        *(("plan", path) for path in plans)):
+    for name, value in (
+        ("decision", report["decision"]),
+        ("plangate_version", report["plangate_version"]),
+        *(("plan", path) for path in plans),
+    ):
         ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
 
     failures = errors = skipped = 0
     for plan in report["plans"]:
         if plan.get("errored"):
             case = _case(suite, "plangate", plan["path"])
-            ET.SubElement(case, "failure", {
-                "message": "Terraform reported errors: the plan is incomplete",
-                "type": "plan-errored"})
+            ET.SubElement(
+                case,
+                "failure",
+                {
+                    "message": "Terraform reported errors: the plan is incomplete",
+                    "type": "plan-errored",
+                },
+            )
             failures += 1
     for f in report["findings"]:
         case = _case(suite, f["policy_id"], f["address"])
@@ -74,33 +86,41 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             ET.SubElement(case, "system-out").text = _x(_details(f))
             skipped += 1
         elif f["blocking"]:
-            failure = ET.SubElement(case, "failure", {"message": _x(f["message"]),
-                                                      "type": _x(f["severity"])})
+            failure = ET.SubElement(
+                case, "failure", {"message": _x(f["message"]), "type": _x(f["severity"])}
+            )
             failure.text = _x(_details(f))
             failures += 1
         else:
             ET.SubElement(case, "system-out").text = _x(_details(f))
     for error in report["errors"]:
         case = _case(suite, "plangate", f"error: {error['kind']}")
-        element = ET.SubElement(case, "error", {"message": _x(error["message"]),
-                                                "type": _x(error["kind"])})
+        element = ET.SubElement(
+            case, "error", {"message": _x(error["message"]), "type": _x(error["kind"])}
+        )
         element.text = _x(error["message"])
         errors += 1
     if report["decision"] != "pass" and not failures and not errors:
         case = _case(suite, "plangate", "decision")
-        ET.SubElement(case, "failure", {"message": _x(f"the decision is {report['decision']}"),
-                                        "type": "decision"})
+        ET.SubElement(
+            case,
+            "failure",
+            {"message": _x(f"the decision is {report['decision']}"), "type": "decision"},
+        )
         failures += 1
     tests = sum(1 for child in suite if child.tag == "testcase")
     if tests == 0:
         _case(suite, "plangate", "plangate")
         tests = 1
 
-    counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors),
-              "skipped": str(skipped)}
+    counts = {
+        "tests": str(tests),
+        "failures": str(failures),
+        "errors": str(errors),
+        "skipped": str(skipped),
+    }
     suite.attrib.update(counts)
     root = ET.Element("testsuites", {"name": "plangate", **counts})
     root.append(suite)
     ET.indent(root)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            + ET.tostring(root, encoding="unicode") + "\n")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -19,8 +19,18 @@ _HEADLINES = {
     "error": ":warning: plangate: **error** (the check did not complete)",
 }
 _TEXT_ESCAPES = {
-    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "~": "\\~",
-    "#": "\\#", "|": "\\|", "&": "&amp;", "<": "&lt;", ">": "&gt;",
+    "\\": "\\\\",
+    "`": "\\`",
+    "*": "\\*",
+    "_": "\\_",
+    "[": "\\[",
+    "]": "\\]",
+    "~": "\\~",
+    "#": "\\#",
+    "|": "\\|",
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
 }
 _TEXT_PATTERN = re.compile("|".join(re.escape(c) for c in _TEXT_ESCAPES))
 _CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -49,13 +59,16 @@ def _code(value: Any, in_table: bool = True) -> str:
 
 def _table(findings: list[dict[str, Any]], waived: bool = False) -> list[str]:
     if waived:
-        lines = ["| Severity | Policy | Address | Message | Waiver |",
-                 "|---|---|---|---|---|"]
+        lines = ["| Severity | Policy | Address | Message | Waiver |", "|---|---|---|---|---|"]
     else:
         lines = ["| Severity | Policy | Address | Message |", "|---|---|---|---|"]
     for f in findings:
-        cells = [_text(f["severity"]), _text(f["policy_id"]), _code(f["address"]),
-                 _text(f["message"])]
+        cells = [
+            _text(f["severity"]),
+            _text(f["policy_id"]),
+            _code(f["address"]),
+            _text(f["message"]),
+        ]
         if waived:
             cells.append(_waiver_text(f.get("waiver")))
         lines.append("| " + " | ".join(cells) + " |")
@@ -74,8 +87,12 @@ def _waiver_text(waiver: dict[str, Any] | None) -> str:
 def _details(findings: list[dict[str, Any]]) -> list[str]:
     items: list[str] = []
     for f in findings:
-        facts = [f"**{_text(f['policy_id'])}** {_text(f['title'])}" if f.get("title")
-                 else f"**{_text(f['policy_id'])}**", f"on {_code(f['address'], False)}"]
+        facts = [
+            f"**{_text(f['policy_id'])}** {_text(f['title'])}"
+            if f.get("title")
+            else f"**{_text(f['policy_id'])}**",
+            f"on {_code(f['address'], False)}",
+        ]
         if f.get("attribute"):
             facts.append(f"attribute {_code(f['attribute'], False)}")
         if f.get("certainty") == "possible":
@@ -106,13 +123,18 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     plans = ", ".join(_code(p["path"], False) for p in report["plans"]) or "no plan"
 
     out = [f"## {_HEADLINES.get(report['decision'], _text(report['decision']))}", ""]
-    out.append(f"{len(blocking)} blocking, {len(other)} non-blocking, {len(waived)} waived "
-               f"finding(s); {stats['policies']} policies over {stats['resources']} "
-               f"resources in {plans}.")
+    out.append(
+        f"{len(blocking)} blocking, {len(other)} non-blocking, {len(waived)} waived "
+        f"finding(s); {stats['policies']} policies over {stats['resources']} "
+        f"resources in {plans}."
+    )
     for plan in report["plans"]:
         if plan.get("errored"):
-            out += ["", f"> **Terraform reported errors for {_code(plan['path'], False)}:** "
-                    "the plan is incomplete, so it is blocked."]
+            out += [
+                "",
+                f"> **Terraform reported errors for {_code(plan['path'], False)}:** "
+                "the plan is incomplete, so it is blocked.",
+            ]
     if report["errors"]:
         out += ["", "### Errors", ""]
         out += [f"- **{_text(e['kind'])}**: {_text(e['message'])}" for e in report["errors"]]
@@ -121,7 +143,6 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     if other:
         out += ["", "### Non-blocking findings", "", *_table(other), "", *_details(other)]
     if waived:
-        out += ["", "### Waived findings", "", *_table(waived, waived=True), "",
-                *_details(waived)]
+        out += ["", "### Waived findings", "", *_table(waived, waived=True), "", *_details(waived)]
     out += ["", f"<sub>plangate {_text(report['plangate_version'])}</sub>"]
     return "\n".join(out) + "\n"

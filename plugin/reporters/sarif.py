@@ -18,8 +18,7 @@ from urllib.parse import quote
 __all__ = ["SCHEMA_URI", "render"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
-           "info": "note"}
+_LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
 # GitHub code scanning ranks security alerts by this score (CVSS-like, 0.0-10.0).
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 _RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -27,8 +26,7 @@ _RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 def fingerprint(f: dict[str, Any]) -> str:
     """Stable across runs: the same policy on the same resource attribute."""
-    key = json.dumps([f["policy_id"], f["address"], f.get("attribute") or ""],
-                     ensure_ascii=False)
+    key = json.dumps([f["policy_id"], f["address"], f.get("attribute") or ""], ensure_ascii=False)
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
@@ -53,32 +51,42 @@ def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for f in findings:
         rule = by_id.get(f["policy_id"])
         if rule is None or _RANK.get(f["severity"], 0) > _RANK.get(rule["severity"], 0):
-            by_id[f["policy_id"]] = {"title": f.get("title") or f["policy_id"],
-                                     "severity": f["severity"], "source": f.get("source", "")}
+            by_id[f["policy_id"]] = {
+                "title": f.get("title") or f["policy_id"],
+                "severity": f["severity"],
+                "source": f.get("source", ""),
+            }
     rules = []
     for policy_id in sorted(by_id):
         meta = by_id[policy_id]
-        properties: dict[str, Any] = {"severity": meta["severity"], "source": meta["source"],
-                                      "tags": ["security", "terraform"]}
+        properties: dict[str, Any] = {
+            "severity": meta["severity"],
+            "source": meta["source"],
+            "tags": ["security", "terraform"],
+        }
         if meta["severity"] in _SECURITY_SEVERITY:
             properties["security-severity"] = _SECURITY_SEVERITY[meta["severity"]]
-        rules.append({
-            "id": policy_id,
-            "name": meta["title"],
-            "shortDescription": {"text": meta["title"]},
-            "help": {"text": f"Run `plangate explain {policy_id}` for what it checks, why "
-                             "it matters and how to fix it."},
-            "defaultConfiguration": {"level": _LEVELS.get(meta["severity"], "warning")},
-            "properties": properties,
-        })
+        rules.append(
+            {
+                "id": policy_id,
+                "name": meta["title"],
+                "shortDescription": {"text": meta["title"]},
+                "help": {
+                    "text": f"Run `plangate explain {policy_id}` for what it checks, why "
+                    "it matters and how to fix it."
+                },
+                "defaultConfiguration": {"level": _LEVELS.get(meta["severity"], "warning")},
+                "properties": properties,
+            }
+        )
     return rules
 
 
-def _result(report: dict[str, Any], f: dict[str, Any], rule_index: int,
-            artifact_index: dict[str, int]) -> dict[str, Any]:
+def _result(
+    report: dict[str, Any], f: dict[str, Any], rule_index: int, artifact_index: dict[str, int]
+) -> dict[str, Any]:
     path = _plan_path(report, f)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)},
-                                "region": {"startLine": 1}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": 1}}
     if path in artifact_index:
         physical["artifactLocation"]["index"] = artifact_index[path]
     result: dict[str, Any] = {
@@ -86,10 +94,12 @@ def _result(report: dict[str, Any], f: dict[str, Any], rule_index: int,
         "ruleIndex": rule_index,
         "level": _LEVELS.get(f["severity"], "warning"),
         "message": {"text": f"{f['address']}: {f['message']}"},
-        "locations": [{
-            "physicalLocation": physical,
-            "logicalLocations": [{"fullyQualifiedName": f["address"], "kind": "resource"}],
-        }],
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [{"fullyQualifiedName": f["address"], "kind": "resource"}],
+            }
+        ],
         "partialFingerprints": {"plangate/v1": fingerprint(f)},
         "properties": {
             "severity": f["severity"],
@@ -108,11 +118,13 @@ def _result(report: dict[str, Any], f: dict[str, Any], rule_index: int,
     if waiver is not None:
         result["properties"]["waiver"] = dict(waiver)
     if f["waived"]:
-        result["suppressions"] = [{
-            "kind": "external",
-            "status": "accepted",
-            "justification": (waiver or {}).get("reason", ""),
-        }]
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": (waiver or {}).get("reason", ""),
+            }
+        ]
     return result
 
 
@@ -126,32 +138,48 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     for plan in report["plans"]:
         if plan["path"] not in artifact_index:
             artifact_index[plan["path"]] = len(artifacts)
-            artifacts.append({"location": {"uri": _uri(plan["path"])},
-                              "properties": {"terraformVersion": plan["terraform_version"],
-                                             "formatVersion": plan["format_version"],
-                                             "errored": plan["errored"],
-                                             "resources": plan["resources"]}})
+            artifacts.append(
+                {
+                    "location": {"uri": _uri(plan["path"])},
+                    "properties": {
+                        "terraformVersion": plan["terraform_version"],
+                        "formatVersion": plan["format_version"],
+                        "errored": plan["errored"],
+                        "resources": plan["resources"],
+                    },
+                }
+            )
     notifications = [
         {"level": "error", "message": {"text": e["message"]}, "descriptor": {"id": e["kind"]}}
         for e in report["errors"]
     ]
     notifications += [
-        {"level": "error",
-         "message": {"text": f"{p['path']}: Terraform reported errors: the plan is incomplete"},
-         "descriptor": {"id": "plan-errored"}}
-        for p in report["plans"] if p.get("errored")
+        {
+            "level": "error",
+            "message": {"text": f"{p['path']}: Terraform reported errors: the plan is incomplete"},
+            "descriptor": {"id": "plan-errored"},
+        }
+        for p in report["plans"]
+        if p.get("errored")
     ]
     version = report["plangate_version"]
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "plangate", "version": version, "rules": rules}},
-        "invocations": [{"executionSuccessful": report["decision"] != "error",
-                         "toolExecutionNotifications": notifications}],
+        "invocations": [
+            {
+                "executionSuccessful": report["decision"] != "error",
+                "toolExecutionNotifications": notifications,
+            }
+        ],
         "artifacts": artifacts,
-        "results": [_result(report, f, rule_index[f["policy_id"]], artifact_index)
-                    for f in findings],
+        "results": [
+            _result(report, f, rule_index[f["policy_id"]], artifact_index) for f in findings
+        ],
         "columnKind": "unicodeCodePoints",
-        "properties": {"decision": report["decision"],
-                       "stateBackend": list(report.get("state_backend", []))},
+        "properties": {
+            "decision": report["decision"],
+            "stateBackend": list(report.get("state_backend", [])),
+        },
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -27,8 +27,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         version = plan["terraform_version"] or "unknown Terraform"
         note = "  (Terraform reported errors: the plan is incomplete)" if plan["errored"] else ""
         count = plan["resources"]
-        lines.append(f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
-                     f"Terraform {version}, format {plan['format_version']}{note}")
+        lines.append(
+            f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
+            f"Terraform {version}, format {plan['format_version']}{note}"
+        )
     if report.get("config"):
         lines.append(f"config: {report['config']}")
     for item in report.get("state_backend", []):
@@ -38,8 +40,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         lines.append("")
     for severity, group in groupby(findings, key=lambda f: f["severity"]):
         group = list(group)
-        lines.append(_paint(f"{severity.upper()} ({len(group)})", _COLORS.get(severity, "0"),
-                            color))
+        lines.append(
+            _paint(f"{severity.upper()} ({len(group)})", _COLORS.get(severity, "0"), color)
+        )
         for f in group:
             tags = []
             if f["blocking"]:

@@ -180,7 +180,8 @@ class StateBackend:
         mode = getattr(resource, "mode", "managed")
         for target in targets:
             if target.resource is resource or (
-                target.resource is not None and target.resource.address == address
+                target.resource is not None
+                and target.resource.address == address
                 and target.resource.mode == mode
             ):
                 return target
@@ -205,8 +206,9 @@ class StateBackend:
                 return found
         if is_lock_table_shape(change, prior=True):
             name = change.before_value("name")
-            return BackendTarget(LOCK_TABLE, name if isinstance(name, str) else None, None,
-                                 SHAPE_SOURCE, change)
+            return BackendTarget(
+                LOCK_TABLE, name if isinstance(name, str) else None, None, SHAPE_SOURCE, change
+            )
         return None
 
     def matches_text(self, text: str) -> BackendTarget | None:
@@ -242,8 +244,9 @@ class StateBackend:
             for target in self.all():
                 words = [w for w in (target.name, target.arn) if w]
                 if words:
-                    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len,
-                                                                         reverse=True))
+                    alternatives = "|".join(
+                        re.escape(w) for w in sorted(words, key=len, reverse=True)
+                    )
                     self._patterns.append(
                         (re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), target)
                     )
@@ -309,16 +312,30 @@ def _build(plan: Plan, context: Context) -> StateBackend:
     where = _Where.of(plan, context)
     tables_named, buckets_named, keys = _named(context, plan)
     in_plan = {TABLE_TYPE: _managed(plan, TABLE_TYPE), BUCKET_TYPE: _managed(plan, BUCKET_TYPE)}
-    result = StateBackend(state_keys=keys, use_lockfile=any(
-        b is not None and b.use_lockfile for b in (context.backend, plan.backend)))
+    result = StateBackend(
+        state_keys=keys,
+        use_lockfile=any(b is not None and b.use_lockfile for b in (context.backend, plan.backend)),
+    )
     linked: set[int] = set()
 
-    def target(kind: str, name: str | None, source: str, resource: Resource | None,
-               arn: str | None = None, named: bool = False) -> BackendTarget:
+    def target(
+        kind: str,
+        name: str | None,
+        source: str,
+        resource: Resource | None,
+        arn: str | None = None,
+        named: bool = False,
+    ) -> BackendTarget:
         arn = arn or (_known_arn(resource, kind) if resource is not None else None)
         built = None if arn else where.arn(kind, name, named=named)
-        return BackendTarget(kind, name, arn or built, source, resource,
-                             arn_built=built is not None and kind == LOCK_TABLE)
+        return BackendTarget(
+            kind,
+            name,
+            arn or built,
+            source,
+            resource,
+            arn_built=built is not None and kind == LOCK_TABLE,
+        )
 
     for kind, type_, named, out in (
         (LOCK_TABLE, TABLE_TYPE, tables_named, result.lock_tables),
@@ -326,8 +343,11 @@ def _build(plan: Plan, context: Context) -> StateBackend:
     ):
         for item in named:
             name, arn = _split_name(item.name, kind)
-            matches = [r for r in in_plan[type_]
-                       if name is not None and _resource_value(r, _NAME_ATTRIBUTE[type_]) == name]
+            matches = [
+                r
+                for r in in_plan[type_]
+                if name is not None and _resource_value(r, _NAME_ATTRIBUTE[type_]) == name
+            ]
             for resource in matches:
                 linked.add(id(resource))
                 out.append(target(kind, name, item.source, resource, arn))
@@ -337,8 +357,9 @@ def _build(plan: Plan, context: Context) -> StateBackend:
     for resource in in_plan[TABLE_TYPE]:
         if id(resource) not in linked and is_lock_table_shape(resource):
             name = _resource_value(resource, "name")
-            result.lock_tables.append(target(
-                LOCK_TABLE, name if isinstance(name, str) else None, SHAPE_SOURCE, resource))
+            result.lock_tables.append(
+                target(LOCK_TABLE, name if isinstance(name, str) else None, SHAPE_SOURCE, resource)
+            )
     known = {t.name for t in result.lock_tables if t.name}
     for data in plan.data_sources(TABLE_TYPE):
         name = data.after_value("name")
@@ -365,7 +386,7 @@ def _name_in_arn(resource: str, kind: str) -> str | None:
     """The table or bucket an ARN's resource part names: `table/x/stream/…` → `x`,
     `bucket/key` → `bucket`; None when it names no table (or no bucket)."""
     if kind == LOCK_TABLE:
-        return resource[len("table/"):].split("/", 1)[0] if resource.startswith("table/") else None
+        return resource[len("table/") :].split("/", 1)[0] if resource.startswith("table/") else None
     return resource.split("/", 1)[0] or None
 
 
@@ -396,16 +417,18 @@ class _Where:
     @classmethod
     def of(cls, plan: Plan, context: Context) -> _Where:
         regions = _distinct(plan.data_sources("aws_region"), ("region", "name", "id"))
-        backend_region = next((b.region for b in (context.backend, plan.backend)
-                               if b is not None and b.region), None)
+        backend_region = next(
+            (b.region for b in (context.backend, plan.backend) if b is not None and b.region), None
+        )
         accounts = _distinct(plan.data_sources("aws_caller_identity"), ("account_id",))
         partitions = _distinct(plan.data_sources("aws_partition"), ("partition",))
         if not partitions:
             identity_arns = _distinct(plan.data_sources("aws_caller_identity"), ("arn",))
             partitions = sorted({a.split(":")[1] for a in identity_arns if a.count(":") >= 5})
         region = regions[0] if len(regions) == 1 else None
-        partition = partitions[0] if len(partitions) == 1 else _partition_of(
-            region or backend_region)
+        partition = (
+            partitions[0] if len(partitions) == 1 else _partition_of(region or backend_region)
+        )
         return cls(partition, region, backend_region, accounts[0] if len(accounts) == 1 else None)
 
     def arn(self, kind: str, name: str | None, *, named: bool = False) -> str | None:
@@ -445,8 +468,17 @@ def _partition_of(region: str | None) -> str:
 # Attributes of a table or bucket that identify it: a reference to any of them (or to
 # the whole object, as `one(aws_dynamodb_table.lock[*].name)` appears in the plan) hands
 # the backend to whoever holds the value.
-IDENTIFYING_ATTRIBUTES = frozenset({"name", "arn", "id", "bucket", "stream_arn",
-                                    "bucket_domain_name", "bucket_regional_domain_name"})
+IDENTIFYING_ATTRIBUTES = frozenset(
+    {
+        "name",
+        "arn",
+        "id",
+        "bucket",
+        "stream_arn",
+        "bucket_domain_name",
+        "bucket_regional_domain_name",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -528,9 +560,11 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 # Maps whose keys are environment variable names (Lambda, App Runner, Batch…).
-_VARIABLE_MAPS = {"variables": "environment variable",
-                  "runtime_environment_variables": "environment variable",
-                  "runtime_environment_secrets": "secret"}
+_VARIABLE_MAPS = {
+    "variables": "environment variable",
+    "runtime_environment_variables": "environment variable",
+    "runtime_environment_secrets": "secret",
+}
 
 
 def labelled_strings(value: Any, *, parse_json: bool = False) -> Iterator[tuple[str, str]]:
@@ -546,8 +580,9 @@ def labelled_strings(value: Any, *, parse_json: bool = False) -> Iterator[tuple[
     yield from _labelled(value, (), None, None)
 
 
-def _labelled(value: Any, trail: tuple[str | int, ...], container: str | None,
-              variable: str | None) -> Iterator[tuple[str, str]]:
+def _labelled(
+    value: Any, trail: tuple[str | int, ...], container: str | None, variable: str | None
+) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         where = variable or (_dotted(trail) if trail else "value")
         yield (f'{where} of container "{container}"' if container else where), value

@@ -153,9 +153,7 @@ def parse_policy(text: Any, source: str = "") -> PolicyDocument | None:
         raw = [raw]
     if not isinstance(raw, list):
         return None
-    statements = tuple(
-        _statement(i, s) for i, s in enumerate(raw) if isinstance(s, Mapping)
-    )
+    statements = tuple(_statement(i, s) for i, s in enumerate(raw) if isinstance(s, Mapping))
     return PolicyDocument(statements, source)
 
 
@@ -205,18 +203,20 @@ def statements_from_blocks(blocks: Sequence[Mapping[str, Any]]) -> tuple[Stateme
     for index, block in enumerate(blocks):
         sid = block.get("sid")
         effect = block.get("effect")
-        found.append(Statement(
-            index=index,
-            sid=sid if isinstance(sid, str) and sid else None,
-            effect=effect if isinstance(effect, str) and effect else "Allow",
-            actions=_block_elements(block.get("actions")),
-            not_actions=_block_elements(block.get("not_actions")),
-            resources=_block_elements(block.get("resources")),
-            not_resources=_block_elements(block.get("not_resources")),
-            principals=_block_principals(block.get("principals")),
-            not_principals=_block_principals(block.get("not_principals")),
-            condition=bool(block.get("condition")),
-        ))
+        found.append(
+            Statement(
+                index=index,
+                sid=sid if isinstance(sid, str) and sid else None,
+                effect=effect if isinstance(effect, str) and effect else "Allow",
+                actions=_block_elements(block.get("actions")),
+                not_actions=_block_elements(block.get("not_actions")),
+                resources=_block_elements(block.get("resources")),
+                not_resources=_block_elements(block.get("not_resources")),
+                principals=_block_principals(block.get("principals")),
+                not_principals=_block_principals(block.get("not_principals")),
+                condition=bool(block.get("condition")),
+            )
+        )
     return tuple(found)
 
 
@@ -311,7 +311,7 @@ def arn_matches(pattern: str, template: str) -> Match:
         # A trailing `*` in the last segment given runs across the colons after it.
         if not wanted[-1].endswith("*"):
             return Match.NO
-        have = [*have[: len(wanted) - 1], ":".join(have[len(wanted) - 1:])]
+        have = [*have[: len(wanted) - 1], ":".join(have[len(wanted) - 1 :])]
     result = Match.YES
     for want, got in zip(wanted, have, strict=True):
         result = min(result, _segment_match(want, got))
@@ -356,9 +356,11 @@ def _opaque_resource_match(element: Opaque, request: Request) -> Match:
         elif ref.target.type in request.types and _identity_unknown(ref):
             best = Match.POSSIBLE
     for value in element.values:
-        if isinstance(value, str) and value.startswith("arn:") and arn_matches(
-            value, request.resource
-        ) is not Match.NO:
+        if (
+            isinstance(value, str)
+            and value.startswith("arn:")
+            and arn_matches(value, request.resource) is not Match.NO
+        ):
             best = Match.POSSIBLE
     if best is Match.NO and element.unresolved and not element.strict:
         best = Match.POSSIBLE
@@ -390,8 +392,11 @@ def _best(matches: Iterable[Match]) -> Match:
     return max(matches, default=Match.NO)
 
 
-def _applies(listed: tuple[Element, ...] | None, unlisted: tuple[Element, ...] | None,
-             match: Callable[[Element], Match]) -> tuple[Match, list[Element]]:
+def _applies(
+    listed: tuple[Element, ...] | None,
+    unlisted: tuple[Element, ...] | None,
+    match: Callable[[Element], Match],
+) -> tuple[Match, list[Element]]:
     """How far a positive (`Action`) or negative (`NotAction`) element list covers."""
     if listed is not None:
         hits = [(e, match(e)) for e in listed]
@@ -444,8 +449,7 @@ def _principal_match(statement: Statement, who: PrincipalQuery | None) -> tuple[
         return Match.YES, False
     if statement.principals is not None:
         everyone = any(k == "*" or (k == "AWS" and e == "*") for k, e in statement.principals)
-        return _best(_principal_element_match(k, e, who) for k, e in statement.principals), \
-            everyone
+        return _best(_principal_element_match(k, e, who) for k, e in statement.principals), everyone
     if statement.not_principals is not None:
         listed = _best(_principal_element_match(k, e, who) for k, e in statement.not_principals)
         return listed.negate(), True
@@ -528,9 +532,14 @@ def evaluate(
             by_action = _by_action(statement.actions, statement.not_actions, actions)
             if by_action is None:
                 continue
-            by_resource = {k: _applies(statement.resources, statement.not_resources,
-                                       partial(_resource_match, request=t))
-                           for k, t in targets.items()}
+            by_resource = {
+                k: _applies(
+                    statement.resources,
+                    statement.not_resources,
+                    partial(_resource_match, request=t),
+                )
+                for k, t in targets.items()
+            }
             live.append((d, position, statement, principal, everyone, by_action, by_resource))
     tallies: dict[tuple[int, int], _Tally] = {}
     for request in requests:
@@ -567,39 +576,57 @@ def evaluate(
     for (d, position), tally in sorted(tallies.items()):
         document = documents[d]
         statement = document.statements[position]
-        grants.append(Grant(
-            document, statement, tuple(tally.actions), tuple(tally.resources),
-            tuple(tally.action_elements), tuple(tally.resource_elements), tally.certain,
-            statement.condition, tally.everyone, tuple(tally.denied), d,
-        ))
+        grants.append(
+            Grant(
+                document,
+                statement,
+                tuple(tally.actions),
+                tuple(tally.resources),
+                tuple(tally.action_elements),
+                tuple(tally.resource_elements),
+                tally.certain,
+                statement.condition,
+                tally.everyone,
+                tuple(tally.denied),
+                d,
+            )
+        )
     return grants
 
 
-def _by_action(listed: tuple[Element, ...] | None, unlisted: tuple[Element, ...] | None,
-               actions: tuple[str, ...]) -> dict[str, tuple[Match, list[Element]]] | None:
+def _by_action(
+    listed: tuple[Element, ...] | None,
+    unlisted: tuple[Element, ...] | None,
+    actions: tuple[str, ...],
+) -> dict[str, tuple[Match, list[Element]]] | None:
     """How a statement's `Action`/`NotAction` covers each action; None when it covers none.
 
     Statements written with literal actions only are answered from a cache: a large plan
     repeats the same few action lists in hundreds of roles, asked the same questions.
     """
     if all(isinstance(e, str) for e in (*(listed or ()), *(unlisted or ()))):
-        return _literal_by_action(None if listed is None else tuple(listed),
-                                  None if unlisted is None else tuple(unlisted), actions)
+        return _literal_by_action(
+            None if listed is None else tuple(listed),
+            None if unlisted is None else tuple(unlisted),
+            actions,
+        )
     return _match_actions(listed, unlisted, actions)
 
 
 @lru_cache(maxsize=8192)
-def _literal_by_action(listed: tuple[str, ...] | None, unlisted: tuple[str, ...] | None,
-                       actions: tuple[str, ...]
-                       ) -> dict[str, tuple[Match, list[Element]]] | None:
+def _literal_by_action(
+    listed: tuple[str, ...] | None, unlisted: tuple[str, ...] | None, actions: tuple[str, ...]
+) -> dict[str, tuple[Match, list[Element]]] | None:
     """`_match_actions`, cached (the answer is shared: callers only read it)."""
     return _match_actions(listed, unlisted, actions)
 
 
-def _match_actions(listed: tuple[Element, ...] | None, unlisted: tuple[Element, ...] | None,
-                   actions: tuple[str, ...]) -> dict[str, tuple[Match, list[Element]]] | None:
-    by_action = {a: _applies(listed, unlisted, partial(_action_match, action=a))
-                 for a in actions}
+def _match_actions(
+    listed: tuple[Element, ...] | None,
+    unlisted: tuple[Element, ...] | None,
+    actions: tuple[str, ...],
+) -> dict[str, tuple[Match, list[Element]]] | None:
+    by_action = {a: _applies(listed, unlisted, partial(_action_match, action=a)) for a in actions}
     if all(m is Match.NO for m, _ in by_action.values()):
         return None
     return by_action
@@ -625,12 +652,14 @@ class ManagedPolicy:
 @cache
 def managed_policies() -> dict[str, ManagedPolicy]:
     """AWS managed policies known to plangate, by their path and name after `policy/`."""
-    text = resources.files("plangate.policies.aws").joinpath("managed_policies.json").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files("plangate.policies.aws")
+        .joinpath("managed_policies.json")
+        .read_text(encoding="utf-8")
+    )
     found: dict[str, ManagedPolicy] = {}
     for name, entry in json.loads(text)["policies"].items():
-        document = parse_policy({"Statement": entry["statements"]},
-                                f"AWS managed policy {name}")
+        document = parse_policy({"Statement": entry["statements"]}, f"AWS managed policy {name}")
         assert document is not None, name
         policy = ManagedPolicy(name, entry["arn"], entry["source"], entry["checked"], document)
         found[entry["arn"].split(":policy/", 1)[1]] = policy

@@ -72,8 +72,16 @@ ALL_PORTS = (0, 65535)
 PRIVATE_NETWORKS = tuple(
     ipaddress.ip_network(text)
     for text in (
-        "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-        "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128", "::/128",
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "fc00::/7",
+        "fe80::/10",
+        "::1/128",
+        "::/128",
     )
 )
 
@@ -116,8 +124,10 @@ def changes(resource: Resource | None, *attributes: str) -> bool:
     and one whose `after_unknown` is a block or list holding only `false` leaves.)"""
     if not isinstance(resource, ResourceChange) or resource.before is None:
         return False
-    return any(resource.is_unknown(a) or resource.before_value(a) != resource.after_value(a)
-               for a in attributes)
+    return any(
+        resource.is_unknown(a) or resource.before_value(a) != resource.after_value(a)
+        for a in attributes
+    )
 
 
 def is_created(resource: Resource | None) -> bool:
@@ -147,8 +157,7 @@ def is_public_cidr(value: Any) -> Verdict:
         if mapped is not None:
             network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
     private = any(
-        network.version == block.version and network.subnet_of(block)
-        for block in PRIVATE_NETWORKS
+        network.version == block.version and network.subnet_of(block) for block in PRIVATE_NETWORKS
     )
     return None if private else Certainty.CERTAIN
 
@@ -257,8 +266,11 @@ def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) ->
     ids: list[str] = []
     for item in items:
         if isinstance(item, str) and item:
-            found = [r for r in plan.references.by_identifier(item)
-                     if r.type in types and r is not resource]
+            found = [
+                r
+                for r in plan.references.by_identifier(item)
+                if r.type in types and r is not resource
+            ]
             _extend(targets, found)
             if not found:
                 ids.append(item)
@@ -303,8 +315,9 @@ class IngressRule:
 
     def open_to(self, port: int | None) -> list[tuple[Source, Certainty]]:
         """Sources that admit a public range to `port` (None: unknown port), with certainty."""
-        reach = weakest(self.applies, covers_port(self.protocol, self.from_port, self.to_port,
-                                                  port))
+        reach = weakest(
+            self.applies, covers_port(self.protocol, self.from_port, self.to_port, port)
+        )
         found = []
         for source in self.sources:
             verdict = weakest(reach, is_public_cidr(source.cidr))
@@ -326,8 +339,11 @@ def ingress_rules(plan: Plan, group_key: str) -> list[IngressRule]:
 
 def all_ingress_rules(plan: Plan) -> list[tuple[str, IngressRule]]:
     """(group key, rule) for every group with rules: what an unresolvable group may be."""
-    return [(key, rule) for key, rules in sorted(_ingress_index(plan).by_group.items())
-            for rule in rules]
+    return [
+        (key, rule)
+        for key, rules in sorted(_ingress_index(plan).by_group.items())
+        for rule in rules
+    ]
 
 
 def unlinked_ingress_rules(plan: Plan) -> list[IngressRule]:
@@ -370,11 +386,22 @@ def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
         if block is UNKNOWN or not isinstance(block, dict):
             block = {"protocol": UNKNOWN, "cidr_blocks": UNKNOWN}
         reach = _permission(block.get("protocol"), block.get("from_port"), block.get("to_port"))
-        sources = [Source("ingress", c) for key in ("cidr_blocks", "ipv6_cidr_blocks")
-                   for c in members(block.get(key)) if (*reach, c) not in held]
+        sources = [
+            Source("ingress", c)
+            for key in ("cidr_blocks", "ipv6_cidr_blocks")
+            for c in members(block.get(key))
+            if (*reach, c) not in held
+        ]
         sources.extend(_prefix_list_sources(plan, members(block.get("prefix_list_ids")), None))
-        rules.append(IngressRule(group, block.get("protocol"), block.get("from_port"),
-                                 block.get("to_port"), tuple(sources)))
+        rules.append(
+            IngressRule(
+                group,
+                block.get("protocol"),
+                block.get("from_port"),
+                block.get("to_port"),
+                tuple(sources),
+            )
+        )
     return rules
 
 
@@ -402,10 +429,10 @@ def _standalone_permissions(plan: Plan) -> dict[Any, set[tuple[Any, ...]]]:
             keys, protocol = ("cidr_blocks", "ipv6_cidr_blocks"), rule.before_value("protocol")
         else:
             continue
-        reach = _permission(protocol, rule.before_value("from_port"),
-                            rule.before_value("to_port"))
+        reach = _permission(protocol, rule.before_value("from_port"), rule.before_value("to_port"))
         index[rule.before_value("security_group_id")].update(
-            (*reach, cidr) for key in keys for cidr in members(rule.before_value(key)))
+            (*reach, cidr) for key in keys for cidr in members(rule.before_value(key))
+        )
     return index
 
 
@@ -421,29 +448,48 @@ def _standalone_rule(plan: Plan, rule: Resource) -> IngressRule | None:
         if kind is not UNKNOWN and kind != "ingress":
             return None
         applies = Certainty.POSSIBLE if kind is UNKNOWN else Certainty.CERTAIN
-        sources = [Source(key, c) for key in ("cidr_blocks", "ipv6_cidr_blocks")
-                   for c in members(rule.after_value(key))]
+        sources = [
+            Source(key, c)
+            for key in ("cidr_blocks", "ipv6_cidr_blocks")
+            for c in members(rule.after_value(key))
+        ]
         protocol = rule.after_value("protocol")
         lists = "prefix_list_ids"
     sources.extend(_prefix_list_sources(plan, None, (rule, lists)))
-    return IngressRule(rule, protocol, rule.after_value("from_port"), rule.after_value("to_port"),
-                       tuple(s for s in sources if s.cidr is not None), applies)
+    return IngressRule(
+        rule,
+        protocol,
+        rule.after_value("from_port"),
+        rule.after_value("to_port"),
+        tuple(s for s in sources if s.cidr is not None),
+        applies,
+    )
 
 
-def _prefix_list_sources(plan: Plan, known: list[Any] | None,
-                         attribute: tuple[Resource, str] | None) -> list[Source]:
+def _prefix_list_sources(
+    plan: Plan, known: list[Any] | None, attribute: tuple[Resource, str] | None
+) -> list[Source]:
     """The entries of managed prefix lists in the plan that a rule names. Lists outside the
     plan (AWS-managed service ranges) are not internet sources and are left out."""
     if attribute is not None:
         link = linked(plan, attribute[0], attribute[1], (PREFIX_LIST_TYPE,))
         lists, where = list(link.targets), attribute[1]
     else:
-        lists = [r for item in known or () if isinstance(item, str)
-                 for r in plan.references.by_identifier(item) if r.type == PREFIX_LIST_TYPE]
+        lists = [
+            r
+            for item in known or ()
+            if isinstance(item, str)
+            for r in plan.references.by_identifier(item)
+            if r.type == PREFIX_LIST_TYPE
+        ]
         where = "ingress"
-    return [Source(where, entry.get("cidr") if isinstance(entry, dict) else UNKNOWN,
-                   prefix_list.address)
-            for prefix_list in lists for entry in _prefix_list_entries(plan, prefix_list)]
+    return [
+        Source(
+            where, entry.get("cidr") if isinstance(entry, dict) else UNKNOWN, prefix_list.address
+        )
+        for prefix_list in lists
+        for entry in _prefix_list_entries(plan, prefix_list)
+    ]
 
 
 def _prefix_list_entries(plan: Plan, prefix_list: Resource) -> list[Any]:
@@ -451,8 +497,10 @@ def _prefix_list_entries(plan: Plan, prefix_list: Resource) -> list[Any]:
     them unknown), the `aws_ec2_managed_prefix_list_entry` resources that fill it."""
     entries = prefix_list.after_value("entry")
     if entries is UNKNOWN and not configured(plan, prefix_list, "entry"):
-        return [{"cidr": e.after_value("cidr")}
-                for e in _entries_by_list(plan).get(prefix_list.address, ())]
+        return [
+            {"cidr": e.after_value("cidr")}
+            for e in _entries_by_list(plan).get(prefix_list.address, ())
+        ]
     return members(entries)
 
 
@@ -472,8 +520,9 @@ def db_clusters(plan: Plan, db: Resource) -> Link:
     return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
 
 
-def _linked_from_each(plan: Plan, owners: Iterable[Resource], path: str,
-                      types: tuple[str, ...]) -> Link:
+def _linked_from_each(
+    plan: Plan, owners: Iterable[Resource], path: str, types: tuple[str, ...]
+) -> Link:
     """What the attribute at `path` of each owner names, merged (a cluster's groups)."""
     link = Link()
     for owner in owners:
@@ -508,8 +557,9 @@ def db_subnet_group(plan: Plan, db: Resource) -> Link:
     link = linked(plan, db, "db_subnet_group_name", ("aws_db_subnet_group",))
     if (link.targets or link.ids) or db.type != "aws_rds_cluster_instance":
         return link
-    return _linked_from_each(plan, db_clusters(plan, db).targets, "db_subnet_group_name",
-                             ("aws_db_subnet_group",))
+    return _linked_from_each(
+        plan, db_clusters(plan, db).targets, "db_subnet_group_name", ("aws_db_subnet_group",)
+    )
 
 
 def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:
@@ -520,8 +570,11 @@ def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:
     reachable; `map_public_ip_on_launch` says the subnet is meant to be public.
     """
     key = subnet if isinstance(subnet, str) else subnet.address
-    found = [route for table in _route_tables_of(plan, subnet, key)
-             for route in _default_routes(plan).get(table, ())]
+    found = [
+        route
+        for table in _route_tables_of(plan, subnet, key)
+        for route in _default_routes(plan).get(table, ())
+    ]
     certain = [e for e in found if e.certainty is Certainty.CERTAIN]
     if certain:
         return certain[0]
@@ -543,8 +596,11 @@ def _route_tables_of(plan: Plan, subnet: Resource | str, key: str) -> list[str]:
     if isinstance(subnet, str):
         return []
     mains = _main_tables(plan)
-    return [t for vpc in linked(plan, subnet, "vpc_id", ("aws_vpc",)).keys
-            for t in mains.get(vpc, [vpc])]
+    return [
+        t
+        for vpc in linked(plan, subnet, "vpc_id", ("aws_vpc",)).keys
+        for t in mains.get(vpc, [vpc])
+    ]
 
 
 @per_plan
@@ -592,21 +648,37 @@ def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
             _add_route(index, table.address, table.address, destination, gateway)
     for route in plan.existing("aws_route"):
         destination = _default_destination(
-            {"c": route.after_value("destination_cidr_block"),
-             "v6": route.after_value("destination_ipv6_cidr_block")}, "c", "v6")
+            {
+                "c": route.after_value("destination_cidr_block"),
+                "v6": route.after_value("destination_ipv6_cidr_block"),
+            },
+            "c",
+            "v6",
+        )
         gateway = _internet_gateway(plan, route, "gateway_id", route.after_value("gateway_id"))
         # `route_table_id = aws_vpc.main.main_route_table_id`: the VPC's main table,
         # keyed by the VPC (see `_main_tables`)
         for table in linked(plan, route, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")).keys:
             vpc = getattr(plan.by_address.get(table), "type", None) == "aws_vpc"
-            _add_route(index, table, route.address, destination, gateway,
-                       f"the main route table of {table}" if vpc else "")
+            _add_route(
+                index,
+                table,
+                route.address,
+                destination,
+                gateway,
+                f"the main route table of {table}" if vpc else "",
+            )
     return index
 
 
-def _add_route(index: dict[str, list[Exposure]], table: str, carrier: str,
-               destination: tuple[Verdict, str], gateway: tuple[Verdict, str],
-               where: str = "") -> None:
+def _add_route(
+    index: dict[str, list[Exposure]],
+    table: str,
+    carrier: str,
+    destination: tuple[Verdict, str],
+    gateway: tuple[Verdict, str],
+    where: str = "",
+) -> None:
     verdict = weakest(destination[0], gateway[0])
     if verdict is None:
         return
@@ -636,8 +708,9 @@ def _internet_gateway(plan: Plan, carrier: Resource, path: str, value: Any) -> t
     if isinstance(value, str) and value:
         if value.startswith("igw-"):
             return Certainty.CERTAIN, value
-        found = [r for r in plan.references.by_identifier(value)
-                 if r.type == "aws_internet_gateway"]
+        found = [
+            r for r in plan.references.by_identifier(value) if r.type == "aws_internet_gateway"
+        ]
         return (Certainty.CERTAIN, found[0].address) if found else (None, "")
     if value is not UNKNOWN:
         return None, ""

@@ -84,8 +84,12 @@ _ROLE_ATTRIBUTES: tuple[tuple[str, tuple[str | int, ...], str, bool], ...] = (
     ("aws_ecs_task_definition", ("task_role_arn",), "ECS task role", False),
     ("aws_ecs_task_definition", ("execution_role_arn",), EXECUTION, True),
     ("aws_lambda_function", ("role",), "Lambda execution role", False),
-    ("aws_apprunner_service", ("instance_configuration", 0, "instance_role_arn"),
-     "App Runner instance role", False),
+    (
+        "aws_apprunner_service",
+        ("instance_configuration", 0, "instance_role_arn"),
+        "App Runner instance role",
+        False,
+    ),
     ("aws_sfn_state_machine", ("role_arn",), "Step Functions role", False),
     ("aws_eks_pod_identity_association", ("role_arn",), "EKS pod identity role", False),
 )
@@ -95,8 +99,10 @@ _PROFILE_ATTRIBUTES: tuple[tuple[str, tuple[str | int, ...]], ...] = (
     ("aws_launch_template", ("iam_instance_profile", 0, "arn")),
     ("aws_launch_configuration", ("iam_instance_profile",)),
 )
-_BATCH_ROLES = (("jobRoleArn", "Batch job role", False),
-                ("executionRoleArn", "Batch execution role", True))
+_BATCH_ROLES = (
+    ("jobRoleArn", "Batch job role", False),
+    ("executionRoleArn", "Batch execution role", True),
+)
 
 # Services whose workloads are the application (`states.<region>` is the old form).
 _COMPUTE_SERVICE = re.compile(
@@ -144,8 +150,7 @@ class Principal:
     @property
     def chain(self) -> tuple[str, ...]:
         use = self._first_use()
-        return (use.compute, *use.via, self.address) if use else \
-            (*self.assumed_from, self.address)
+        return (use.compute, *use.via, self.address) if use else (*self.assumed_from, self.address)
 
     @property
     def description(self) -> str:
@@ -158,8 +163,9 @@ class Principal:
 
     @property
     def query(self) -> PrincipalQuery:
-        return PrincipalQuery(self.arn, self.name,
-                              frozenset({self.address} if self.role is not None else ()))
+        return PrincipalQuery(
+            self.arn, self.name, frozenset({self.address} if self.role is not None else ())
+        )
 
     def _first_use(self) -> Use | None:
         uses = sorted(self.uses, key=lambda u: (u.execution, not u.certain, u.compute))
@@ -176,13 +182,15 @@ def application_principals(plan: Plan) -> list[Principal]:
             role = ref_or_name.target
             key = role.address
             if key not in roles:
-                roles[key] = Principal(key, role, _str(role.after_value("name")),
-                                       _str(role.after_value("arn")))
+                roles[key] = Principal(
+                    key, role, _str(role.after_value("name")), _str(role.after_value("arn"))
+                )
         else:
             key = ref_or_name
             if key not in roles:
-                roles[key] = Principal(key, None, _role_name(key),
-                                       key if key.startswith("arn:") else None)
+                roles[key] = Principal(
+                    key, None, _role_name(key), key if key.startswith("arn:") else None
+                )
         return roles[key]
 
     def add_use(ref_or_name: Ref | str, use: Use) -> None:
@@ -196,10 +204,20 @@ def application_principals(plan: Plan) -> list[Principal]:
     for type_, path in _PROFILE_ATTRIBUTES:
         for compute in in_state(plan, type_):
             for profile in plan.references.resolve(compute, path).of_type(
-                    "aws_iam_instance_profile"):
+                "aws_iam_instance_profile"
+            ):
                 for link, certain in _role_links(plan, profile.target, ("role",)):
-                    add_use(link, Use(compute.address, _path_text(path), "EC2 instance role",
-                                      False, certain, (profile.address,)))
+                    add_use(
+                        link,
+                        Use(
+                            compute.address,
+                            _path_text(path),
+                            "EC2 instance role",
+                            False,
+                            certain,
+                            (profile.address,),
+                        ),
+                    )
     for compute in in_state(plan, "aws_batch_job_definition"):
         for link, kind, execution, certain in _batch_roles(plan, compute):
             add_use(link, Use(compute.address, "container_properties", kind, execution, certain))
@@ -232,16 +250,20 @@ def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
             app = None if role.address in roles else _trusting_app_role(plan, role, by_key)
             if app is not None:
                 roles[role.address] = Principal(
-                    role.address, role, _str(role.after_value("name")),
-                    _str(role.after_value("arn")), trusted_by=(f"the application role "
-                                                               f"{app.address}",),
-                    assumed_from=app.chain)
+                    role.address,
+                    role,
+                    _str(role.after_value("name")),
+                    _str(role.after_value("arn")),
+                    trusted_by=(f"the application role {app.address}",),
+                    assumed_from=app.chain,
+                )
                 index(roles[role.address])
                 added = True
 
 
-def _trusting_app_role(plan: Plan, role: Resource, by_key: Mapping[str, Principal]
-                       ) -> Principal | None:
+def _trusting_app_role(
+    plan: Plan, role: Resource, by_key: Mapping[str, Principal]
+) -> Principal | None:
     for document, _ in policy_documents(plan, role, "assume_role_policy"):
         for statement in document.statements:
             if not statement.is_allow or not _assumes(statement):
@@ -250,8 +272,14 @@ def _trusting_app_role(plan: Plan, role: Resource, by_key: Mapping[str, Principa
                 if kind != "AWS":
                     continue
                 if isinstance(element, Opaque):
-                    found = next((by_key[r.target.address] for r in element.refs
-                                  if r.target.address in by_key), None)
+                    found = next(
+                        (
+                            by_key[r.target.address]
+                            for r in element.refs
+                            if r.target.address in by_key
+                        ),
+                        None,
+                    )
                 elif element in by_key:
                     found = by_key[element]
                 else:  # a role ARN whose role's ARN is not known yet: by its name
@@ -262,15 +290,23 @@ def _trusting_app_role(plan: Plan, role: Resource, by_key: Mapping[str, Principa
     return None
 
 
-def _role_links(plan: Plan, resource: Resource, path: tuple[str | int, ...]
-                ) -> list[tuple[Ref | str, bool]]:
+def _role_links(
+    plan: Plan, resource: Resource, path: tuple[str | int, ...]
+) -> list[tuple[Ref | str, bool]]:
     """The roles an attribute names: plan roles by reference or known value, else the
     known ARN or name itself (a role outside the plan)."""
     refs = plan.references.resolve(resource, path).of_type(ROLE)
-    known = {v for r in refs for v in (r.target.after_value("name"), r.target.after_value("arn"))
-             if isinstance(v, str)}
-    outside = [v for v in members(resource.after_value(path))
-               if isinstance(v, str) and v and v not in known and _role_name(v) not in known]
+    known = {
+        v
+        for r in refs
+        for v in (r.target.after_value("name"), r.target.after_value("arn"))
+        if isinstance(v, str)
+    }
+    outside = [
+        v
+        for v in members(resource.after_value(path))
+        if isinstance(v, str) and v and v not in known and _role_name(v) not in known
+    ]
     return [*((ref, True) for ref in refs), *((v, True) for v in outside)]
 
 
@@ -285,8 +321,12 @@ def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bo
             if isinstance(arn, str) and arn:
                 matched = [r for r in plan.references.by_identifier(arn) if r.type == ROLE]
                 for role in matched or [arn]:
-                    yield (Ref(role, "arn") if not isinstance(role, str) else role), kind, \
-                        execution, True
+                    yield (
+                        (Ref(role, "arn") if not isinstance(role, str) else role),
+                        kind,
+                        execution,
+                        True,
+                    )
     elif text is UNKNOWN:
         # Which key names which role is lost with the JSON: count them as job roles.
         for ref in plan.references.resolve(job, "container_properties").of_type(ROLE):
@@ -309,11 +349,16 @@ def _trusted_by(plan: Plan, role: Resource) -> list[str]:
 
 def _assumes(statement: Statement) -> bool:
     if statement.actions is not None:
-        return any(isinstance(e, Opaque) or action_matches(e, a)
-                   for e in statement.actions for a in _ASSUME)
+        return any(
+            isinstance(e, Opaque) or action_matches(e, a)
+            for e in statement.actions
+            for a in _ASSUME
+        )
     if statement.not_actions is not None:
-        return not all(any(isinstance(e, str) and action_matches(e, a)
-                           for e in statement.not_actions) for a in _ASSUME)
+        return not all(
+            any(isinstance(e, str) and action_matches(e, a) for e in statement.not_actions)
+            for a in _ASSUME
+        )
     return False
 
 
@@ -343,8 +388,9 @@ _STATEMENT_FIELDS = ("actions", "not_actions", "resources", "not_resources")
 _MAX_DEPTH = 6
 
 
-def policy_documents(plan: Plan, resource: Resource, path: str | tuple[str | int, ...],
-                     depth: int = 0) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
+def policy_documents(
+    plan: Plan, resource: Resource, path: str | tuple[str | int, ...], depth: int = 0
+) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
     """The policy documents an attribute holds, each with the hops it came through
     (`data.aws_iam_policy_document.x`, `aws_iam_policy.y`). A document unknown at plan
     time whose origin cannot be read is one opaque statement built from its references."""
@@ -357,8 +403,9 @@ def policy_documents(plan: Plan, resource: Resource, path: str | tuple[str | int
     return []
 
 
-def _referenced_documents(plan: Plan, resource: Resource, path: str | tuple[str | int, ...],
-                          depth: int) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
+def _referenced_documents(
+    plan: Plan, resource: Resource, path: str | tuple[str | int, ...], depth: int
+) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
     resolution = plan.references.resolve(resource, path)
     found: list[tuple[PolicyDocument, tuple[str, ...]]] = []
     for ref in resolution.refs if depth <= _MAX_DEPTH else ():
@@ -366,13 +413,21 @@ def _referenced_documents(plan: Plan, resource: Resource, path: str | tuple[str 
         if target.type == "aws_iam_policy_document" and target.mode == "data":
             found.append((_document_data_source(plan, target, depth + 1), (target.address,)))
         elif target.type == "aws_iam_policy" and ref.attribute in ("policy", "json", None):
-            found.extend((d, (target.address, *hops))
-                         for d, hops in policy_documents(plan, target, "policy", depth + 1))
+            found.extend(
+                (d, (target.address, *hops))
+                for d, hops in policy_documents(plan, target, "policy", depth + 1)
+            )
     if found:
         return found
     opaque = Opaque(tuple(resolution.refs), resolution.unresolved, strict=True)
-    statement = Statement(0, None, "Allow", actions=(opaque,), resources=(opaque,),
-                          described=f"a policy known only after apply, built from {opaque.names}")
+    statement = Statement(
+        0,
+        None,
+        "Allow",
+        actions=(opaque,),
+        resources=(opaque,),
+        described=f"a policy known only after apply, built from {opaque.names}",
+    )
     return [(PolicyDocument((statement,), resource.address), ())]
 
 
@@ -383,12 +438,16 @@ def _document_data_source(plan: Plan, source: Resource, depth: int) -> PolicyDoc
         parsed = parse_policy(text, source.address)
         if parsed is not None:
             return parsed
-    statements = [s for document, _ in _listed_documents(
-        plan, source, "source_policy_documents", depth) for s in document.statements]
+    statements = [
+        s
+        for document, _ in _listed_documents(plan, source, "source_policy_documents", depth)
+        for s in document.statements
+    ]
     blocks = source.after_value("statement")
     if isinstance(blocks, list):
-        own = [_known_block(plan, source, i, b) for i, b in enumerate(blocks)
-               if isinstance(b, Mapping)]
+        own = [
+            _known_block(plan, source, i, b) for i, b in enumerate(blocks) if isinstance(b, Mapping)
+        ]
     else:
         own = _config_blocks(plan, source)
     offset = len(statements)
@@ -403,8 +462,9 @@ def _document_data_source(plan: Plan, source: Resource, depth: int) -> PolicyDoc
     return PolicyDocument(tuple(statements), source.address)
 
 
-def _listed_documents(plan: Plan, source: Resource, attribute: str, depth: int
-                      ) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
+def _listed_documents(
+    plan: Plan, source: Resource, attribute: str, depth: int
+) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
     """`source_policy_documents` / `override_policy_documents`: JSON texts, some unknown."""
     value = source.after_value(attribute)
     if has_unknown(value):
@@ -413,8 +473,9 @@ def _listed_documents(plan: Plan, source: Resource, attribute: str, depth: int
     return [(d, ()) for d in parsed if d is not None]
 
 
-def _known_block(plan: Plan, source: Resource, index: int, block: Mapping[str, Any]
-                 ) -> dict[str, Any]:
+def _known_block(
+    plan: Plan, source: Resource, index: int, block: Mapping[str, Any]
+) -> dict[str, Any]:
     """A statement block from the planned value, unknown parts made `Opaque`."""
     out: dict[str, Any] = dict(block)
     for name in _STATEMENT_FIELDS:
@@ -426,13 +487,14 @@ def _known_block(plan: Plan, source: Resource, index: int, block: Mapping[str, A
         if value is UNKNOWN:
             out[name] = _opaque(plan, source, ("statement", index, name))
         elif isinstance(value, list):
-            out[name] = [_known_principal(plan, source, (
-                "statement", index, name, j, "identifiers"), p) for j, p in enumerate(value)]
+            out[name] = [
+                _known_principal(plan, source, ("statement", index, name, j, "identifiers"), p)
+                for j, p in enumerate(value)
+            ]
     return out
 
 
-def _known_principal(plan: Plan, source: Resource, path: tuple[str | int, ...], block: Any
-                     ) -> Any:
+def _known_principal(plan: Plan, source: Resource, path: tuple[str | int, ...], block: Any) -> Any:
     if not isinstance(block, Mapping):
         return block
     ids = block.get("identifiers")
@@ -441,8 +503,9 @@ def _known_principal(plan: Plan, source: Resource, path: tuple[str | int, ...], 
     return block
 
 
-def _partly_known(plan: Plan, source: Resource, value: Any, path: tuple[str | int, ...]
-                  ) -> list[Any]:
+def _partly_known(
+    plan: Plan, source: Resource, value: Any, path: tuple[str | int, ...]
+) -> list[Any]:
     """A list with members unknown at plan time: its known strings, then one `Opaque`."""
     known = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
     return [*known, _opaque(plan, source, path)]
@@ -467,14 +530,17 @@ def _config_blocks(plan: Plan, source: Resource) -> list[dict[str, Any]]:
         for name in ("principals", "not_principals"):
             principals = block.get(name)
             if isinstance(principals, list):
-                out[name] = [_config_principal(plan, source, (
-                    "statement", index, name, j), p) for j, p in enumerate(principals)]
+                out[name] = [
+                    _config_principal(plan, source, ("statement", index, name, j), p)
+                    for j, p in enumerate(principals)
+                ]
         found.append(out)
     return found
 
 
-def _config_principal(plan: Plan, source: Resource, path: tuple[str | int, ...], block: Any
-                      ) -> dict[str, Any]:
+def _config_principal(
+    plan: Plan, source: Resource, path: tuple[str | int, ...], block: Any
+) -> dict[str, Any]:
     kind = block.get("type") if isinstance(block, Mapping) else None
     ids = block.get("identifiers") if isinstance(block, Mapping) else None
     kind_value = kind.get("constant_value") if isinstance(kind, Mapping) else None
@@ -482,8 +548,10 @@ def _config_principal(plan: Plan, source: Resource, path: tuple[str | int, ...],
         identifiers: Any = ids["constant_value"]
     else:
         identifiers = [_opaque(plan, source, (*path, "identifiers"))]
-    return {"type": kind_value if isinstance(kind_value, str) else "AWS",
-            "identifiers": identifiers}
+    return {
+        "type": kind_value if isinstance(kind_value, str) else "AWS",
+        "identifiers": identifiers,
+    }
 
 
 def _opaque(plan: Plan, resource: Resource, path: tuple[str | int, ...]) -> Opaque:
@@ -536,23 +604,41 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
             index[key].append(replace(attachment, certain=certain))
 
     for carrier in in_state(plan, "aws_iam_role_policy"):
-        link(carrier, "role", Attachment(carrier, "policy",
-                                         tuple(policy_documents(plan, carrier, "policy"))))
+        link(
+            carrier,
+            "role",
+            Attachment(carrier, "policy", tuple(policy_documents(plan, carrier, "policy"))),
+        )
     for carrier in in_state(plan, "aws_iam_role_policy_attachment"):
-        link(carrier, "role", Attachment(carrier, "policy_arn",
-                                         tuple(_arn_documents(plan, carrier, ("policy_arn",)))))
+        link(
+            carrier,
+            "role",
+            Attachment(
+                carrier, "policy_arn", tuple(_arn_documents(plan, carrier, ("policy_arn",)))
+            ),
+        )
     for carrier in in_state(plan, "aws_iam_policy_attachment"):
-        link(carrier, "roles", Attachment(carrier, "policy_arn",
-                                          tuple(_arn_documents(plan, carrier, ("policy_arn",)))))
+        link(
+            carrier,
+            "roles",
+            Attachment(
+                carrier, "policy_arn", tuple(_arn_documents(plan, carrier, ("policy_arn",)))
+            ),
+        )
     for role in in_state(plan, ROLE):
         inline = role.after_value("inline_policy")
         documents: list[tuple[PolicyDocument, tuple[str, ...]]] = []
         for i, block in enumerate(inline if isinstance(inline, list) else []):
             name = block.get("name") if isinstance(block, Mapping) else None
-            hop = f'inline_policy "{name}"' if isinstance(name, str) and name else \
-                f"inline_policy #{i + 1}"
-            documents.extend((d, (hop, *h)) for d, h in policy_documents(
-                plan, role, ("inline_policy", i, "policy")))
+            hop = (
+                f'inline_policy "{name}"'
+                if isinstance(name, str) and name
+                else f"inline_policy #{i + 1}"
+            )
+            documents.extend(
+                (d, (hop, *h))
+                for d, h in policy_documents(plan, role, ("inline_policy", i, "policy"))
+            )
         if documents:
             index[role.address].append(Attachment(role, "inline_policy", tuple(documents)))
         managed = _arn_documents(plan, role, ("managed_policy_arns",))
@@ -561,8 +647,9 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
     return index
 
 
-def _arn_documents(plan: Plan, carrier: Resource, path: tuple[str | int, ...]
-                   ) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
+def _arn_documents(
+    plan: Plan, carrier: Resource, path: tuple[str | int, ...]
+) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
     """Documents of the policies an ARN attribute (or a list of ARNs) names: customer
     policies in the plan (by reference or ARN), `data.aws_iam_policy`, AWS managed ones."""
     found: list[tuple[PolicyDocument, tuple[str, ...]]] = []
@@ -590,39 +677,81 @@ def _arn_documents(plan: Plan, carrier: Resource, path: tuple[str | int, ...]
 
 # -- grants on the state backend ----------------------------------------------------------------
 
-_TABLE_ACTIONS = tuple(f"dynamodb:{a}" for a in (
-    "GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem", "BatchWriteItem",
-    "Query", "Scan", "ConditionCheckItem", "PartiQLSelect", "PartiQLInsert", "PartiQLUpdate",
-    "PartiQLDelete", "DescribeTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive",
-    "CreateBackup", "ExportTableToPointInTime", "PutResourcePolicy", "DeleteResourcePolicy",
-))
+_TABLE_ACTIONS = tuple(
+    f"dynamodb:{a}"
+    for a in (
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "Query",
+        "Scan",
+        "ConditionCheckItem",
+        "PartiQLSelect",
+        "PartiQLInsert",
+        "PartiQLUpdate",
+        "PartiQLDelete",
+        "DescribeTable",
+        "UpdateTable",
+        "DeleteTable",
+        "UpdateTimeToLive",
+        "CreateBackup",
+        "ExportTableToPointInTime",
+        "PutResourcePolicy",
+        "DeleteResourcePolicy",
+    )
+)
 # DynamoDB actions that never act on a table itself (account-wide, or on streams).
 _NOT_TABLE = re.compile(
     r"^dynamodb:(List(?!TagsOfResource)|DescribeLimits|DescribeEndpoints|DescribeReserved|"
-    r"PurchaseReserved|DescribeStream|GetRecords|GetShardIterator)", re.IGNORECASE)
-_OBJECT_ACTIONS = tuple(f"s3:{a}" for a in (
-    "GetObject", "PutObject", "DeleteObject", "GetObjectVersion", "DeleteObjectVersion"))
+    r"PurchaseReserved|DescribeStream|GetRecords|GetShardIterator)",
+    re.IGNORECASE,
+)
+_OBJECT_ACTIONS = tuple(
+    f"s3:{a}"
+    for a in ("GetObject", "PutObject", "DeleteObject", "GetObjectVersion", "DeleteObjectVersion")
+)
 # Listing, and bucket settings that hand the state to whoever sets them (a policy or ACL
 # granting themselves, replication elsewhere) or destroy it (lifecycle expiry).
-_BUCKET_ACTIONS = ("s3:ListBucket", "s3:ListBucketVersions", "s3:PutBucketPolicy",
-                   "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutReplicationConfiguration",
-                   "s3:PutLifecycleConfiguration")
+_BUCKET_ACTIONS = (
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutReplicationConfiguration",
+    "s3:PutLifecycleConfiguration",
+)
 
 
-def backend_requests(plan: Plan, backend: StateBackend, target: BackendTarget,
-                     documents: Sequence[PolicyDocument] = (), arn: str | None = None
-                     ) -> list[Request]:
+def backend_requests(
+    plan: Plan,
+    backend: StateBackend,
+    target: BackendTarget,
+    documents: Sequence[PolicyDocument] = (),
+    arn: str | None = None,
+) -> list[Request]:
     """What to ask of a principal's policies about one backend target: table actions on
     the table; object actions on the state objects and listing on the bucket. `arn`: the
     target's ARN when the caller knows it better (the resource a policy is attached to)."""
     addresses = _target_addresses(plan, backend, target)
     target = replace(target, arn=arn, arn_built=False) if arn else target
-    literal = [e for d in documents for s in d.statements if s.is_allow
-               for e in s.actions or () if isinstance(e, str) and "*" not in e and "?" not in e]
+    literal = [
+        e
+        for d in documents
+        for s in d.statements
+        if s.is_allow
+        for e in s.actions or ()
+        if isinstance(e, str) and "*" not in e and "?" not in e
+    ]
     if target.is_lock_table:
         arn = target.arn or f"arn:aws:dynamodb:{HOLE}:{HOLE}:table/{target.name or HOLE}"
-        actions = [*_TABLE_ACTIONS, *(a for a in literal if a.lower().startswith("dynamodb:")
-                                      and not _NOT_TABLE.match(a))]
+        actions = [
+            *_TABLE_ACTIONS,
+            *(a for a in literal if a.lower().startswith("dynamodb:") and not _NOT_TABLE.match(a)),
+        ]
         return [Request(a, arn, addresses, ("aws_dynamodb_table",)) for a in _unique(actions)]
     bucket = target.arn or f"arn:aws:s3:::{target.name or HOLE}"
     keys = list(backend.state_keys) or [HOLE]
@@ -630,8 +759,10 @@ def backend_requests(plan: Plan, backend: StateBackend, target: BackendTarget,
         keys += [f"{k}.tflock" for k in keys if k != HOLE]
     # Other workspaces keep their state under the default `workspace_key_prefix`.
     keys += [f"env:/{HOLE}/{k}" for k in keys if k != HOLE]
-    objects = [*_OBJECT_ACTIONS, *(a for a in literal if a.lower().startswith("s3:")
-                                   and "object" in a.lower())]
+    objects = [
+        *_OBJECT_ACTIONS,
+        *(a for a in literal if a.lower().startswith("s3:") and "object" in a.lower()),
+    ]
     types = ("aws_s3_bucket",)
     return [
         *(Request(a, bucket, addresses, types) for a in _BUCKET_ACTIONS),
@@ -639,12 +770,12 @@ def backend_requests(plan: Plan, backend: StateBackend, target: BackendTarget,
     ]
 
 
-def _target_addresses(plan: Plan, backend: StateBackend, target: BackendTarget
-                      ) -> frozenset[str]:
+def _target_addresses(plan: Plan, backend: StateBackend, target: BackendTarget) -> frozenset[str]:
     """The plan resources that are the target: its table or bucket, and data sources
     reading it (computed once per plan and backend)."""
-    return _per_backend(plan, "target_addresses", backend,
-                        lambda: _addresses_by_target(plan, backend)).get(id(target), frozenset())
+    return _per_backend(
+        plan, "target_addresses", backend, lambda: _addresses_by_target(plan, backend)
+    ).get(id(target), frozenset())
 
 
 def _addresses_by_target(plan: Plan, backend: StateBackend) -> dict[int, frozenset[str]]:
@@ -697,13 +828,21 @@ def backend_grants(plan: Plan, context: Context | None) -> list[BackendGrant]:
     backend = state_backend(plan, context)
     if not backend:
         return []
-    return _per_backend(plan, "backend_grants", backend, lambda: [
-        grant for principal in application_principals(plan)
-        for grant in _principal_grants(plan, backend, principal)])
+    return _per_backend(
+        plan,
+        "backend_grants",
+        backend,
+        lambda: [
+            grant
+            for principal in application_principals(plan)
+            for grant in _principal_grants(plan, backend, principal)
+        ],
+    )
 
 
-def _principal_grants(plan: Plan, backend: StateBackend, principal: Principal
-                      ) -> Iterator[BackendGrant]:
+def _principal_grants(
+    plan: Plan, backend: StateBackend, principal: Principal
+) -> Iterator[BackendGrant]:
     attachments = attachments_of(plan, principal)
     documents: list[PolicyDocument] = []
     owner: dict[int, tuple[Attachment, tuple[str, ...]]] = {}
@@ -727,11 +866,16 @@ def _principal_grants(plan: Plan, backend: StateBackend, principal: Principal
         for attachment in attachments:
             found = by_carrier.get(id(attachment))
             if found:
-                certain = principal.certain and attachment.certain and any(
-                    g.certain for g, _ in found) and (bounded is None or bounded[1])
+                certain = (
+                    principal.certain
+                    and attachment.certain
+                    and any(g.certain for g, _ in found)
+                    and (bounded is None or bounded[1])
+                )
                 unread = boundary if isinstance(boundary, str) else None
-                yield BackendGrant(principal, attachment, target, tuple(found),
-                                   certain and unread is None, unread)
+                yield BackendGrant(
+                    principal, attachment, target, tuple(found), certain and unread is None, unread
+                )
 
 
 def _boundary(plan: Plan, principal: Principal) -> list[PolicyDocument] | str | None:
@@ -749,14 +893,14 @@ def _boundary(plan: Plan, principal: Principal) -> list[PolicyDocument] | str | 
     return value if isinstance(value, str) else "a permissions boundary known after apply"
 
 
-def _bounded_actions(boundary: list[PolicyDocument] | str | None, requests: list[Request]
-                     ) -> tuple[set[str], bool] | None:
+def _bounded_actions(
+    boundary: list[PolicyDocument] | str | None, requests: list[Request]
+) -> tuple[set[str], bool] | None:
     """(actions the boundary allows, is that certain); None: no boundary to apply."""
     if not isinstance(boundary, list):
         return None
     allowed = evaluate(boundary, requests)
-    return ({a for g in allowed for a in g.actions},
-            all(g.certain for g in allowed))
+    return ({a for g in allowed for a in g.actions}, all(g.certain for g in allowed))
 
 
 # -- resource policies ------------------------------------------------------------------------
@@ -771,9 +915,14 @@ class ResourcePolicyGrant:
     certain: bool = True
 
 
-def resource_policy_grants(plan: Plan, context: Context | None, resource: Resource,
-                           targets: Sequence[BackendTarget], attribute: str = "policy",
-                           arn: str | None = None) -> list[ResourcePolicyGrant]:
+def resource_policy_grants(
+    plan: Plan,
+    context: Context | None,
+    resource: Resource,
+    targets: Sequence[BackendTarget],
+    attribute: str = "policy",
+    arn: str | None = None,
+) -> list[ResourcePolicyGrant]:
     """What a resource policy on backend targets grants to everyone or to app principals
     (`arn`: the known ARN of the resource it is attached to, which its `Resource` names)."""
     backend = state_backend(plan, context)
@@ -784,23 +933,34 @@ def resource_policy_grants(plan: Plan, context: Context | None, resource: Resour
     hops = [h for _, h in documents]
     found: list[ResourcePolicyGrant] = []
     for target in targets:
-        requests = backend_requests(plan, backend, target, docs,
-                                    arn if arn and target.matches_arn(arn) else None)
+        requests = backend_requests(
+            plan, backend, target, docs, arn if arn and target.matches_arn(arn) else None
+        )
         public = evaluate(docs, requests, PrincipalQuery())
-        found.extend(ResourcePolicyGrant(target, g, None, hops[g.position], g.certain)
-                     for g in public if g.everyone)
+        found.extend(
+            ResourcePolicyGrant(target, g, None, hops[g.position], g.certain)
+            for g in public
+            if g.everyone
+        )
         for principal in application_principals(plan):
             for grant in evaluate(docs, requests, principal.query):
                 if grant.everyone:
                     continue
-                found.append(ResourcePolicyGrant(target, grant, principal,
-                                                 hops[grant.position],
-                                                 grant.certain and principal.certain))
+                found.append(
+                    ResourcePolicyGrant(
+                        target,
+                        grant,
+                        principal,
+                        hops[grant.position],
+                        grant.certain and principal.certain,
+                    )
+                )
     return found
 
 
-def targets_named_by(plan: Plan, backend: StateBackend, resource: Resource, path: str
-                     ) -> list[BackendTarget]:
+def targets_named_by(
+    plan: Plan, backend: StateBackend, resource: Resource, path: str
+) -> list[BackendTarget]:
     """The backend targets an attribute (a table ARN, a bucket name) points at."""
     found: list[BackendTarget] = []
     for ref in plan.references.resolve(resource, path).refs:
@@ -852,39 +1012,47 @@ def grant_message(found: BackendGrant) -> str:
     if denied:
         notes.append(f"a conditional or unknown Deny ({denied[0]}) may remove it")
     if found.boundary:
-        notes.append(f"the permissions boundary {found.boundary}, which plangate cannot read, "
-                     "may limit it")
+        notes.append(
+            f"the permissions boundary {found.boundary}, which plangate cannot read, may limit it"
+        )
     elif not found.certain and not denied:
         notes.append("it depends on values known only after apply")
     tail = f" ({'; '.join(notes)})" if notes else ""
     target = found.target
-    return (f"{found.principal.description} may perform {actions} on {target.label} "
-            f"(identified by {target.source}){through}, granted by {statements}{tail}.")
+    return (
+        f"{found.principal.description} may perform {actions} on {target.label} "
+        f"(identified by {target.source}){through}, granted by {statements}{tail}."
+    )
 
 
 def grant_finding(found: BackendGrant) -> Finding:
     """The finding for a grant: on the resource carrying the policy, new when it is."""
     carrier = found.attachment.carrier
-    return finding(carrier, grant_message(found), attribute=found.attachment.attribute,
-                   certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
-                   chain=found.chain, new=is_new(carrier))
+    return finding(
+        carrier,
+        grant_message(found),
+        attribute=found.attachment.attribute,
+        certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
+        chain=found.chain,
+        new=is_new(carrier),
+    )
 
 
 def resource_grant_message(found: ResourcePolicyGrant) -> str:
     grant, target = found.grant, found.target
-    who = 'everyone (Principal "*")' if found.principal is None else \
-        found.principal.description
+    who = 'everyone (Principal "*")' if found.principal is None else found.principal.description
     notes = []
     if grant.conditioned:
         notes.append("a Condition may narrow it; plangate does not evaluate it")
     if grant.possibly_denied_by:
-        notes.append(f"a conditional or unknown Deny ({grant.possibly_denied_by[0]}) may "
-                     "remove it")
+        notes.append(f"a conditional or unknown Deny ({grant.possibly_denied_by[0]}) may remove it")
     elif not found.certain:
         notes.append("it depends on values known only after apply")
     tail = f" ({'; '.join(notes)})" if notes else ""
-    return (f"{grant.statement.label} lets {who} perform {grant.action_text} on "
-            f"{target.label} (identified by {target.source}){tail}.")
+    return (
+        f"{grant.statement.label} lets {who} perform {grant.action_text} on "
+        f"{target.label} (identified by {target.source}){tail}."
+    )
 
 
 def is_new(resource: Resource) -> bool | None:

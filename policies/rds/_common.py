@@ -67,8 +67,11 @@ def db_port(plan: Plan, db: Resource, depth: int = 0) -> int | None:
         port = owner.after_value("port")
         if isinstance(port, int) and not isinstance(port, bool):
             return port
-        if port is UNKNOWN and configured(plan, owner, "port") and \
-                plan.references.resolve(owner, "port").refs:
+        if (
+            port is UNKNOWN
+            and configured(plan, owner, "port")
+            and plan.references.resolve(owner, "port").refs
+        ):
             return None
     sources = linked(plan, db, "replicate_source_db", ("aws_db_instance",)).targets
     if sources and depth < 3:
@@ -121,10 +124,14 @@ class OpenIngress:
         elif self.attached:
             group = f"security group {self.group}"
         else:
-            group = f"security group {self.group}, if it is one of the database's (they are " \
+            group = (
+                f"security group {self.group}, if it is one of the database's (they are "
                 "known only after apply)"
-        return (f"{source.attribute} {cidr}{origin} is admitted on {reach}, which reaches "
-                f"{target} of {self.db.address} through {group}")
+            )
+        return (
+            f"{source.attribute} {cidr}{origin} is admitted on {reach}, which reaches "
+            f"{target} of {self.db.address} through {group}"
+        )
 
 
 def open_ingress(plan: Plan, db: Resource) -> list[OpenIngress]:
@@ -144,9 +151,18 @@ def open_ingress(plan: Plan, db: Resource) -> list[OpenIngress]:
         seen.add(id(rule))
         for source, verdict in rule.open_to(port):
             certainty = Certainty.POSSIBLE if link is Certainty.POSSIBLE else verdict
-            found.append(OpenIngress(db, group, rule, source, port, certainty,
-                                     _is_new(plan, db, group, rule, source),
-                                     link is Certainty.CERTAIN))
+            found.append(
+                OpenIngress(
+                    db,
+                    group,
+                    rule,
+                    source,
+                    port,
+                    certainty,
+                    _is_new(plan, db, group, rule, source),
+                    link is Certainty.CERTAIN,
+                )
+            )
 
     for key in sorted(groups.keys):
         for rule in ingress_rules(plan, key):
@@ -160,8 +176,7 @@ def open_ingress(plan: Plan, db: Resource) -> list[OpenIngress]:
     return found
 
 
-def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule,
-            source: Source) -> bool:
+def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule, source: Source) -> bool:
     """Whether this plan opens the path: a hop is created, or the attached groups or the
     rule's reach change."""
     carrier = rule.carrier
@@ -172,8 +187,10 @@ def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule,
     if not isinstance(carrier, ResourceChange):
         return False
     if source.attribute == "ingress":
-        return not any(_admitted_before(block, rule, source.cidr)
-                       for block in members(carrier.before_value("ingress")))
+        return not any(
+            _admitted_before(block, rule, source.cidr)
+            for block in members(carrier.before_value("ingress"))
+        )
     return changes(carrier, source.attribute, "from_port", "to_port", "protocol", "ip_protocol")
 
 

@@ -49,6 +49,9 @@ def rds_default_security_group(change: ResourceChange, plan: Plan) -> Iterator[F
         return
     else:
         how = "is empty"
-    yield finding(change, f"vpc_security_group_ids {how}, so the database uses the VPC's "
-                  "default security group.", attribute="vpc_security_group_ids",
-                  new=change.is_create or bool(change.before_value("vpc_security_group_ids")))
+    yield finding(
+        change,
+        f"vpc_security_group_ids {how}, so the database uses the VPC's default security group.",
+        attribute="vpc_security_group_ids",
+        new=change.is_create or bool(change.before_value("vpc_security_group_ids")),
+    )

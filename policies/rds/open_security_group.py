@@ -42,5 +42,11 @@ def rds_open_security_group(change: ResourceChange, plan: Plan) -> Iterator[Find
     - https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
     """
     for path in open_ingress(plan, change):
-        yield finding(path.rule.carrier, path.describe() + ".", attribute=path.source.attribute,
-                      certainty=path.certainty, chain=path.chain, new=path.new)
+        yield finding(
+            path.rule.carrier,
+            path.describe() + ".",
+            attribute=path.source.attribute,
+            certainty=path.certainty,
+            chain=path.chain,
+            new=path.new,
+        )

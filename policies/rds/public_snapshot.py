@@ -7,8 +7,12 @@ from collections.abc import Iterator
 from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
 from plangate.policies.aws.links import members
 
-SNAPSHOT_TYPES = ("aws_db_snapshot", "aws_db_cluster_snapshot", "aws_db_snapshot_copy",
-                  "aws_rds_cluster_snapshot_copy")
+SNAPSHOT_TYPES = (
+    "aws_db_snapshot",
+    "aws_db_cluster_snapshot",
+    "aws_db_snapshot_copy",
+    "aws_rds_cluster_snapshot_copy",
+)
 
 
 @policy(
@@ -39,13 +43,19 @@ def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
     """
     accounts = members(change.after_value("shared_accounts"))
     if any(_is_all(a) for a in accounts):
-        yield finding(change, 'shared_accounts contains "all": any AWS account can copy or '
-                      "restore the snapshot.", attribute="shared_accounts",
-                      new=not any(_is_all(a) for a in members(change.before_value(
-                          "shared_accounts"))))
+        yield finding(
+            change,
+            'shared_accounts contains "all": any AWS account can copy or restore the snapshot.',
+            attribute="shared_accounts",
+            new=not any(_is_all(a) for a in members(change.before_value("shared_accounts"))),
+        )
     elif any(a is UNKNOWN for a in accounts):
-        yield finding(change, 'shared_accounts is known only after apply and may contain "all".',
-                      attribute="shared_accounts", certainty=Certainty.POSSIBLE)
+        yield finding(
+            change,
+            'shared_accounts is known only after apply and may contain "all".',
+            attribute="shared_accounts",
+            certainty=Certainty.POSSIBLE,
+        )
 
 
 def _is_all(account: object) -> bool:

@@ -61,11 +61,13 @@ def rds_public_subnets(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     names = ", ".join(s.subnet for s in subnets[:3]) + (" and more" if len(subnets) > 3 else "")
     noun = "subnet" if len(subnets) == 1 else "subnets"
     yield finding(
-        change, f"subnet_ids include public {noun} {names} ({first.exposure.reason})"
-        f"{_placed(plan, dbs)}.", attribute="subnet_ids", certainty=first.exposure.certainty,
-        chain=[*(db.address for db in dbs[:1]), change.address, first.subnet,
-               *first.exposure.hops],
-        new=is_created(change) or changes(change, "subnet_ids"))
+        change,
+        f"subnet_ids include public {noun} {names} ({first.exposure.reason}){_placed(plan, dbs)}.",
+        attribute="subnet_ids",
+        certainty=first.exposure.certainty,
+        chain=[*(db.address for db in dbs[:1]), change.address, first.subnet, *first.exposure.hops],
+        new=is_created(change) or changes(change, "subnet_ids"),
+    )
 
 
 def _placed(plan: Plan, dbs: list[ResourceChange | StateResource]) -> str:
@@ -74,9 +76,13 @@ def _placed(plan: Plan, dbs: list[ResourceChange | StateResource]) -> str:
         return ""
     public = publicly_accessible(plan, dbs[0])
     if public is Certainty.CERTAIN:
-        return (f"; {dbs[0].address} is publicly accessible, so the database is reachable "
-                "from the internet")
+        return (
+            f"; {dbs[0].address} is publicly accessible, so the database is reachable "
+            "from the internet"
+        )
     if public is Certainty.POSSIBLE:
-        return (f"; {dbs[0].address} may be publicly accessible (known after apply), so the "
-                "database may be reachable from the internet")
+        return (
+            f"; {dbs[0].address} may be publicly accessible (known after apply), so the "
+            "database may be reachable from the internet"
+        )
     return f"; databases placed in it: {', '.join(db.address for db in dbs)}"

@@ -42,5 +42,10 @@ def rds_publicly_accessible(change: ResourceChange, plan: Plan) -> Iterator[Find
         message = "publicly_accessible is known only after apply and may be true."
     else:
         message = "publicly_accessible = true gives the instance a public address on the internet."
-    yield finding(change, message, attribute="publicly_accessible", certainty=verdict,
-                  new=not change.was("publicly_accessible", True))
+    yield finding(
+        change,
+        message,
+        attribute="publicly_accessible",
+        certainty=verdict,
+        new=not change.was("publicly_accessible", True),
+    )

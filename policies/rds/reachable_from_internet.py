@@ -47,20 +47,32 @@ def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
         public = publicly_accessible(plan, db)
         if public is None:
             continue
-        subnets = [(group, subnet) for group in db_subnet_group(plan, db).targets
-                   for subnet in public_subnets(plan, group)]
+        subnets = [
+            (group, subnet)
+            for group in db_subnet_group(plan, db).targets
+            for subnet in public_subnets(plan, group)
+        ]
         paths = sorted(open_ingress(plan, db), key=lambda p: p.certainty is not Certainty.CERTAIN)
         if not subnets or not paths:
             continue
         subnets.sort(key=lambda gs: gs[1].exposure.certainty is not Certainty.CERTAIN)
         (group, subnet), path = subnets[0], paths[0]
-        chain = [db.address, *(c.address for c in clusters_of(plan, db)), group.address,
-                 subnet.subnet, *subnet.exposure.hops, *path.chain[1:]]
+        chain = [
+            db.address,
+            *(c.address for c in clusters_of(plan, db)),
+            group.address,
+            subnet.subnet,
+            *subnet.exposure.hops,
+            *path.chain[1:],
+        ]
         flag = "= true" if public is Certainty.CERTAIN else "(known after apply) may be true"
         yield finding(
-            db, f"{db.address} is reachable from the internet: publicly_accessible {flag}, "
+            db,
+            f"{db.address} is reachable from the internet: publicly_accessible {flag}, "
             f"subnet {subnet.subnet} of {group.address} is public ({subnet.exposure.reason}), "
-            f"and {path.describe()}.", attribute="publicly_accessible",
+            f"and {path.describe()}.",
+            attribute="publicly_accessible",
             certainty=weakest(public, subnet.exposure.certainty, path.certainty) or public,
-            chain=tuple(dict.fromkeys(chain)), new=path.new or not db.was(
-                "publicly_accessible", True))
+            chain=tuple(dict.fromkeys(chain)),
+            new=path.new or not db.was("publicly_accessible", True),
+        )

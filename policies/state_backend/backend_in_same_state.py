@@ -49,6 +49,8 @@ def backend_in_same_state(plan: Plan, context: Context) -> Iterator[Finding]:
             continue
         if getattr(resource, "exists_after", True):
             yield finding(
-                resource, f"The {target.label} that this configuration's backend uses "
+                resource,
+                f"The {target.label} that this configuration's backend uses "
                 f"(recorded in {sources}) is managed in this same state.",
-                chain=(f"backend.{recorded[0].type}", resource.address))
+                chain=(f"backend.{recorded[0].type}", resource.address),
+            )

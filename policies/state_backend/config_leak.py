@@ -12,8 +12,11 @@ APP_CONFIG: dict[str, tuple[tuple[str, bool], ...]] = {
     "aws_ecs_task_definition": (("container_definitions", True),),
     "aws_lambda_function": (("environment.0.variables", False),),
     "aws_apprunner_service": (("source_configuration", False),),
-    "aws_batch_job_definition": (("container_properties", True), ("node_properties", True),
-                                 ("ecs_properties", True)),
+    "aws_batch_job_definition": (
+        ("container_properties", True),
+        ("node_properties", True),
+        ("ecs_properties", True),
+    ),
     "aws_sfn_state_machine": (("definition", True),),
 }
 
@@ -57,20 +60,30 @@ def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterato
                 if id(target) not in named:
                     named.add(id(target))
                     yield finding(
-                        change, f"{attribute}: {label} names the {target.label} "
-                        f"(identified by {target.source}).", attribute=attribute,
+                        change,
+                        f"{attribute}: {label} names the {target.label} "
+                        f"(identified by {target.source}).",
+                        attribute=attribute,
                         chain=_chain(change.address, target.address),
-                        new=target not in backend.find_in_text(str(change.before_value(path))))
+                        new=target not in backend.find_in_text(str(change.before_value(path))),
+                    )
         # Known after apply: which variables are pending, and what the configuration refers to.
-        pending = [f"environment variable {k}" for k, v in value.items()
-                   if v is UNKNOWN] if isinstance(value, dict) else []
+        pending = (
+            [f"environment variable {k}" for k, v in value.items() if v is UNKNOWN]
+            if isinstance(value, dict)
+            else []
+        )
         where = f"{attribute}: {' or '.join(pending)}" if pending else attribute
         for link in links_to_backend(plan, backend, change, path):
             if link.by_reference and id(link.target) not in named:
                 yield finding(
-                    change, f"{where} (known after apply) refers to the {link.target.label} "
-                    f"{link.how} (identified by {link.target.source}).", attribute=attribute,
-                    certainty=link.certainty, chain=_chain(change.address, link.target.address))
+                    change,
+                    f"{where} (known after apply) refers to the {link.target.label} "
+                    f"{link.how} (identified by {link.target.source}).",
+                    attribute=attribute,
+                    certainty=link.certainty,
+                    chain=_chain(change.address, link.target.address),
+                )
 
 
 def _chain(address: str, target: str | None) -> tuple[str, ...]:

@@ -54,19 +54,28 @@ def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> 
     """
     backend = state_backend(plan, context)
     # A replacement destroys the prior object: what it was counts, not what comes next.
-    target = backend.target_for_prior(change) if change.is_replace else \
-        backend.target_for_resource(change)
+    target = (
+        backend.target_for_prior(change)
+        if change.is_replace
+        else backend.target_for_resource(change)
+    )
     if target is None:
         return
     verb = {"delete": "deletes", "replace": "replaces", "forget": "forgets"}[change.action]
     why = REASONS.get(str(change.raw.get("action_reason")), "")
-    paths = [".".join(str(p) for p in path) for path in change.change.get("replace_paths") or ()
-             if isinstance(path, list)]
+    paths = [
+        ".".join(str(p) for p in path)
+        for path in change.change.get("replace_paths") or ()
+        if isinstance(path, list)
+    ]
     if change.is_replace and paths:
         why = f"{why or 'replacement forced'} by {', '.join(paths)}"
     if change.is_forget:
         why = "it stays in AWS but Terraform stops managing it"
     yield finding(
-        change, f"The plan {verb} the {target.label} (identified by {target.source})"
-        f"{f': {why}' if why else ''}.", attribute=paths[0] if paths else None,
-        severity=Severity.MEDIUM if change.is_forget else None)
+        change,
+        f"The plan {verb} the {target.label} (identified by {target.source})"
+        f"{f': {why}' if why else ''}.",
+        attribute=paths[0] if paths else None,
+        severity=Severity.MEDIUM if change.is_forget else None,
+    )

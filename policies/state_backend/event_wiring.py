@@ -16,16 +16,35 @@ from plangate.policies.aws.backend import (
 # the consumers, for the finding's chain).
 WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "aws_lambda_event_source_mapping": (
-        "event_source_arn", LOCK_TABLE, "feeds its stream to a function", ("function_name",)),
-    "aws_pipes_pipe": ("source", LOCK_TABLE, "feeds its stream to an EventBridge pipe",
-                       ("target",)),
+        "event_source_arn",
+        LOCK_TABLE,
+        "feeds its stream to a function",
+        ("function_name",),
+    ),
+    "aws_pipes_pipe": (
+        "source",
+        LOCK_TABLE,
+        "feeds its stream to an EventBridge pipe",
+        ("target",),
+    ),
     "aws_dynamodb_kinesis_streaming_destination": (
-        "table_name", LOCK_TABLE, "streams its changes to Kinesis", ("stream_arn",)),
+        "table_name",
+        LOCK_TABLE,
+        "streams its changes to Kinesis",
+        ("stream_arn",),
+    ),
     "aws_appsync_datasource": (
-        "dynamodb_config.0.table_name", LOCK_TABLE, "is an AppSync data source", ()),
+        "dynamodb_config.0.table_name",
+        LOCK_TABLE,
+        "is an AppSync data source",
+        (),
+    ),
     "aws_s3_bucket_notification": (
-        "bucket", BUCKET, "sends its object events to the application",
-        ("lambda_function", "queue", "topic")),
+        "bucket",
+        BUCKET,
+        "sends its object events to the application",
+        ("lambda_function", "queue", "topic"),
+    ),
 }
 
 
@@ -65,11 +84,18 @@ def event_wiring(change: ResourceChange, plan: Plan, context: Context) -> Iterat
         target = link.target
         chain = [target.address or target.arn or str(target.name), change.address]
         for consumer in consumers:
-            chain.extend(r.address for r in plan.references.targets(change, consumer)
-                         if r.address not in chain)
+            chain.extend(
+                r.address
+                for r in plan.references.targets(change, consumer)
+                if r.address not in chain
+            )
         how = "" if not link.by_reference else f" ({link.how})"
         yield finding(
-            change, f"{path} points at the {target.label}{how}: the state backend {does} "
-            f"(identified by {target.source}).", attribute=attribute,
-            certainty=link.certainty, chain=chain,
-            new=change.before is None or change.before_value(path) != change.after_value(path))
+            change,
+            f"{path} points at the {target.label}{how}: the state backend {does} "
+            f"(identified by {target.source}).",
+            attribute=attribute,
+            certainty=link.certainty,
+            chain=chain,
+            new=change.before is None or change.before_value(path) != change.after_value(path),
+        )

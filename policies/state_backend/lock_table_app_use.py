@@ -51,12 +51,17 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
     """
     backend = state_backend(plan, context)
     if change.type == "aws_dynamodb_table_item":
-        for link in links_to_backend(plan, backend, change, "table_name", exact=True,
-                                     kind=LOCK_TABLE):
-            yield finding(change, f"table_name: an item is written into the "
-                          f"{link.target.label} (identified by {link.target.source}).",
-                          attribute="table_name", certainty=link.certainty,
-                          chain=tuple(a for a in (link.target.address, change.address) if a))
+        for link in links_to_backend(
+            plan, backend, change, "table_name", exact=True, kind=LOCK_TABLE
+        ):
+            yield finding(
+                change,
+                f"table_name: an item is written into the "
+                f"{link.target.label} (identified by {link.target.source}).",
+                attribute="table_name",
+                certainty=link.certainty,
+                chain=tuple(a for a in (link.target.address, change.address) if a),
+            )
         return
     target = backend.target_for_resource(change)
     if target is None:
@@ -65,23 +70,44 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
         ("ttl", block_field(change.after_value("ttl"), "enabled"), "TTL is enabled"),
         ("stream_enabled", change.after_value("stream_enabled"), "a stream is enabled"),
         ("range_key", change.after_value("range_key"), "it has a range key"),
-        ("global_secondary_index", change.after_value("global_secondary_index"),
-         "it has global secondary indexes"),
-        ("local_secondary_index", change.after_value("local_secondary_index"),
-         "it has local secondary indexes"),
+        (
+            "global_secondary_index",
+            change.after_value("global_secondary_index"),
+            "it has global secondary indexes",
+        ),
+        (
+            "local_secondary_index",
+            change.after_value("local_secondary_index"),
+            "it has local secondary indexes",
+        ),
     ]
     attributes = change.after_value("attribute")
-    extra = [a.get("name") for a in attributes if isinstance(a, dict)
-             and a.get("name") != LOCK_HASH_KEY] if isinstance(attributes, list) else []
-    signs.append(("attribute", extra, f"it declares attributes besides {LOCK_HASH_KEY}: "
-                  + ", ".join(str(n) for n in extra)))
+    extra = (
+        [
+            a.get("name")
+            for a in attributes
+            if isinstance(a, dict) and a.get("name") != LOCK_HASH_KEY
+        ]
+        if isinstance(attributes, list)
+        else []
+    )
+    signs.append(
+        (
+            "attribute",
+            extra,
+            f"it declares attributes besides {LOCK_HASH_KEY}: " + ", ".join(str(n) for n in extra),
+        )
+    )
     for attribute, value, what in signs:
         if value is UNKNOWN and not configured(plan, change, attribute):
             continue  # computed by the provider (ttl on create), not set by the configuration
         if value is UNKNOWN or value not in (None, False, [], ""):
             unknown = value is UNKNOWN
             yield finding(
-                change, f"{attribute}: on the {target.label}, {what}"
+                change,
+                f"{attribute}: on the {target.label}, {what}"
                 f"{' (known after apply)' if unknown else ''}: a sign of application use.",
-                attribute=attribute, certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
-                new=None if unknown else not change.was(attribute, change.after_value(attribute)))
+                attribute=attribute,
+                certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
+                new=None if unknown else not change.was(attribute, change.after_value(attribute)),
+            )

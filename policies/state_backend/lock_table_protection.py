@@ -25,8 +25,9 @@ from plangate.policies.aws.links import block_field, configured
     severity=Severity.LOW,
     resource_types=("aws_dynamodb_table", "aws_s3_bucket"),
 )
-def lock_table_protection(change: ResourceChange, plan: Plan, context: Context
-                          ) -> Iterator[Finding]:
+def lock_table_protection(
+    change: ResourceChange, plan: Plan, context: Context
+) -> Iterator[Finding]:
     """## What it checks
     The lock table without `deletion_protection_enabled = true` or without
     `point_in_time_recovery { enabled = true }`; the state bucket, when it is in the
@@ -53,21 +54,31 @@ def lock_table_protection(change: ResourceChange, plan: Plan, context: Context
         return
     if target.is_lock_table:
         recovery = block_field(change.after_value("point_in_time_recovery"), "enabled")
-        checks = [("deletion_protection_enabled", change.after_value("deletion_protection_enabled"),
-                   "deletion protection"),
-                  ("point_in_time_recovery", recovery, "point-in-time recovery")]
+        checks = [
+            (
+                "deletion_protection_enabled",
+                change.after_value("deletion_protection_enabled"),
+                "deletion protection",
+            ),
+            ("point_in_time_recovery", recovery, "point-in-time recovery"),
+        ]
     else:
         checks = [("versioning", _bucket_versioning(change, plan), "versioning")]
     for attribute, value, what in checks:
         if value is True:
             continue
         # Unknown but not in the configuration: the provider's default, which is "off".
-        unknown = value is UNKNOWN and (attribute == "versioning"
-                                        or configured(plan, change, attribute))
-        yield finding(change, f"{attribute}: {what} is "
-                      f"{'known only after apply' if unknown else 'not enabled'} on the "
-                      f"{target.label}.", attribute=attribute,
-                      certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN)
+        unknown = value is UNKNOWN and (
+            attribute == "versioning" or configured(plan, change, attribute)
+        )
+        yield finding(
+            change,
+            f"{attribute}: {what} is "
+            f"{'known only after apply' if unknown else 'not enabled'} on the "
+            f"{target.label}.",
+            attribute=attribute,
+            certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
+        )
 
 
 def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
@@ -78,8 +89,10 @@ def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
     result: object = False
     for versioning in plan.existing("aws_s3_bucket_versioning"):
         refs = plan.references.resolve(versioning, "bucket")
-        if not ((isinstance(name, str) and versioning.after_value("bucket") == name)
-                or any(r.target is bucket for r in refs)):
+        if not (
+            (isinstance(name, str) and versioning.after_value("bucket") == name)
+            or any(r.target is bucket for r in refs)
+        ):
             if refs.unresolved and not refs.refs:
                 result = UNKNOWN  # a versioning resource for a bucket we cannot name
             continue

@@ -42,15 +42,29 @@ def lockfile_migration(plan: Plan, context: Context) -> Iterator[Finding]:
     version = _VERSION.match(plan.terraform_version or "")
     if version is None or (int(version.group(1)), int(version.group(2))) < (1, 11):
         return
-    backend = next((b for b in (plan.backend, context.backend)
-                    if b is not None and b.type == "s3" and b.dynamodb_table), None)
+    backend = next(
+        (
+            b
+            for b in (plan.backend, context.backend)
+            if b is not None and b.type == "s3" and b.dynamodb_table
+        ),
+        None,
+    )
     if backend is None:
         return
-    target = next((t for t in state_backend(plan, context).lock_tables
-                   if t.name == backend.dynamodb_table and t.resource is not None), None)
+    target = next(
+        (
+            t
+            for t in state_backend(plan, context).lock_tables
+            if t.name == backend.dynamodb_table and t.resource is not None
+        ),
+        None,
+    )
     also = " alongside use_lockfile" if backend.use_lockfile else ""
     yield finding(
         target.resource if target else BACKEND_ADDRESS,
         f"dynamodb_table: the s3 backend (recorded in {backend.source}) locks with the "
         f'table "{backend.dynamodb_table}"{also}, deprecated since Terraform 1.11; '
-        f"use use_lockfile = true.", attribute="dynamodb_table")
+        f"use use_lockfile = true.",
+        attribute="dynamodb_table",
+    )

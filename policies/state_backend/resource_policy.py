@@ -65,7 +65,9 @@ def resource_policy(change: ResourceChange, plan: Plan, context: Context) -> Ite
     for found in resource_policy_grants(plan, context, change, targets, arn=table):
         who = found.principal.chain if found.principal is not None else ()
         yield finding(
-            change, resource_grant_message(found), attribute="policy",
+            change,
+            resource_grant_message(found),
+            attribute="policy",
             certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
             chain=(*who, change.address, *found.hops, found.grant.statement.label),
             new=is_new(change),

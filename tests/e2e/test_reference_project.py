@@ -49,8 +49,13 @@ def generated(make_plans: ModuleType, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def check(*args: str, cwd: Path | None = None, env: dict | None = None) -> tuple[int, dict]:
-    result = subprocess.run([PLANGATE, "check", "--format", "json", *args], capture_output=True,
-                            cwd=cwd, env=env, check=False)
+    result = subprocess.run(
+        [PLANGATE, "check", "--format", "json", *args],
+        capture_output=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
     assert result.returncode in (0, 1), result.stderr.decode()
     return result.returncode, json.loads(result.stdout)
 
@@ -89,8 +94,10 @@ def test_links_between_modules_resolve_in_a_first_plan_where_ids_are_unknown(gen
     [task] = list(plan.of_type("aws_ecs_task_definition"))
     roles = plan.references.targets(task, "task_role_arn", "aws_iam_role")
     assert len(roles) == 1 and roles[0].attribute == "arn"
-    assert any("output" in hop for hop in roles[0].via) or roles[0].target.module_address == \
-        task.module_address
+    assert (
+        any("output" in hop for hop in roles[0].via)
+        or roles[0].target.module_address == task.module_address
+    )
 
 
 def test_a_binary_plan_file_is_checked_through_terraform_show(make_plans, tmp_path):
@@ -100,46 +107,77 @@ def test_a_binary_plan_file_is_checked_through_terraform_show(make_plans, tmp_pa
     env = harness.stub_env(tmp_path)
     harness.init(workdir, env, backend=True)
     variables = make_plans.plan_variables(
-        next(v for v in make_plans.VARIANTS if v.name == "rds_public"))
+        next(v for v in make_plans.VARIANTS if v.name == "rds_public")
+    )
     _, planfile = harness.plan(workdir, env, variables, out="rds_public.tfplan")
     code, report = check(str(planfile), "--chdir", str(workdir), env=env)
     assert code == 1
     assert ("PG-RDS-001", "module.database.aws_db_instance.this") in {
-        (f["policy_id"], f["address"]) for f in report["findings"] if f["blocking"]}
+        (f["policy_id"], f["address"]) for f in report["findings"] if f["blocking"]
+    }
     assert report["plans"][0]["terraform_version"] == INDEX["terraform_version"]
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "atlantis", "markdown", "sarif", "junit",
-                                 "github", "gitlab"])
+@pytest.mark.parametrize(
+    "fmt", ["text", "json", "atlantis", "markdown", "sarif", "junit", "github", "gitlab"]
+)
 def test_no_output_format_prints_a_sensitive_value_of_a_real_plan(generated, fmt):
     from plangate import Plan
 
     secrets = set()
     for variant in VARIANTS:
         path = generated / f"{variant}.json"
-        secrets |= {s for s in Plan(json.loads(path.read_text()), "x").sensitive_strings()
-                    if len(s) >= 4}
+        secrets |= {
+            s for s in Plan(json.loads(path.read_text()), "x").sensitive_strings() if len(s) >= 4
+        }
     assert secrets, "the reference plans carry a sensitive db password"
     for variant in VARIANTS:
-        result = subprocess.run([PLANGATE, "check", "--format", fmt,
-                                 str(generated / f"{variant}.json")], capture_output=True,
-                                check=False)
+        result = subprocess.run(
+            [PLANGATE, "check", "--format", fmt, str(generated / f"{variant}.json")],
+            capture_output=True,
+            check=False,
+        )
         shown = (result.stdout + result.stderr).decode()
         assert not [s for s in secrets if s in shown], variant
 
 
 def test_the_backend_recorded_by_init_names_the_lock_table_and_flags_its_hygiene(
-        generated, tmp_path):
+    generated, tmp_path
+):
     """The reference project's versions.tf names the lock table and bucket in its s3
     backend; what `terraform init` would record of it is read with --chdir."""
     record = tmp_path / ".terraform" / "terraform.tfstate"
     record.parent.mkdir()
-    record.write_text(json.dumps({"version": 3, "backend": {"type": "s3", "config": {
-        "bucket": "acme-terraform-state", "key": "reference/terraform.tfstate",
-        "region": "us-east-1", "dynamodb_table": "terraform-state-lock",
-        "secret_key": "never-printed-secret"}}}))
-    result = subprocess.run([PLANGATE, "check", "--format", "json", "--chdir", str(tmp_path),
-                             str(generated / "good.json")], capture_output=True, check=False)
+    record.write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "backend": {
+                    "type": "s3",
+                    "config": {
+                        "bucket": "acme-terraform-state",
+                        "key": "reference/terraform.tfstate",
+                        "region": "us-east-1",
+                        "dynamodb_table": "terraform-state-lock",
+                        "secret_key": "never-printed-secret",
+                    },
+                },
+            }
+        )
+    )
+    result = subprocess.run(
+        [
+            PLANGATE,
+            "check",
+            "--format",
+            "json",
+            "--chdir",
+            str(tmp_path),
+            str(generated / "good.json"),
+        ],
+        capture_output=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert b"never-printed-secret" not in result.stdout + result.stderr
     report = json.loads(result.stdout)

@@ -30,15 +30,33 @@ def bad(change):
 '''
 
 
-def _apply(workdir: Path, policies: Path, terraform_bin: str, value: str
-           ) -> subprocess.CompletedProcess:
+def _apply(
+    workdir: Path, policies: Path, terraform_bin: str, value: str
+) -> subprocess.CompletedProcess:
     (workdir / "main.tf").write_text(
-        'variable "v" {}\nresource "terraform_data" "x" { input = var.v }\n')
-    env = {"PATH": f"{Path(terraform_bin).parent}:/usr/bin:/bin", "TF_IN_AUTOMATION": "1",
-           "TF_CLI_CONFIG_FILE": "/dev/null", "NO_COLOR": "1"}
+        'variable "v" {}\nresource "terraform_data" "x" { input = var.v }\n'
+    )
+    env = {
+        "PATH": f"{Path(terraform_bin).parent}:/usr/bin:/bin",
+        "TF_IN_AUTOMATION": "1",
+        "TF_CLI_CONFIG_FILE": "/dev/null",
+        "NO_COLOR": "1",
+    }
     return subprocess.run(
-        [PLANGATE, "apply", "--chdir", str(workdir), "--policy-dir", str(policies), "--",
-         f"-var=v={value}"], capture_output=True, env=env, check=False)
+        [
+            PLANGATE,
+            "apply",
+            "--chdir",
+            str(workdir),
+            "--policy-dir",
+            str(policies),
+            "--",
+            f"-var=v={value}",
+        ],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
 
 
 def test_apply_applies_a_passing_plan_and_refuses_a_blocked_one(tmp_path, terraform_bin):
@@ -61,14 +79,24 @@ def test_apply_applies_a_passing_plan_and_refuses_a_blocked_one(tmp_path, terraf
 
 def _init_record(folder: Path) -> None:
     (folder / ".terraform").mkdir(parents=True)
-    (folder / ".terraform" / "terraform.tfstate").write_text(json.dumps({
-        "version": 3,
-        "backend": {"type": "s3", "config": {
-            "bucket": "acme-terraform-state", "key": "app/terraform.tfstate",
-            "dynamodb_table": "terraform-state-lock", "region": "us-east-1",
-            "access_key": "AKIAEXAMPLESECRET1", "secret_key": "very-secret-key-value",
-        }},
-    }))
+    (folder / ".terraform" / "terraform.tfstate").write_text(
+        json.dumps(
+            {
+                "version": 3,
+                "backend": {
+                    "type": "s3",
+                    "config": {
+                        "bucket": "acme-terraform-state",
+                        "key": "app/terraform.tfstate",
+                        "dynamodb_table": "terraform-state-lock",
+                        "region": "us-east-1",
+                        "access_key": "AKIAEXAMPLESECRET1",
+                        "secret_key": "very-secret-key-value",
+                    },
+                },
+            }
+        )
+    )
 
 
 def test_the_backend_recorded_by_init_is_read_without_its_credentials(tmp_path):
@@ -76,7 +104,11 @@ def test_the_backend_recorded_by_init_is_read_without_its_credentials(tmp_path):
     backend = read_backend(str(tmp_path))
     assert backend is not None
     assert (backend.type, backend.bucket, backend.dynamodb_table, backend.key) == (
-        "s3", "acme-terraform-state", "terraform-state-lock", "app/terraform.tfstate")
+        "s3",
+        "acme-terraform-state",
+        "terraform-state-lock",
+        "app/terraform.tfstate",
+    )
     assert not hasattr(backend, "secret_key")
 
 
@@ -87,8 +119,11 @@ def test_the_report_names_the_backend_and_never_its_credentials(tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(PlanBuilder().add("aws_s3_bucket.b", {"bucket": "b"}).to_dict()))
     for fmt in ("json", "text"):
-        result = subprocess.run([PLANGATE, "check", "--chdir", str(tmp_path), "--format", fmt,
-                                 str(plan)], capture_output=True, check=False)
+        result = subprocess.run(
+            [PLANGATE, "check", "--chdir", str(tmp_path), "--format", fmt, str(plan)],
+            capture_output=True,
+            check=False,
+        )
         assert result.returncode in (0, 1), result.stderr
         assert b"terraform-state-lock" in result.stdout
         assert b"very-secret-key-value" not in result.stdout + result.stderr

@@ -49,10 +49,17 @@ def broken(change):
 '''
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None
-        ) -> subprocess.CompletedProcess:
-    return subprocess.run([PLANGATE, *args], input=stdin, capture_output=True, cwd=cwd,
-                          check=False, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [PLANGATE, *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
 
 
 @pytest.fixture
@@ -83,8 +90,9 @@ def test_a_violation_blocks_with_exit_1(tmp_path, policy_dir):
 
 def test_a_lower_fail_on_threshold_is_respected(tmp_path, policy_dir):
     plan = str(_plan_file(tmp_path, "public"))
-    assert run("check", "--policy-dir", str(policy_dir), "--fail-on", "critical",
-               plan).returncode == 0
+    assert (
+        run("check", "--policy-dir", str(policy_dir), "--fail-on", "critical", plan).returncode == 0
+    )
 
 
 def test_stdin_is_read_with_a_dash(tmp_path, policy_dir):
@@ -107,8 +115,14 @@ def test_unreadable_input_exits_2_with_one_line_and_no_traceback(tmp_path):
 
 def test_a_policy_that_raises_is_an_error_but_the_others_still_report(tmp_path, policy_dir):
     (policy_dir / "broken.py").write_text(BROKEN)
-    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
-                 str(_plan_file(tmp_path, "public")))
+    result = run(
+        "check",
+        "--policy-dir",
+        str(policy_dir),
+        "--format",
+        "json",
+        str(_plan_file(tmp_path, "public")),
+    )
     assert result.returncode == 2
     report = json.loads(result.stdout)
     assert report["decision"] == "error"
@@ -133,9 +147,13 @@ def test_explain_prints_the_policy_docstring(policy_dir):
 def test_a_binary_plan_file_is_read_through_terraform(tmp_path, real_plan, terraform_bin):
     _, planfile = real_plan({"main.tf": 'resource "terraform_data" "x" { input = "y" }\n'})
     env_path = f"{Path(terraform_bin).parent}:/usr/bin:/bin"
-    result = subprocess.run([PLANGATE, "check", "--format", "json", str(planfile)],
-                            capture_output=True, cwd=planfile.parent, check=False,
-                            env={"PATH": env_path, "TF_CLI_CONFIG_FILE": "/dev/null"})
+    result = subprocess.run(
+        [PLANGATE, "check", "--format", "json", str(planfile)],
+        capture_output=True,
+        cwd=planfile.parent,
+        check=False,
+        env={"PATH": env_path, "TF_CLI_CONFIG_FILE": "/dev/null"},
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["plans"][0]["terraform_version"].startswith("1.")
@@ -165,7 +183,7 @@ def test_usage_errors_exit_2():
     assert run("--help").returncode == 0
 
 
-INVENTORY = '''
+INVENTORY = """
 from plangate import inventory
 
 
@@ -173,20 +191,30 @@ from plangate import inventory
 def tables(plan, context):
     for change in plan.of_type("aws_dynamodb_table"):
         yield {"kind": "lock_table", "name": change.after_value("name"), "source": "by shape"}
-'''
+"""
 
 
 def test_a_pack_inventory_adds_to_the_reports_state_backend_section(tmp_path, policy_dir):
     (policy_dir / "inventory.py").write_text(INVENTORY)
     path = tmp_path / "plan.json"
-    path.write_text(json.dumps(PlanBuilder().add("aws_dynamodb_table.t", {"name": "locks"})
-                               .to_dict()))
-    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
-                 "--state-bucket", "state", str(path))
+    path.write_text(
+        json.dumps(PlanBuilder().add("aws_dynamodb_table.t", {"name": "locks"}).to_dict())
+    )
+    result = run(
+        "check",
+        "--policy-dir",
+        str(policy_dir),
+        "--format",
+        "json",
+        "--state-bucket",
+        "state",
+        str(path),
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["state_backend"] == [
         {"kind": "state_bucket", "name": "state", "source": "--state-bucket"},
-        {"kind": "lock_table", "name": "locks", "source": "by shape"}]
+        {"kind": "lock_table", "name": "locks", "source": "by shape"},
+    ]
 
 
 def _on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
@@ -220,16 +248,18 @@ def test_text_output_is_coloured_only_on_a_terminal_and_never_with_no_color(tmp_
 
 def test_settings_for_a_policy_that_does_not_exist_are_a_config_error(tmp_path, policy_dir):
     (tmp_path / "plangate.toml").write_text('disable = ["T-PUBLIC-01"]\n')
-    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
-                 cwd=tmp_path)
+    result = run(
+        "check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")), cwd=tmp_path
+    )
     assert result.returncode == 2
     assert b"T-PUBLIC-01" in result.stderr and b"not a loaded policy" in result.stderr
 
 
 def test_an_option_a_policy_does_not_take_is_a_config_error(tmp_path, policy_dir):
-    (tmp_path / "plangate.toml").write_text('[policies.T-PUBLIC-001]\noptions = {tagg = 1}\n')
-    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
-                 cwd=tmp_path)
+    (tmp_path / "plangate.toml").write_text("[policies.T-PUBLIC-001]\noptions = {tagg = 1}\n")
+    result = run(
+        "check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")), cwd=tmp_path
+    )
     assert result.returncode == 2 and b"no option(s) tagg" in result.stderr
 
 
@@ -252,8 +282,9 @@ def test_unreadable_input_still_writes_an_error_report_for_ci(tmp_path):
 
 def test_a_policy_error_is_also_one_line_on_stderr(tmp_path, policy_dir):
     (policy_dir / "broken.py").write_text(BROKEN)
-    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
-                 str(_plan_file(tmp_path, "x")))
+    result = run(
+        "check", "--policy-dir", str(policy_dir), "--format", "json", str(_plan_file(tmp_path, "x"))
+    )
     assert result.returncode == 2
     assert result.stderr.decode().startswith("plangate: error: policy T-BROKEN-001")
 
@@ -265,9 +296,11 @@ def test_debug_shows_the_traceback_and_still_exits_2(tmp_path):
 
 def test_a_waiver_that_matches_nothing_is_warned_about(tmp_path, policy_dir):
     (tmp_path / "plangate.toml").write_text(
-        '[[waivers]]\npolicy = "T-PUBLIC-001"\naddress = "aws_s3_bucket.nope"\nreason = "x"\n')
-    result = run("check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")),
-                 cwd=tmp_path)
+        '[[waivers]]\npolicy = "T-PUBLIC-001"\naddress = "aws_s3_bucket.nope"\nreason = "x"\n'
+    )
+    result = run(
+        "check", "--policy-dir", str(policy_dir), str(_plan_file(tmp_path, "x")), cwd=tmp_path
+    )
     assert result.returncode == 0
     assert b"warning: waiver T-PUBLIC-001 aws_s3_bucket.nope matched no finding" in result.stderr
 
@@ -291,9 +324,20 @@ def test_stdin_named_twice_is_a_usage_error(tmp_path):
 
 def test_the_report_says_which_config_file_was_used(tmp_path, policy_dir):
     (tmp_path / "plangate.toml").write_text('fail_on = "critical"\n')
-    result = run("check", "--policy-dir", str(policy_dir), "--format", "json",
-                 str(_plan_file(tmp_path, "public")), cwd=tmp_path)
+    result = run(
+        "check",
+        "--policy-dir",
+        str(policy_dir),
+        "--format",
+        "json",
+        str(_plan_file(tmp_path, "public")),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0
     assert json.loads(result.stdout)["config"] == str(tmp_path / "plangate.toml")
-    assert json.loads(run("check", "--format", "json", str(_plan_file(tmp_path, "x")),
-                          cwd=Path("/")).stdout)["config"] is None
+    assert (
+        json.loads(
+            run("check", "--format", "json", str(_plan_file(tmp_path, "x")), cwd=Path("/")).stdout
+        )["config"]
+        is None
+    )

@@ -12,8 +12,9 @@ from plangate.runner import decide, run_policies
 from plangate.testing import PlanBuilder
 
 
-@policy(id="T-CFG-001", title="every bucket", severity=Severity.HIGH,
-        resource_types=("aws_s3_bucket",))
+@policy(
+    id="T-CFG-001", title="every bucket", severity=Severity.HIGH, resource_types=("aws_s3_bucket",)
+)
 def every_bucket(change):
     """## What it checks
     x
@@ -28,8 +29,9 @@ def every_bucket(change):
 def _decided(config, today=dt.date(2026, 11, 28)):
     plan = PlanBuilder().add('module.m.aws_s3_bucket.b["a.b"]', {"bucket": "b"}).build()
     outcome = run_policies([plan], [every_bucket], config=config)
-    return decide(outcome.findings, config, config.fail_on or Severity.HIGH, Severity.HIGH, True,
-                  today)
+    return decide(
+        outcome.findings, config, config.fail_on or Severity.HIGH, Severity.HIGH, True, today
+    )
 
 
 def test_the_config_file_is_found_from_a_subdirectory(tmp_path):
@@ -72,7 +74,8 @@ def test_a_disabled_policy_does_not_run(tmp_path):
 def test_a_waiver_matching_by_address_glob_unblocks_and_is_reported(tmp_path):
     (tmp_path / "plangate.toml").write_text(
         '[[waivers]]\npolicy = "T-CFG-*"\naddress = "module.m.*"\nreason = "ticket 42"\n'
-        "expires = 2026-12-31\n")
+        "expires = 2026-12-31\n"
+    )
     [found] = _decided(load_config(None, tmp_path))
     assert found.waived is True and found.blocking is False
     assert found.waiver["reason"] == "ticket 42"
@@ -80,8 +83,8 @@ def test_a_waiver_matching_by_address_glob_unblocks_and_is_reported(tmp_path):
 
 def test_an_expired_waiver_blocks_and_says_so(tmp_path):
     (tmp_path / "plangate.toml").write_text(
-        '[[waivers]]\npolicy = "T-CFG-001"\naddress = "*"\nreason = "old"\n'
-        'expires = "2026-01-01"\n')
+        '[[waivers]]\npolicy = "T-CFG-001"\naddress = "*"\nreason = "old"\nexpires = "2026-01-01"\n'
+    )
     [found] = _decided(load_config(None, tmp_path))
     assert found.waived is False and found.blocking is True
     assert found.waiver["expired"] is True
@@ -96,7 +99,8 @@ def test_a_waiver_without_a_reason_is_rejected(tmp_path):
 def test_a_waiver_address_copied_from_the_plan_matches_despite_its_brackets(tmp_path):
     (tmp_path / "plangate.toml").write_text(
         '[[waivers]]\npolicy = "T-CFG-001"\naddress = \'module.m.aws_s3_bucket.b["a.b"]\'\n'
-        'reason = "exact"\n')
+        'reason = "exact"\n'
+    )
     [found] = _decided(load_config(None, tmp_path))
     assert found.waived is True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plangate.hcl_locals import LocalsIndex
 
-SOURCE = '''
+SOURCE = """
 # locals { commented = aws_s3_bucket.nope.arn }
 locals {
   table_arn = module.state.lock_table_arn   # trailing comment
@@ -15,7 +15,7 @@ locals {
   env = [for k, v in var.env : { name = k, value = v }]
   text = "prefix-${data.aws_region.current.name}-${local.table_arn}"
 }
-'''
+"""
 
 
 def test_each_local_lists_the_references_in_its_value(tmp_path):

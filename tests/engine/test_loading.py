@@ -48,8 +48,10 @@ def _plan_text() -> str:
         (b'{"resource_changes": []}', "no `format_version`"),
         (b'{"version": 4, "lineage": "x", "resources": []}', "raw state"),
         (b'{"format_version": "1.2", "planned_values": {}} {}', "invalid JSON"),
-        (b'{"format_version": "1.2", "planned_values": [], "resource_changes": []}',
-         "planned_values"),
+        (
+            b'{"format_version": "1.2", "planned_values": [], "resource_changes": []}',
+            "planned_values",
+        ),
         (b"\xff\xfe\x00", "UTF-16"),
         (b"\xc3\x28 not utf8", "UTF-8"),
     ],

@@ -67,8 +67,9 @@ resource "terraform_data" "x" {
 
 @pytest.fixture
 def plan(real_plan) -> Plan:
-    data, _ = real_plan({"main.tf": ROOT_TF, "modules/app/main.tf": APP_TF,
-                         "modules/svc/main.tf": SVC_TF})
+    data, _ = real_plan(
+        {"main.tf": ROOT_TF, "modules/app/main.tf": APP_TF, "modules/svc/main.tf": SVC_TF}
+    )
     return Plan(data, "real")
 
 
@@ -83,11 +84,14 @@ def test_a_module_input_variable_leads_to_the_resource_in_the_caller(plan):
 
 
 def test_a_child_module_output_leads_into_the_module_instance_and_its_count_index(plan):
-    resolution = plan.references.resolve(plan.by_address['module.svc["a.b"].terraform_data.x'],
-                                         "input")
+    resolution = plan.references.resolve(
+        plan.by_address['module.svc["a.b"].terraform_data.x'], "input"
+    )
     assert [r.address for r in resolution.refs] == ["module.app.terraform_data.worker[0]"]
     assert resolution.refs[0].via == (
-        'module.svc["a.b"]: var.upstream', "module.app: output.out_id")
+        'module.svc["a.b"]: var.upstream',
+        "module.app: output.out_id",
+    )
 
 
 def test_for_each_keys_with_dots_and_slashes_keep_their_instances_apart(plan):
@@ -126,13 +130,16 @@ def test_unknown_ids_are_unknown_not_missing(plan):
 
 def test_a_known_arn_resolves_by_value_when_configuration_says_nothing():
     builder = PlanBuilder()
-    builder.add("aws_iam_role.task", {"name": "task", "arn": "arn:aws:iam::1:role/task"},
-                action="no-op")
-    builder.add("aws_ecs_task_definition.api", {"task_role_arn": "arn:aws:iam::1:role/task"},
-                action="no-op")
+    builder.add(
+        "aws_iam_role.task", {"name": "task", "arn": "arn:aws:iam::1:role/task"}, action="no-op"
+    )
+    builder.add(
+        "aws_ecs_task_definition.api", {"task_role_arn": "arn:aws:iam::1:role/task"}, action="no-op"
+    )
     plan = builder.build()
-    resolution = plan.references.resolve(plan.by_address["aws_ecs_task_definition.api"],
-                                         "task_role_arn")
+    resolution = plan.references.resolve(
+        plan.by_address["aws_ecs_task_definition.api"], "task_role_arn"
+    )
     assert [r.address for r in resolution.refs] == ["aws_iam_role.task"]
     assert resolution.refs[0].via == ("value",)
 
@@ -140,26 +147,35 @@ def test_a_known_arn_resolves_by_value_when_configuration_says_nothing():
 def test_nested_block_expressions_are_followed_into_their_references():
     builder = PlanBuilder()
     builder.add("aws_security_group.app", {"name": "app"}, unknown=["id"])
-    builder.add("aws_ecs_service.api", {"name": "api"}, expressions={
-        "network_configuration": [{"security_groups": refs("aws_security_group.app.id")}],
-    })
+    builder.add(
+        "aws_ecs_service.api",
+        {"name": "api"},
+        expressions={
+            "network_configuration": [{"security_groups": refs("aws_security_group.app.id")}],
+        },
+    )
     plan = builder.build()
-    targets = plan.references.targets(plan.by_address["aws_ecs_service.api"],
-                                      "network_configuration.security_groups")
+    targets = plan.references.targets(
+        plan.by_address["aws_ecs_service.api"], "network_configuration.security_groups"
+    )
     assert [(r.address, r.attribute) for r in targets] == [("aws_security_group.app", "id")]
 
 
 def test_module_calls_with_count_resolve_to_the_indexed_instance():
     builder = PlanBuilder()
-    builder.add("module.db[0].aws_db_instance.main", {"engine": "postgres"},
-                unknown=["vpc_security_group_ids"],
-                expressions={"vpc_security_group_ids": refs("var.sg_ids")})
+    builder.add(
+        "module.db[0].aws_db_instance.main",
+        {"engine": "postgres"},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("var.sg_ids")},
+    )
     builder.add("module.net.aws_security_group.db", {"name": "db"}, unknown=["id"])
     builder.module_call("module.db", inputs={"sg_ids": refs("module.net.db_sg_id")})
     builder.module_call("module.net", outputs={"db_sg_id": refs("aws_security_group.db.id")})
     plan = builder.build()
-    targets = plan.references.targets(plan.by_address["module.db[0].aws_db_instance.main"],
-                                      "vpc_security_group_ids")
+    targets = plan.references.targets(
+        plan.by_address["module.db[0].aws_db_instance.main"], "vpc_security_group_ids"
+    )
     assert [r.address for r in targets] == ["module.net.aws_security_group.db"]
     assert targets[0].via == ("module.db[0]: var.sg_ids", "module.net: output.db_sg_id")
 
@@ -168,8 +184,12 @@ def test_each_value_follows_the_for_each_expression_to_the_matching_instance():
     builder = PlanBuilder()
     for key in ("a", "b"):
         builder.add(f'aws_subnet.public["{key}"]', {"cidr_block": "10.0.0.0/24"}, unknown=["id"])
-        builder.add(f'aws_route_table_association.public["{key}"]', {}, unknown=["subnet_id"],
-                    expressions={"subnet_id": refs("each.value.id")})
+        builder.add(
+            f'aws_route_table_association.public["{key}"]',
+            {},
+            unknown=["subnet_id"],
+            expressions={"subnet_id": refs("each.value.id")},
+        )
     plan = builder.to_dict()
     for resource in plan["configuration"]["root_module"]["resources"]:
         if resource["type"] == "aws_route_table_association":
@@ -178,7 +198,8 @@ def test_each_value_follows_the_for_each_expression_to_the_matching_instance():
 
     built = Plan(plan, "x")
     targets = built.references.targets(
-        built.by_address['aws_route_table_association.public["b"]'], "subnet_id")
+        built.by_address['aws_route_table_association.public["b"]'], "subnet_id"
+    )
     assert [r.address for r in targets] == ['aws_subnet.public["b"]']
 
 

@@ -12,8 +12,12 @@ from plangate.testing import PlanBuilder
 CALLS: list[str] = []
 
 
-@policy(id="T-RUN-001", title="quotes the password", severity=Severity.HIGH,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RUN-001",
+    title="quotes the password",
+    severity=Severity.HIGH,
+    resource_types=("aws_db_instance",),
+)
 def quotes(change):
     """## What it checks
     x
@@ -23,8 +27,9 @@ def quotes(change):
     x
     """
     CALLS.append(change.address)
-    yield finding(change, f"password is {change.after_value('password')}",
-                  certainty=Certainty.POSSIBLE)
+    yield finding(
+        change, f"password is {change.after_value('password')}", certainty=Certainty.POSSIBLE
+    )
 
 
 def _plan():
@@ -52,8 +57,7 @@ def test_possible_findings_block_at_high_by_default_and_can_be_made_warnings():
     today = dt.date(2026, 1, 1)
     assert decide(findings, Config(), Severity.HIGH, Severity.HIGH, True, today)[0].blocking
     assert not decide(findings, Config(), Severity.HIGH, Severity.HIGH, False, today)[0].blocking
-    assert not decide(findings, Config(), Severity.HIGH, Severity.CRITICAL, True,
-                      today)[0].blocking
+    assert not decide(findings, Config(), Severity.HIGH, Severity.CRITICAL, True, today)[0].blocking
 
 
 def test_legacy_plans_without_sensitive_markers_still_hide_passwords():
@@ -69,8 +73,9 @@ def test_findings_are_sorted_deterministically():
     assert [f.to_dict() for f in first] == [f.to_dict() for f in second]
 
 
-@policy(id="T-RUN-002", title="public flag", severity=Severity.HIGH,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RUN-002", title="public flag", severity=Severity.HIGH, resource_types=("aws_db_instance",)
+)
 def public_flag(change):
     """## What it checks
     x
@@ -85,8 +90,12 @@ def public_flag(change):
 
 def test_a_finding_on_an_update_says_how_the_attribute_changes():
     builder = PlanBuilder()
-    builder.add("aws_db_instance.a", {"publicly_accessible": True}, action="update",
-                before={"publicly_accessible": False})
+    builder.add(
+        "aws_db_instance.a",
+        {"publicly_accessible": True},
+        action="update",
+        before={"publicly_accessible": False},
+    )
     [found] = run_policies([builder.build()], [public_flag]).findings
     assert len(found.changes) == 1
     assert "publicly_accessible" in found.changes[0]
@@ -99,8 +108,12 @@ def test_a_finding_on_a_create_has_no_change_description():
     assert found.changes == ()
 
 
-@policy(id="T-RUN-003", title="crashes on the password", severity=Severity.HIGH,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RUN-003",
+    title="crashes on the password",
+    severity=Severity.HIGH,
+    resource_types=("aws_db_instance",),
+)
 def crashes(change):
     """## What it checks
     x

@@ -8,8 +8,11 @@ from plangate.testing import PlanBuilder, refs
 
 def test_unknown_paths_inside_lists_become_list_markers():
     builder = PlanBuilder()
-    builder.add("aws_lambda_function.f", {"environment": [{"variables": {"A": "x", "B": "y"}}]},
-                unknown=["environment.0.variables.B", "arn"])
+    builder.add(
+        "aws_lambda_function.f",
+        {"environment": [{"variables": {"A": "x", "B": "y"}}]},
+        unknown=["environment.0.variables.B", "arn"],
+    )
     change = builder.to_dict()["resource_changes"][0]["change"]
     assert change["after_unknown"] == {"environment": [{"variables": {"B": True}}], "arn": True}
     assert change["after"]["environment"][0]["variables"] == {"A": "x"}
@@ -20,16 +23,24 @@ def test_unknown_paths_inside_lists_become_list_markers():
 
 def test_a_known_length_list_with_unknown_members_reads_as_unknown_members():
     builder = PlanBuilder()
-    builder.add("aws_db_instance.db", {"vpc_security_group_ids": [None, "sg-1"]},
-                unknown=["vpc_security_group_ids.0"])
+    builder.add(
+        "aws_db_instance.db",
+        {"vpc_security_group_ids": [None, "sg-1"]},
+        unknown=["vpc_security_group_ids.0"],
+    )
     assert builder.build().changes[0].after_value("vpc_security_group_ids") == [UNKNOWN, "sg-1"]
 
 
 def test_replacement_details_are_written_where_terraform_puts_them():
     builder = PlanBuilder()
-    builder.add("aws_dynamodb_table.lock", {"name": "t"}, action="replace",
-                action_reason="replace_because_cannot_update", replace_paths=[["name"]],
-                previous_address="aws_dynamodb_table.old")
+    builder.add(
+        "aws_dynamodb_table.lock",
+        {"name": "t"},
+        action="replace",
+        action_reason="replace_because_cannot_update",
+        replace_paths=[["name"]],
+        previous_address="aws_dynamodb_table.old",
+    )
     raw = builder.to_dict()["resource_changes"][0]
     assert raw["action_reason"] == "replace_because_cannot_update"
     assert raw["change"]["replace_paths"] == [["name"]]
@@ -39,25 +50,35 @@ def test_replacement_details_are_written_where_terraform_puts_them():
 
 def test_references_are_unwrapped_per_traversal_step_like_terraform():
     assert refs('aws_iam_role.r["a.b"].arn') == {
-        "references": ['aws_iam_role.r["a.b"].arn', 'aws_iam_role.r["a.b"]', "aws_iam_role.r"]}
+        "references": ['aws_iam_role.r["a.b"].arn', 'aws_iam_role.r["a.b"]', "aws_iam_role.r"]
+    }
 
 
 def test_changed_paths_lists_attributes_that_change():
     builder = PlanBuilder()
-    builder.add("aws_db_instance.a", {"port": 5432, "publicly_accessible": True},
-                action="update", before={"port": 5432, "publicly_accessible": False})
+    builder.add(
+        "aws_db_instance.a",
+        {"port": 5432, "publicly_accessible": True},
+        action="update",
+        before={"port": 5432, "publicly_accessible": False},
+    )
     assert builder.build().changes[0].changed_paths == {"publicly_accessible"}
 
 
 def test_a_dynamic_index_is_written_as_the_block_and_the_index_reference():
     assert refs("aws_iam_role.svc[each.key].arn") == {
-        "references": ["aws_iam_role.svc", "each.key"]}
+        "references": ["aws_iam_role.svc", "each.key"]
+    }
 
 
 def test_an_unknown_marker_with_only_false_leaves_is_not_a_change():
     builder = PlanBuilder()
-    builder.add("aws_security_group.a", {"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]},
-                action="update", before={"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]})
+    builder.add(
+        "aws_security_group.a",
+        {"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]},
+        action="update",
+        before={"ingress": [{"cidr_blocks": ["10.0.0.0/8"]}]},
+    )
     plan = builder.to_dict()
     plan["resource_changes"][0]["change"]["after_unknown"] = {"ingress": [{"cidr_blocks": [False]}]}
     from plangate import Plan

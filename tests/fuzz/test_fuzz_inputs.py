@@ -14,18 +14,37 @@ from plangate.testing import PlanBuilder, refs
 
 # CI runs a fixed, derandomised sample; PLANGATE_FUZZ_EXAMPLES=N explores N random ones.
 EXAMPLES = os.environ.get("PLANGATE_FUZZ_EXAMPLES")
-SETTINGS = settings(max_examples=int(EXAMPLES or 150), deadline=None,
-                    derandomize=EXAMPLES is None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=int(EXAMPLES or 150),
+    deadline=None,
+    derandomize=EXAMPLES is None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def _valid_plan() -> bytes:
     builder = PlanBuilder()
-    builder.add("module.db.aws_db_instance.main", {"engine": "postgres", "publicly_accessible":
-                True, "password": "s3cr3t-value"}, unknown=["vpc_security_group_ids"],
-                sensitive=["password"], expressions={"vpc_security_group_ids": refs("var.sg")})
-    builder.add('aws_security_group.db["a.b"]', {"ingress": [{"cidr_blocks": ["0.0.0.0/0"],
-                "from_port": 5432, "to_port": 5432, "protocol": "tcp"}]}, unknown=["id"])
+    builder.add(
+        "module.db.aws_db_instance.main",
+        {"engine": "postgres", "publicly_accessible": True, "password": "s3cr3t-value"},
+        unknown=["vpc_security_group_ids"],
+        sensitive=["password"],
+        expressions={"vpc_security_group_ids": refs("var.sg")},
+    )
+    builder.add(
+        'aws_security_group.db["a.b"]',
+        {
+            "ingress": [
+                {
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "from_port": 5432,
+                    "to_port": 5432,
+                    "protocol": "tcp",
+                }
+            ]
+        },
+        unknown=["id"],
+    )
     builder.module_call("module.db", inputs={"sg": refs('aws_security_group.db["a.b"].id')})
     return json.dumps(builder.to_dict(), indent=1).encode()
 
@@ -58,8 +77,10 @@ def test_a_truncated_plan_is_an_error(tmp_path, capsys, cut):
 
 
 @SETTINGS
-@given(position=st.integers(min_value=0, max_value=len(VALID) - 1),
-       byte=st.integers(min_value=0, max_value=255))
+@given(
+    position=st.integers(min_value=0, max_value=len(VALID) - 1),
+    byte=st.integers(min_value=0, max_value=255),
+)
 def test_a_plan_with_one_byte_changed_gets_an_answer(tmp_path, capsys, position, byte):
     mutated = bytearray(VALID)
     mutated[position] = byte
@@ -68,29 +89,46 @@ def test_a_plan_with_one_byte_changed_gets_an_answer(tmp_path, capsys, position,
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
 @SETTINGS
-@given(key=st.sampled_from(["resource_changes", "configuration", "prior_state", "variables",
-                            "output_changes", "planned_values", "format_version"]),
-       value=JSON)
+@given(
+    key=st.sampled_from(
+        [
+            "resource_changes",
+            "configuration",
+            "prior_state",
+            "variables",
+            "output_changes",
+            "planned_values",
+            "format_version",
+        ]
+    ),
+    value=JSON,
+)
 def test_a_plan_with_a_top_level_key_replaced_by_anything_gets_an_answer(
-        tmp_path, capsys, key, value):
+    tmp_path, capsys, key, value
+):
     data = json.loads(VALID)
     data[key] = value
     _assert_answered(*_run(tmp_path, json.dumps(data).encode(), capsys))
 
 
 @SETTINGS
-@given(field=st.sampled_from(["change", "address", "type", "index", "module_address",
-                              "provider_name", "mode"]),
-       value=JSON)
+@given(
+    field=st.sampled_from(
+        ["change", "address", "type", "index", "module_address", "provider_name", "mode"]
+    ),
+    value=JSON,
+)
 def test_a_resource_change_with_a_field_replaced_by_anything_gets_an_answer(
-        tmp_path, capsys, field, value):
+    tmp_path, capsys, field, value
+):
     data = json.loads(VALID)
     data["resource_changes"][0][field] = value
     _assert_answered(*_run(tmp_path, json.dumps(data).encode(), capsys))

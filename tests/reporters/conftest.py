@@ -30,8 +30,12 @@ PLANGATE = str(Path(sys.executable).parent / "plangate")
 ReportFor = Callable[..., dict[str, Any]]
 
 
-@policy(id="T-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RDS-001",
+    title="Public database",
+    severity=Severity.CRITICAL,
+    resource_types=("aws_db_instance",),
+)
 def public_db(change):
     """## What it checks
     publicly_accessible.
@@ -42,13 +46,20 @@ def public_db(change):
     """
     if change.after_value("publicly_accessible") is True:
         password = change.after_value("password")
-        yield finding(change, f"publicly_accessible = true (password {password})",
-                      attribute="publicly_accessible",
-                      chain=("aws_security_group.db", change.address))
+        yield finding(
+            change,
+            f"publicly_accessible = true (password {password})",
+            attribute="publicly_accessible",
+            chain=("aws_security_group.db", change.address),
+        )
 
 
-@policy(id="T-RDS-002", title="No deletion protection", severity=Severity.LOW,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RDS-002",
+    title="No deletion protection",
+    severity=Severity.LOW,
+    resource_types=("aws_db_instance",),
+)
 def no_protection(change):
     """## What it checks
     deletion_protection.
@@ -85,16 +96,26 @@ def report_for(public_db_policy: Policy, protection_policy: Policy) -> ReportFor
     decide (blocking at HIGH, as of 2030-01-01) and return the Report as a dict."""
     policies = [public_db_policy, protection_policy]
 
-    def report_for(builder: PlanBuilder, waivers: Iterable[Waiver] = (),
-                   errors: Iterable[RunError] = ()) -> dict[str, Any]:
+    def report_for(
+        builder: PlanBuilder, waivers: Iterable[Waiver] = (), errors: Iterable[RunError] = ()
+    ) -> dict[str, Any]:
         plan = builder.build()
         config = Config(waivers=tuple(waivers))
         outcome = run_policies([plan], policies, Context(), config)
         findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
         return Report(
-            plans=[PlanInfo(plan.path, plan.terraform_version, plan.format_version,
-                            plan.errored, plan.resource_count)],
-            findings=findings, errors=[*outcome.errors, *errors], policies=len(policies),
+            plans=[
+                PlanInfo(
+                    plan.path,
+                    plan.terraform_version,
+                    plan.format_version,
+                    plan.errored,
+                    plan.resource_count,
+                )
+            ],
+            findings=findings,
+            errors=[*outcome.errors, *errors],
+            policies=len(policies),
         ).to_dict()
 
     return report_for
@@ -121,7 +142,12 @@ def run_plangate() -> Callable[..., subprocess.CompletedProcess[str]]:
 
     def run_plangate(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [PLANGATE, *args], capture_output=True, text=True, cwd=cwd, check=False,
-            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env})
+            [PLANGATE, *args],
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            check=False,
+            env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", **env},
+        )
 
     return run_plangate

@@ -23,14 +23,19 @@ def public_plan(db_plan: Callable[..., PlanBuilder], secret: str) -> Callable[[]
 
 
 def protected_plan() -> PlanBuilder:
-    return PlanBuilder().add("aws_db_instance.main", {"publicly_accessible": False,
-                                                      "deletion_protection": True})
+    return PlanBuilder().add(
+        "aws_db_instance.main", {"publicly_accessible": False, "deletion_protection": True}
+    )
 
 
 def test_blocking_finding_is_a_fail_line_with_address_policy_and_message(report_for, public_plan):
     out = atlantis.render(report_for(public_plan()))
-    assert re.search(r"^FAIL - module\.db\.aws_db_instance\.main - T-RDS-001 - "
-                     r"publicly_accessible = true", out, re.M)
+    assert re.search(
+        r"^FAIL - module\.db\.aws_db_instance\.main - T-RDS-001 - "
+        r"publicly_accessible = true",
+        out,
+        re.M,
+    )
 
 
 def test_fail_line_names_each_hop_of_the_path(report_for, public_plan):
@@ -47,8 +52,9 @@ def test_non_blocking_finding_is_a_warn_line(report_for):
 
 
 def test_waived_finding_is_an_exception_line_with_its_reason(report_for, public_plan):
-    waiver = Waiver("T-RDS-001", "module.db.*", "legacy database, ticket DB-12",
-                    dt.date(2031, 1, 1))
+    waiver = Waiver(
+        "T-RDS-001", "module.db.*", "legacy database, ticket DB-12", dt.date(2031, 1, 1)
+    )
     out = atlantis.render(report_for(public_plan(), [waiver]))
     line = next(x for x in out.splitlines() if x.startswith("EXCP"))
     assert line.startswith("EXCP - module.db.aws_db_instance.main - T-RDS-001 - ")
@@ -59,8 +65,9 @@ def test_summary_counts_tests_passed_warnings_failures_and_exceptions(report_for
     builder = public_plan().add("aws_db_instance.other", {"publicly_accessible": False})
     out = atlantis.render(report_for(builder))
     # T-RDS-001 fails once, T-RDS-002 warns once (module.db is protected); no policy passes.
-    assert out.rstrip().splitlines()[-1] == "2 tests, 0 passed, 1 warnings, 1 failures, " \
-                                            "0 exceptions"
+    assert (
+        out.rstrip().splitlines()[-1] == "2 tests, 0 passed, 1 warnings, 1 failures, 0 exceptions"
+    )
 
 
 def test_a_policy_without_findings_counts_as_passed(report_for):
@@ -121,8 +128,16 @@ def test_cli_exits_0_when_blocked_so_atlantis_reads_the_output(tmp_path: Path, r
     policies = tmp_path / "policies"
     policies.mkdir()
     (policies / "always.py").write_text(ALWAYS)
-    result = run_plangate("check", str(plan_file), "--format", "atlantis", "--policy-dir",
-                          str(policies), "--no-entry-points", cwd=tmp_path)
+    result = run_plangate(
+        "check",
+        str(plan_file),
+        "--format",
+        "atlantis",
+        "--policy-dir",
+        str(policies),
+        "--no-entry-points",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "FAIL - aws_s3_bucket.b - T-ALWAYS-001 - always blocks" in result.stdout
 

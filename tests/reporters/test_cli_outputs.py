@@ -35,9 +35,11 @@ def public_db(change):
 
 @pytest.fixture
 def workdir(tmp_path: Path, secret: str) -> Path:
-    plan = PlanBuilder().add("module.db.test_database.main",
-                             {"publicly_accessible": True, "password": secret},
-                             sensitive=["password"])
+    plan = PlanBuilder().add(
+        "module.db.test_database.main",
+        {"publicly_accessible": True, "password": secret},
+        sensitive=["password"],
+    )
     (tmp_path / "plan.json").write_text(json.dumps(plan.to_dict()))
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "public.py").write_text(POLICY)
@@ -45,21 +47,36 @@ def workdir(tmp_path: Path, secret: str) -> Path:
 
 
 @pytest.fixture
-def check(workdir: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
-          ) -> Callable[..., subprocess.CompletedProcess[str]]:
+def check(
+    workdir: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
+) -> Callable[..., subprocess.CompletedProcess[str]]:
     """`check(*args)`: `plangate check` of workdir's plan with its policies."""
 
     def check(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_plangate("check", "plan.json", "--policy-dir", "policies",
-                            "--no-entry-points", *args, cwd=workdir)
+        return run_plangate(
+            "check",
+            "plan.json",
+            "--policy-dir",
+            "policies",
+            "--no-entry-points",
+            *args,
+            cwd=workdir,
+        )
 
     return check
 
 
-def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(workdir: Path,
-                                                                               check):
-    result = check("--format", "github", "--output", f"sarif={workdir / 'r.sarif'}",
-                   "--output", f"junit={workdir / 'r.xml'}")
+def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(
+    workdir: Path, check
+):
+    result = check(
+        "--format",
+        "github",
+        "--output",
+        f"sarif={workdir / 'r.sarif'}",
+        "--output",
+        f"junit={workdir / 'r.xml'}",
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("::error title=T-PUBLIC-001::module.db.test_database.main")
     sarif = json.loads((workdir / "r.sarif").read_text())
@@ -70,12 +87,20 @@ def test_output_flags_write_sarif_and_junit_while_stdout_has_the_chosen_format(w
 
 
 def test_an_output_that_cannot_be_written_fails_closed_and_the_others_are_still_written(
-        workdir: Path, check):
-    result = check("--format", "github", "--output", "sarif=missing/report.sarif",
-                   "--output", "junit=junit.xml")
+    workdir: Path, check
+):
+    result = check(
+        "--format",
+        "github",
+        "--output",
+        "sarif=missing/report.sarif",
+        "--output",
+        "junit=junit.xml",
+    )
     assert result.returncode == 2
-    assert result.stdout.startswith("::error title=plangate error (output)::cannot write "
-                                    "missing/report.sarif")
+    assert result.stdout.startswith(
+        "::error title=plangate error (output)::cannot write missing/report.sarif"
+    )
     junit = ET.parse(workdir / "junit.xml").getroot()
     assert junit.find("testsuite/testcase/error").get("type") == "output"
 

@@ -14,8 +14,12 @@ from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
 
-@policy(id="PG-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="PG-RDS-001",
+    title="Public database",
+    severity=Severity.CRITICAL,
+    resource_types=("aws_db_instance",),
+)
 def public_db(change):
     """## What it checks
     publicly_accessible.
@@ -27,8 +31,9 @@ def public_db(change):
     if change.after_value("publicly_accessible") is True:
         password = change.after_value("password")
         suffix = f" (password {password})" if password else ""
-        yield finding(change, f"publicly_accessible = true{suffix}",
-                      attribute="publicly_accessible")
+        yield finding(
+            change, f"publicly_accessible = true{suffix}", attribute="publicly_accessible"
+        )
 
 
 @pytest.fixture
@@ -52,26 +57,32 @@ def public(db_plan: Callable[..., PlanBuilder]) -> Callable[..., PlanBuilder]:
 def test_blocking_finding_is_an_error_command_titled_with_the_policy_id(report_for, public):
     out = github.render(report_for(public()))
     assert out.splitlines()[0] == (
-        "::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true")
+        "::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true"
+    )
 
 
 def test_non_blocking_finding_is_a_warning_and_waived_one_is_a_notice(report_for, public):
     builder = public().add("aws_db_instance.legacy", {"publicly_accessible": True})
     waiver = Waiver("PG-RDS-001", "aws_db_instance.legacy", "legacy", None)
     lines = github.render(report_for(builder, [waiver])).splitlines()
-    assert "::warning title=PG-RDS-002::aws_db_instance.legacy: deletion_protection is off" \
-        in lines
+    assert "::warning title=PG-RDS-002::aws_db_instance.legacy: deletion_protection is off" in lines
     notice = next(line for line in lines if line.startswith("::notice"))
     assert notice.startswith("::notice title=PG-RDS-001::aws_db_instance.legacy: ")
     assert notice.endswith("%0Awaived: legacy")
 
 
 def test_errors_come_first_so_they_are_shown_within_the_annotation_limit(report_for):
-    builder = PlanBuilder().add("aws_db_instance.a", {"publicly_accessible": False}).add(
-        "aws_db_instance.b", {"publicly_accessible": True, "deletion_protection": True})
+    builder = (
+        PlanBuilder()
+        .add("aws_db_instance.a", {"publicly_accessible": False})
+        .add("aws_db_instance.b", {"publicly_accessible": True, "deletion_protection": True})
+    )
     report = report_for(builder, errors=[RunError("policy", "policy X raised boom")])
-    kinds = [line.split(" ", 1)[0] for line in github.render(report).splitlines()
-             if line.startswith("::")]
+    kinds = [
+        line.split(" ", 1)[0]
+        for line in github.render(report).splitlines()
+        if line.startswith("::")
+    ]
     assert kinds == ["::error", "::error", "::warning"]
 
 

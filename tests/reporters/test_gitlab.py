@@ -22,8 +22,7 @@ def databases(db_plan: Callable[..., PlanBuilder], secret: str) -> Callable[[], 
     and unprotected."""
 
     def databases() -> PlanBuilder:
-        return db_plan(password=secret).add("aws_db_instance.legacy",
-                                            {"publicly_accessible": True})
+        return db_plan(password=secret).add("aws_db_instance.legacy", {"publicly_accessible": True})
 
     return databases
 
@@ -45,25 +44,40 @@ def test_report_is_a_list_of_code_quality_issues(report_for, databases):
 
 
 def test_description_leads_with_the_resource_address(report_for, databases):
-    [main] = [i for i in issues(report_for(databases()))
-              if i["description"].startswith("module.db.")]
+    [main] = [
+        i for i in issues(report_for(databases())) if i["description"].startswith("module.db.")
+    ]
     assert main["check_name"] == "T-RDS-001"
     assert main["description"].startswith(
-        "module.db.aws_db_instance.main: publicly_accessible = true")
+        "module.db.aws_db_instance.main: publicly_accessible = true"
+    )
 
 
 def test_severity_maps_info_low_medium_high_critical_to_gitlab_levels():
-    findings = [Finding(address=f"aws_db_instance.x{n}", message="m", policy_id=f"T-X-00{n}",
-                        title="t", severity=severity)
-                for n, severity in enumerate(Severity)]
+    findings = [
+        Finding(
+            address=f"aws_db_instance.x{n}",
+            message="m",
+            policy_id=f"T-X-00{n}",
+            title="t",
+            severity=severity,
+        )
+        for n, severity in enumerate(Severity)
+    ]
     report = Report(plans=[PlanInfo("plan.json", "1.11.4", "1.2")], findings=findings)
     assert [i["severity"] for i in issues(report.to_dict())] == [
-        "info", "minor", "major", "critical", "blocker"]
+        "info",
+        "minor",
+        "major",
+        "critical",
+        "blocker",
+    ]
 
 
 def test_fingerprint_is_the_sha256_of_policy_address_and_attribute(report_for, databases):
-    [main] = [i for i in issues(report_for(databases()))
-              if i["description"].startswith("module.db.")]
+    [main] = [
+        i for i in issues(report_for(databases())) if i["description"].startswith("module.db.")
+    ]
     key = json.dumps(["T-RDS-001", "module.db.aws_db_instance.main", "publicly_accessible"])
     assert main["fingerprint"] == hashlib.sha256(key.encode()).hexdigest()
 
@@ -91,8 +105,17 @@ def test_run_error_is_a_blocker_issue(report_for):
 
 
 def test_clean_run_is_an_empty_list(report_for):
-    assert issues(report_for(PlanBuilder().add("aws_db_instance.ok", {
-        "publicly_accessible": False, "deletion_protection": True}))) == []
+    assert (
+        issues(
+            report_for(
+                PlanBuilder().add(
+                    "aws_db_instance.ok",
+                    {"publicly_accessible": False, "deletion_protection": True},
+                )
+            )
+        )
+        == []
+    )
 
 
 def test_same_report_renders_identical_bytes(report_for, databases):

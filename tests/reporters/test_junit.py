@@ -19,10 +19,13 @@ def databases(db_plan: Callable[..., PlanBuilder], secret: str) -> Callable[[], 
     protected, and an internal one unprotected."""
 
     def databases() -> PlanBuilder:
-        return (db_plan('module.db.aws_db_instance.main["eu"]', password=secret)
-                .add("aws_db_instance.legacy", {"publicly_accessible": True,
-                                                "deletion_protection": True})
-                .add("aws_db_instance.internal", {"publicly_accessible": False}))
+        return (
+            db_plan('module.db.aws_db_instance.main["eu"]', password=secret)
+            .add(
+                "aws_db_instance.legacy", {"publicly_accessible": True, "deletion_protection": True}
+            )
+            .add("aws_db_instance.internal", {"publicly_accessible": False})
+        )
 
     return databases
 
@@ -32,8 +35,11 @@ def parse(report: dict[str, Any]) -> ET.Element:
 
 
 def case(root: ET.Element, classname: str, name: str) -> ET.Element:
-    [found] = [c for c in root.iter("testcase")
-               if c.get("classname") == classname and c.get("name") == name]
+    [found] = [
+        c
+        for c in root.iter("testcase")
+        if c.get("classname") == classname and c.get("name") == name
+    ]
     return found
 
 
@@ -45,8 +51,9 @@ def test_output_parses_as_one_testsuite_for_the_set_of_plans(report_for, databas
 
 
 def test_blocking_finding_is_a_failure_named_after_policy_and_address(report_for, databases):
-    failure = case(parse(report_for(databases())), "T-RDS-001",
-                   'module.db.aws_db_instance.main["eu"]').find("failure")
+    failure = case(
+        parse(report_for(databases())), "T-RDS-001", 'module.db.aws_db_instance.main["eu"]'
+    ).find("failure")
     assert failure is not None
     assert failure.get("type") == "critical"
     assert failure.get("message").startswith("publicly_accessible = true")
@@ -55,8 +62,7 @@ def test_blocking_finding_is_a_failure_named_after_policy_and_address(report_for
 
 def test_waived_finding_is_skipped_with_its_reason(report_for, databases):
     waiver = Waiver("T-RDS-001", "aws_db_instance.legacy", "legacy, ticket DB-12", None)
-    legacy = case(parse(report_for(databases(), [waiver])), "T-RDS-001",
-                  "aws_db_instance.legacy")
+    legacy = case(parse(report_for(databases(), [waiver])), "T-RDS-001", "aws_db_instance.legacy")
     assert legacy.find("failure") is None
     assert legacy.find("skipped").get("message") == "waived: legacy, ticket DB-12"
 
@@ -77,12 +83,18 @@ def test_counts_match_the_testcases(report_for, databases):
     assert suite.get("errors") == "1"
     assert suite.get("skipped") == "1"
     assert {k: root.get(k) for k in ("tests", "failures", "errors", "skipped")} == {
-        k: suite.get(k) for k in ("tests", "failures", "errors", "skipped")}
+        k: suite.get(k) for k in ("tests", "failures", "errors", "skipped")
+    }
 
 
 def test_clean_run_is_one_passing_testcase_named_plangate(report_for):
-    root = parse(report_for(PlanBuilder().add("aws_db_instance.ok", {
-        "publicly_accessible": False, "deletion_protection": True})))
+    root = parse(
+        report_for(
+            PlanBuilder().add(
+                "aws_db_instance.ok", {"publicly_accessible": False, "deletion_protection": True}
+            )
+        )
+    )
     [only] = list(root.iter("testcase"))
     assert (only.get("classname"), only.get("name")) == ("plangate", "plangate")
     assert list(only) == []
@@ -90,8 +102,9 @@ def test_clean_run_is_one_passing_testcase_named_plangate(report_for):
 
 
 def test_run_error_is_an_error_element_not_a_passing_test(report_for):
-    clean = PlanBuilder().add("aws_db_instance.ok", {"publicly_accessible": False,
-                                                      "deletion_protection": True})
+    clean = PlanBuilder().add(
+        "aws_db_instance.ok", {"publicly_accessible": False, "deletion_protection": True}
+    )
     root = parse(report_for(clean, errors=[RunError("policy", "policy X raised boom")]))
     [only] = list(root.iter("testcase"))
     error = only.find("error")
@@ -99,8 +112,11 @@ def test_run_error_is_an_error_element_not_a_passing_test(report_for):
 
 
 def test_errored_plan_is_a_failure(report_for):
-    report = report_for(PlanBuilder().add("aws_db_instance.ok", {
-        "publicly_accessible": False, "deletion_protection": True}))
+    report = report_for(
+        PlanBuilder().add(
+            "aws_db_instance.ok", {"publicly_accessible": False, "deletion_protection": True}
+        )
+    )
     report["plans"][0]["errored"] = True
     report["decision"] = "block"
     failure = case(parse(report), "plangate", "test-plan.json").find("failure")

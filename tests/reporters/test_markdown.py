@@ -12,8 +12,12 @@ from plangate.reporters import markdown
 from plangate.runner import RunError
 
 
-@policy(id="T-RDS-001", title="Public database", severity=Severity.CRITICAL,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RDS-001",
+    title="Public database",
+    severity=Severity.CRITICAL,
+    resource_types=("aws_db_instance",),
+)
 def public_db(change):
     """## What it checks
     publicly_accessible.
@@ -24,9 +28,12 @@ def public_db(change):
     """
     if change.after_value("publicly_accessible") is True:
         note = change.after_value("note") or ""
-        yield finding(change, f"publicly_accessible = true {note}".strip(),
-                      attribute="publicly_accessible",
-                      chain=("aws_security_group.db", change.address))
+        yield finding(
+            change,
+            f"publicly_accessible = true {note}".strip(),
+            attribute="publicly_accessible",
+            chain=("aws_security_group.db", change.address),
+        )
 
 
 @pytest.fixture
@@ -47,12 +54,14 @@ def cells(row: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", row)[1:-1]]
 
 
-@pytest.mark.parametrize(("values", "headline"), [
-    ({}, "blocked"),
-    ({"publicly_accessible": False}, "pass"),
-])
-def test_headline_names_the_decision(report_for, db_plan, values: dict[str, Any],
-                                     headline: str):
+@pytest.mark.parametrize(
+    ("values", "headline"),
+    [
+        ({}, "blocked"),
+        ({"publicly_accessible": False}, "pass"),
+    ],
+)
+def test_headline_names_the_decision(report_for, db_plan, values: dict[str, Any], headline: str):
     first = markdown.render(report_for(db_plan(**values))).splitlines()[0]
     assert first.startswith("## ") and f"**{headline}**" in first
 
@@ -68,8 +77,12 @@ def test_blocking_findings_are_a_table_of_severity_policy_address_and_message(re
     out = markdown.render(report_for(db_plan()))
     assert "| Severity | Policy | Address | Message |" in out
     [row] = rows(out, "Blocking findings")
-    assert cells(row) == ["critical", "T-RDS-001", "`module.db.aws_db_instance.main`",
-                          "publicly\\_accessible = true"]
+    assert cells(row) == [
+        "critical",
+        "T-RDS-001",
+        "`module.db.aws_db_instance.main`",
+        "publicly\\_accessible = true",
+    ]
 
 
 def test_pipes_in_message_and_address_are_escaped_in_table_cells(report_for, db_plan):

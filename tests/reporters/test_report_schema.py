@@ -81,13 +81,15 @@ def validator() -> jsonschema.Draft202012Validator:
 
 
 @pytest.fixture
-def check_json(tmp_path: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
-               ) -> Callable[..., tuple[int, dict[str, Any]]]:
+def check_json(
+    tmp_path: Path, run_plangate: Callable[..., subprocess.CompletedProcess[str]]
+) -> Callable[..., tuple[int, dict[str, Any]]]:
     """`check_json(builder, *extra, broken=False)`: `plangate check --format json` of the plan
     in tmp_path, with the policies above (and BROKEN if asked); the exit code and report."""
 
-    def check_json(builder: PlanBuilder, *extra: str, broken: bool = False
-                   ) -> tuple[int, dict[str, Any]]:
+    def check_json(
+        builder: PlanBuilder, *extra: str, broken: bool = False
+    ) -> tuple[int, dict[str, Any]]:
         plan = tmp_path / "plan.json"
         plan.write_text(json.dumps(builder.to_dict()))
         policies = tmp_path / "policies"
@@ -96,9 +98,19 @@ def check_json(tmp_path: Path, run_plangate: Callable[..., subprocess.CompletedP
         if broken:
             (policies / "broken.py").write_text(BROKEN)
         result = run_plangate(
-            "check", str(plan), "--format", "json", "--policy-dir", str(policies),
-            "--no-entry-points", "--lock-table", "tf-lock", *extra,
-            cwd=tmp_path, PLANGATE_TODAY="2030-01-01")
+            "check",
+            str(plan),
+            "--format",
+            "json",
+            "--policy-dir",
+            str(policies),
+            "--no-entry-points",
+            "--lock-table",
+            "tf-lock",
+            *extra,
+            cwd=tmp_path,
+            PLANGATE_TODAY="2030-01-01",
+        )
         assert result.returncode in (0, 1, 2), result.stderr
         return result.returncode, json.loads(result.stdout)
 
@@ -106,14 +118,18 @@ def check_json(tmp_path: Path, run_plangate: Callable[..., subprocess.CompletedP
 
 
 def errors_of(validator: jsonschema.Draft202012Validator, report: Any) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator.iter_errors(report)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(report)
+    ]
 
 
 def public_db() -> PlanBuilder:
-    return PlanBuilder().add('module.db.test_database.main["eu"]',
-                             {"publicly_accessible": True, "password": "s3cret-value"},
-                             sensitive=["password"], unknown=["arn"])
+    return PlanBuilder().add(
+        'module.db.test_database.main["eu"]',
+        {"publicly_accessible": True, "password": "s3cret-value"},
+        sensitive=["password"],
+        unknown=["arn"],
+    )
 
 
 def test_schema_is_a_valid_draft_2020_12_schema_shipped_in_the_package(validator):
@@ -129,20 +145,23 @@ def test_json_output_of_a_blocked_plan_validates(validator, check_json):
 
 
 def test_json_output_of_a_passing_plan_validates(validator, check_json):
-    builder = PlanBuilder().add("test_database.ok", {"publicly_accessible": False,
-                                                       "deletion_protection": True})
+    builder = PlanBuilder().add(
+        "test_database.ok", {"publicly_accessible": False, "deletion_protection": True}
+    )
     code, report = check_json(builder)
     assert (code, report["decision"]) == (0, "pass")
     assert errors_of(validator, report) == []
 
 
-def test_json_output_with_waivers_and_a_policy_error_validates(tmp_path: Path, validator,
-                                                               check_json):
+def test_json_output_with_waivers_and_a_policy_error_validates(
+    tmp_path: Path, validator, check_json
+):
     (tmp_path / "plangate.toml").write_text(
         '[[waivers]]\npolicy = "T-PUBLIC-001"\naddress = "module.db.*"\n'
         'reason = "legacy"\nexpires = 2031-01-01\n'
         '[[waivers]]\npolicy = "T-PROTECT-001"\naddress = "*"\nreason = "old"\n'
-        'expires = 2020-01-01\n')
+        "expires = 2020-01-01\n"
+    )
     code, report = check_json(public_db(), broken=True)
     assert (code, report["decision"]) == (2, "error")
     assert any(f["waived"] for f in report["findings"])
@@ -182,8 +201,10 @@ def test_schema_names_every_key_the_report_objects_emit_and_no_other(validator):
         "error": RunError("k", "m").to_dict(),
         "stats": Report().to_dict()["stats"],
     }
-    declared = {"report": validator.schema, **{name: defs[name] for name in emitted
-                                               if name != "report"}}
+    declared = {
+        "report": validator.schema,
+        **{name: defs[name] for name in emitted if name != "report"},
+    }
     for name, obj in emitted.items():
         assert set(declared[name]["properties"]) == set(obj), name
         assert set(declared[name]["required"]) == set(obj), name

@@ -17,8 +17,12 @@ from plangate.testing import PlanBuilder
 LEVELS = {"none", "note", "warning", "error"}
 
 
-@policy(id="T-RDS-002", title="No deletion protection", severity=Severity.LOW,
-        resource_types=("aws_db_instance",))
+@policy(
+    id="T-RDS-002",
+    title="No deletion protection",
+    severity=Severity.LOW,
+    resource_types=("aws_db_instance",),
+)
 def no_protection(change):
     """## What it checks
     deletion_protection.
@@ -28,8 +32,12 @@ def no_protection(change):
     Turn it on.
     """
     if change.after_value("deletion_protection") is not True:
-        yield finding(change, "deletion_protection is off", attribute="deletion_protection",
-                      certainty=Certainty.POSSIBLE)
+        yield finding(
+            change,
+            "deletion_protection is off",
+            attribute="deletion_protection",
+            certainty=Certainty.POSSIBLE,
+        )
 
 
 @pytest.fixture
@@ -44,11 +52,17 @@ def two_databases(secret: str) -> Callable[[], PlanBuilder]:
     and a legacy one public but protected."""
 
     def two_databases() -> PlanBuilder:
-        return (PlanBuilder()
-                .add("module.db.aws_db_instance.main",
-                     {"publicly_accessible": True, "password": secret}, sensitive=["password"])
-                .add("aws_db_instance.legacy", {"publicly_accessible": True,
-                                                "deletion_protection": True}))
+        return (
+            PlanBuilder()
+            .add(
+                "module.db.aws_db_instance.main",
+                {"publicly_accessible": True, "password": secret},
+                sensitive=["password"],
+            )
+            .add(
+                "aws_db_instance.legacy", {"publicly_accessible": True, "deletion_protection": True}
+            )
+        )
 
     return two_databases
 
@@ -102,9 +116,16 @@ def test_rules_are_the_findings_policies_sorted_by_id_with_their_titles(report_f
 
 
 def test_levels_follow_severity():
-    findings = [Finding(address=f"aws_db_instance.x{n}", message="m", policy_id=f"T-X-00{n}",
-                        title="t", severity=severity)
-                for n, severity in enumerate(Severity)]
+    findings = [
+        Finding(
+            address=f"aws_db_instance.x{n}",
+            message="m",
+            policy_id=f"T-X-00{n}",
+            title="t",
+            severity=severity,
+        )
+        for n, severity in enumerate(Severity)
+    ]
     report = Report(plans=[PlanInfo("plan.json", "1.11.4", "1.2")], findings=findings)
     results = json.loads(sarif.render(report.to_dict()))["runs"][0]["results"]
     assert [r["level"] for r in results] == ["note", "note", "warning", "error", "error"]
@@ -119,7 +140,8 @@ def test_result_locates_the_resource_logically_and_the_plan_physically(report_fo
     main = next(r for r in results if r["message"]["text"].startswith("module.db."))
     [location] = main["locations"]
     assert location["logicalLocations"] == [
-        {"fullyQualifiedName": "module.db.aws_db_instance.main", "kind": "resource"}]
+        {"fullyQualifiedName": "module.db.aws_db_instance.main", "kind": "resource"}
+    ]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "envs/prod%20plan.json"
 
 
@@ -132,11 +154,14 @@ def test_absolute_plan_path_becomes_a_file_uri(report_for, two_databases):
 
 def test_properties_carry_certainty_chain_blocking_and_waived(report_for, two_databases):
     results = json.loads(sarif.render(report_for(two_databases())))["runs"][0]["results"]
-    main = next(r for r in results if r["ruleId"] == "T-RDS-001"
-                and "module.db" in r["message"]["text"])
+    main = next(
+        r for r in results if r["ruleId"] == "T-RDS-001" and "module.db" in r["message"]["text"]
+    )
     assert main["properties"]["certainty"] == "certain"
-    assert main["properties"]["chain"] == ["aws_security_group.db",
-                                           "module.db.aws_db_instance.main"]
+    assert main["properties"]["chain"] == [
+        "aws_security_group.db",
+        "module.db.aws_db_instance.main",
+    ]
     assert main["properties"]["blocking"] is True
     assert main["properties"]["waived"] is False
     possible = next(r for r in results if r["ruleId"] == "T-RDS-002")
@@ -145,13 +170,14 @@ def test_properties_carry_certainty_chain_blocking_and_waived(report_for, two_da
 
 def test_waived_finding_carries_a_suppression_with_the_waiver_reason(report_for, two_databases):
     waiver = Waiver("T-RDS-001", "aws_db_instance.legacy", "legacy, ticket DB-12", None)
-    results = json.loads(sarif.render(report_for(two_databases(), [waiver])))["runs"][0][
-        "results"]
+    results = json.loads(sarif.render(report_for(two_databases(), [waiver])))["runs"][0]["results"]
     suppressed = [r for r in results if "suppressions" in r]
-    assert [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
-            for r in suppressed] == ["aws_db_instance.legacy"]
+    assert [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in suppressed] == [
+        "aws_db_instance.legacy"
+    ]
     assert suppressed[0]["suppressions"] == [
-        {"kind": "external", "status": "accepted", "justification": "legacy, ticket DB-12"}]
+        {"kind": "external", "status": "accepted", "justification": "legacy, ticket DB-12"}
+    ]
     assert suppressed[0]["properties"]["waived"] is True
 
 
@@ -160,8 +186,12 @@ def test_run_errors_become_tool_execution_notifications(report_for, two_database
     [invocation] = json.loads(sarif.render(report))["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert invocation["toolExecutionNotifications"] == [
-        {"level": "error", "message": {"text": "policy X raised boom"},
-         "descriptor": {"id": "policy"}}]
+        {
+            "level": "error",
+            "message": {"text": "policy X raised boom"},
+            "descriptor": {"id": "policy"},
+        }
+    ]
 
 
 def test_fingerprints_are_stable_and_distinct_per_resource(report_for, two_databases):

@@ -13,12 +13,26 @@ from plangate.errors import PlangateError
 from plangate.loading import decode, parse_json
 from plangate.runner import run_policies
 
-CORPUS = Path(os.environ.get("PLANGATE_CORPUS")
-              or Path(__file__).resolve().parents[4] / "shared" / "corpus") / "real"
-MODULES = ("publicly_accessible", "open_security_group", "default_security_group",
-           "public_subnets", "public_snapshot", "reachable_from_internet")
-POLICIES = [p for m in MODULES
-            for p in policies_in_module(importlib.import_module(f"plangate.policies.rds.{m}"))]
+CORPUS = (
+    Path(
+        os.environ.get("PLANGATE_CORPUS")
+        or Path(__file__).resolve().parents[4] / "shared" / "corpus"
+    )
+    / "real"
+)
+MODULES = (
+    "publicly_accessible",
+    "open_security_group",
+    "default_security_group",
+    "public_subnets",
+    "public_snapshot",
+    "reachable_from_internet",
+)
+POLICIES = [
+    p
+    for m in MODULES
+    for p in policies_in_module(importlib.import_module(f"plangate.policies.rds.{m}"))
+]
 PLANS = sorted(CORPUS.glob("*.json")) if CORPUS.is_dir() else []
 CHECKOV = "bridgecrewio__checkov__tests__terraform__runner__resources__plan__tfplan.json"
 
@@ -62,6 +76,7 @@ def test_a_public_mysql_instance_in_public_subnets_is_found_in_a_real_plan():
 
 
 def test_databases_that_set_no_security_group_are_found_in_real_plans():
-    found = _findings(_plan(
-        "terraform-compliance__cli__tests__functional__test_issue-438__plan.out.json"))
+    found = _findings(
+        _plan("terraform-compliance__cli__tests__functional__test_issue-438__plan.out.json")
+    )
     assert found == [("PG-RDS-003", "aws_rds_cluster.db_cluster", "certain")]

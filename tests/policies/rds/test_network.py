@@ -25,21 +25,51 @@ CERTAIN, POSSIBLE = Certainty.CERTAIN, Certainty.POSSIBLE
 # -- source ranges -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cidr", [
-    "0.0.0.0/0", "::/0", "8.8.8.8/32", "1.2.3.4", "203.0.113.0/24", "52.0.0.0/8",
-    "10.0.0.0/7", "172.32.0.0/16", "100.128.0.0/16", "192.169.0.0/16", "2600:1f18::/32",
-    "2001:db8::/32", "::ffff:8.8.8.0/120", " 0.0.0.0/0 ", "10.0.0.5/0",
-])
+@pytest.mark.parametrize(
+    "cidr",
+    [
+        "0.0.0.0/0",
+        "::/0",
+        "8.8.8.8/32",
+        "1.2.3.4",
+        "203.0.113.0/24",
+        "52.0.0.0/8",
+        "10.0.0.0/7",
+        "172.32.0.0/16",
+        "100.128.0.0/16",
+        "192.169.0.0/16",
+        "2600:1f18::/32",
+        "2001:db8::/32",
+        "::ffff:8.8.8.0/120",
+        " 0.0.0.0/0 ",
+        "10.0.0.5/0",
+    ],
+)
 def test_ranges_outside_private_space_are_public(cidr):
     assert is_public_cidr(cidr) is CERTAIN
 
 
-@pytest.mark.parametrize("cidr", [
-    "10.0.0.0/8", "10.1.2.0/24", "172.16.0.0/12", "172.31.255.0/24", "192.168.0.0/16",
-    "192.168.1.10/32", "100.64.0.0/10", "100.127.0.0/16", "127.0.0.1/32", "169.254.169.254/32",
-    "fc00::/7", "fd12:3456::/48", "fe80::/10", "::1/128", "::ffff:10.0.0.0/104",
-    "10.0.0.5/16",
-])
+@pytest.mark.parametrize(
+    "cidr",
+    [
+        "10.0.0.0/8",
+        "10.1.2.0/24",
+        "172.16.0.0/12",
+        "172.31.255.0/24",
+        "192.168.0.0/16",
+        "192.168.1.10/32",
+        "100.64.0.0/10",
+        "100.127.0.0/16",
+        "127.0.0.1/32",
+        "169.254.169.254/32",
+        "fc00::/7",
+        "fd12:3456::/48",
+        "fe80::/10",
+        "::1/128",
+        "::ffff:10.0.0.0/104",
+        "10.0.0.5/16",
+    ],
+)
 def test_private_shared_and_local_ranges_are_not_public(cidr):
     assert is_public_cidr(cidr) is None
 
@@ -57,26 +87,29 @@ def test_a_missing_range_is_no_source():
 # -- ports -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("protocol", "low", "high", "port", "expected"), [
-    ("tcp", 5432, 5432, 5432, CERTAIN),
-    ("tcp", 5000, 6000, 5432, CERTAIN),
-    ("TCP", "5432", "5432", 5432, CERTAIN),
-    ("6", 5432.0, 5432.0, 5432, CERTAIN),
-    ("tcp", 0, 65535, 6543, CERTAIN),
-    ("tcp", 5433, 6000, 5432, None),
-    ("tcp", 3306, 3306, 5432, None),
-    ("-1", 0, 0, 5432, CERTAIN),
-    ("all", 0, 0, 1433, CERTAIN),
-    (-1, None, None, 5432, CERTAIN),
-    ("udp", 0, 65535, 5432, None),
-    ("17", 5432, 5432, 5432, None),
-    ("icmp", -1, -1, 5432, None),
-    (UNKNOWN, 5432, 5432, 5432, POSSIBLE),
-    ("tcp", UNKNOWN, UNKNOWN, 5432, POSSIBLE),
-    ("tcp", 22, 22, None, POSSIBLE),
-    ("tcp", 0, 65535, None, CERTAIN),
-    ("-1", 0, 0, None, CERTAIN),
-])
+@pytest.mark.parametrize(
+    ("protocol", "low", "high", "port", "expected"),
+    [
+        ("tcp", 5432, 5432, 5432, CERTAIN),
+        ("tcp", 5000, 6000, 5432, CERTAIN),
+        ("TCP", "5432", "5432", 5432, CERTAIN),
+        ("6", 5432.0, 5432.0, 5432, CERTAIN),
+        ("tcp", 0, 65535, 6543, CERTAIN),
+        ("tcp", 5433, 6000, 5432, None),
+        ("tcp", 3306, 3306, 5432, None),
+        ("-1", 0, 0, 5432, CERTAIN),
+        ("all", 0, 0, 1433, CERTAIN),
+        (-1, None, None, 5432, CERTAIN),
+        ("udp", 0, 65535, 5432, None),
+        ("17", 5432, 5432, 5432, None),
+        ("icmp", -1, -1, 5432, None),
+        (UNKNOWN, 5432, 5432, 5432, POSSIBLE),
+        ("tcp", UNKNOWN, UNKNOWN, 5432, POSSIBLE),
+        ("tcp", 22, 22, None, POSSIBLE),
+        ("tcp", 0, 65535, None, CERTAIN),
+        ("-1", 0, 0, None, CERTAIN),
+    ],
+)
 def test_port_coverage_follows_protocol_and_range(protocol, low, high, port, expected):
     assert covers_port(protocol, low, high, port) is expected
 
@@ -87,13 +120,28 @@ def test_port_text_names_the_reach():
     assert port_text("-1", None, None) == "all ports (protocol -1)"
 
 
-@pytest.mark.parametrize(("engine", "port"), [
-    ("postgres", 5432), ("aurora-postgresql", 5432), ("mysql", 3306), ("mariadb", 3306),
-    ("aurora-mysql", 3306), ("aurora", 3306), ("oracle-ee", 1521), ("oracle-se2-cdb", 1521),
-    ("custom-oracle-ee", 1521), ("sqlserver-ex", 1433), ("sqlserver-se", 1433),
-    ("custom-sqlserver-web", 1433), ("db2-se", 50000), ("db2-ae", 50000),
-    ("neptune", None), (UNKNOWN, None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("engine", "port"),
+    [
+        ("postgres", 5432),
+        ("aurora-postgresql", 5432),
+        ("mysql", 3306),
+        ("mariadb", 3306),
+        ("aurora-mysql", 3306),
+        ("aurora", 3306),
+        ("oracle-ee", 1521),
+        ("oracle-se2-cdb", 1521),
+        ("custom-oracle-ee", 1521),
+        ("sqlserver-ex", 1433),
+        ("sqlserver-se", 1433),
+        ("custom-sqlserver-web", 1433),
+        ("db2-se", 50000),
+        ("db2-ae", 50000),
+        ("neptune", None),
+        (UNKNOWN, None),
+        (None, None),
+    ],
+)
 def test_engines_have_their_default_ports(engine, port):
     assert engine_default_port(engine) == port
 
@@ -112,9 +160,12 @@ def test_verdicts_combine_like_and_and_or():
 
 def test_a_link_follows_module_variables_to_a_group_with_an_unknown_id(b, kit):
     kit.security_group(b, "module.net.aws_security_group.db")
-    b.add("module.db.aws_db_instance.main", {"engine": "postgres"},
-          unknown=["vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("var.sg_ids")})
+    b.add(
+        "module.db.aws_db_instance.main",
+        {"engine": "postgres"},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("var.sg_ids")},
+    )
     b.module_call("module.db", inputs={"sg_ids": refs("module.net.db_sg_id")})
     b.module_call("module.net", outputs={"db_sg_id": refs("aws_security_group.db.id")})
     plan = b.build()
@@ -126,9 +177,15 @@ def test_a_link_follows_module_variables_to_a_group_with_an_unknown_id(b, kit):
 def test_known_values_win_over_the_references_of_both_branches(b):
     b.add("aws_db_subnet_group.private", {"name": "private"})
     b.add("aws_db_subnet_group.public", {"name": "public"})
-    b.add("aws_db_instance.main", {"db_subnet_group_name": "private"}, expressions={
-        "db_subnet_group_name": refs("aws_db_subnet_group.public.name",
-                                     "aws_db_subnet_group.private.name")})
+    b.add(
+        "aws_db_instance.main",
+        {"db_subnet_group_name": "private"},
+        expressions={
+            "db_subnet_group_name": refs(
+                "aws_db_subnet_group.public.name", "aws_db_subnet_group.private.name"
+            )
+        },
+    )
     plan = b.build()
     link = db_subnet_group(plan, plan.by_address["aws_db_instance.main"])
     assert [t.address for t in link.targets] == ["aws_db_subnet_group.private"]
@@ -144,8 +201,12 @@ def test_a_known_id_naming_nothing_in_the_plan_is_kept_as_an_id(b):
 
 def test_a_link_through_a_local_value_stays_open(b, kit):
     kit.security_group(b)
-    b.add("aws_db_instance.main", {}, unknown=["vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("local.db_groups")})
+    b.add(
+        "aws_db_instance.main",
+        {},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("local.db_groups")},
+    )
     plan = b.build()
     link = db_security_groups(plan, plan.by_address["aws_db_instance.main"])
     assert link.open and not link.targets
@@ -153,9 +214,12 @@ def test_a_link_through_a_local_value_stays_open(b, kit):
 
 def test_a_list_with_one_unknown_member_keeps_its_known_members(b, kit):
     kit.security_group(b)
-    b.add("aws_db_instance.main", {"vpc_security_group_ids": [None, "sg-0known"]},
-          unknown=["vpc_security_group_ids.0"],
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
+    b.add(
+        "aws_db_instance.main",
+        {"vpc_security_group_ids": [None, "sg-0known"]},
+        unknown=["vpc_security_group_ids.0"],
+        expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")},
+    )
     plan = b.build()
     link = db_security_groups(plan, plan.by_address["aws_db_instance.main"])
     assert link.keys == {"aws_security_group.db", "sg-0known"}
@@ -163,11 +227,18 @@ def test_a_list_with_one_unknown_member_keeps_its_known_members(b, kit):
 
 def test_a_cluster_instance_uses_its_clusters_groups(b, kit):
     kit.security_group(b)
-    b.add("aws_rds_cluster.main", {"engine": "aurora-postgresql"},
-          unknown=["id", "vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
-    b.add("aws_rds_cluster_instance.main[0]", {}, unknown=["cluster_identifier"],
-          expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")})
+    b.add(
+        "aws_rds_cluster.main",
+        {"engine": "aurora-postgresql"},
+        unknown=["id", "vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")},
+    )
+    b.add(
+        "aws_rds_cluster_instance.main[0]",
+        {},
+        unknown=["cluster_identifier"],
+        expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")},
+    )
     plan = b.build()
     link = db_security_groups(plan, plan.by_address["aws_rds_cluster_instance.main[0]"])
     assert link.keys == {"aws_security_group.db"}
@@ -176,16 +247,24 @@ def test_a_cluster_instance_uses_its_clusters_groups(b, kit):
 def test_each_value_in_a_for_each_over_resources_links_the_same_key(b):
     for key in ("a", "b"):
         b.add(f'aws_subnet.public["{key}"]', {}, unknown=["id"])
-        b.add(f'aws_route_table_association.public["{key}"]', {}, unknown=["subnet_id"],
-              expressions={"subnet_id": refs("each.value.id")})
+        b.add(
+            f'aws_route_table_association.public["{key}"]',
+            {},
+            unknown=["subnet_id"],
+            expressions={"subnet_id": refs("each.value.id")},
+        )
     plan = b.to_dict()
     config = plan["configuration"]["root_module"]["resources"]
     for resource in config:
         if resource["type"] == "aws_route_table_association":
             resource["for_each_expression"] = refs("aws_subnet.public")
     built = Plan(plan)
-    link = linked(built, built.by_address['aws_route_table_association.public["b"]'],
-                  "subnet_id", ("aws_subnet",))
+    link = linked(
+        built,
+        built.by_address['aws_route_table_association.public["b"]'],
+        "subnet_id",
+        ("aws_subnet",),
+    )
     assert link.keys == {'aws_subnet.public["b"]'}
 
 
@@ -199,8 +278,11 @@ def test_rules_are_collected_from_all_three_sources(b, kit):
     kit.vpc_rule(b, "aws_vpc_security_group_ingress_rule.b")
     plan = b.build()
     carriers = [r.carrier.address for r in ingress_rules(plan, "aws_security_group.db")]
-    assert sorted(carriers) == ["aws_security_group.db", "aws_security_group_rule.a",
-                                "aws_vpc_security_group_ingress_rule.b"]
+    assert sorted(carriers) == [
+        "aws_security_group.db",
+        "aws_security_group_rule.a",
+        "aws_vpc_security_group_ingress_rule.b",
+    ]
 
 
 def test_a_new_group_without_inline_rules_has_none(b, kit):
@@ -210,8 +292,12 @@ def test_a_new_group_without_inline_rules_has_none(b, kit):
 
 
 def test_configured_inline_rules_known_only_after_apply_may_admit_anything(b):
-    b.add("aws_security_group.db", {}, unknown=["id", "ingress"],
-          expressions={"ingress": refs("var.rules")})
+    b.add(
+        "aws_security_group.db",
+        {},
+        unknown=["id", "ingress"],
+        expressions={"ingress": refs("var.rules")},
+    )
     plan = b.build()
     (rule,) = ingress_rules(plan, "aws_security_group.db")
     assert [v for _, v in rule.open_to(5432)] == [POSSIBLE]
@@ -230,37 +316,61 @@ def test_a_rule_of_unknown_type_may_be_ingress(b, kit):
 
 
 def test_a_rule_on_an_unresolvable_group_is_unlinked(b):
-    b.add("aws_vpc_security_group_ingress_rule.x", {"cidr_ipv4": "0.0.0.0/0",
-          "ip_protocol": "-1"}, unknown=["security_group_id"],
-          expressions={"security_group_id": refs("local.sg_id")})
+    b.add(
+        "aws_vpc_security_group_ingress_rule.x",
+        {"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "-1"},
+        unknown=["security_group_id"],
+        expressions={"security_group_id": refs("local.sg_id")},
+    )
     plan = b.build()
     assert [r.carrier.address for r in unlinked_ingress_rules(plan)] == [
-        "aws_vpc_security_group_ingress_rule.x"]
+        "aws_vpc_security_group_ingress_rule.x"
+    ]
 
 
 def test_a_rule_links_to_a_group_by_known_id(b):
     b.add("aws_security_group.db", {"id": "sg-0db", "ingress": []}, action="no-op")
-    b.add("aws_security_group_rule.a", {"type": "ingress", "security_group_id": "sg-0db",
-          "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"]})
+    b.add(
+        "aws_security_group_rule.a",
+        {
+            "type": "ingress",
+            "security_group_id": "sg-0db",
+            "protocol": "tcp",
+            "from_port": 5432,
+            "to_port": 5432,
+            "cidr_blocks": ["0.0.0.0/0"],
+        },
+    )
     plan = b.build()
     assert [r.carrier.address for r in ingress_rules(plan, "aws_security_group.db")] == [
-        "aws_security_group_rule.a"]
+        "aws_security_group_rule.a"
+    ]
 
 
 def test_prefix_list_entries_in_the_plan_are_sources(b, kit):
-    b.add("aws_ec2_managed_prefix_list.office", {"entry": [
-        {"cidr": "198.51.100.0/24", "description": "office"}]}, unknown=["id", "arn"])
-    b.add("aws_vpc_security_group_ingress_rule.office", {
-        "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
-        unknown=["security_group_id", "prefix_list_id"], expressions={
-        "security_group_id": refs("aws_security_group.db.id"),
-        "prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")})
+    b.add(
+        "aws_ec2_managed_prefix_list.office",
+        {"entry": [{"cidr": "198.51.100.0/24", "description": "office"}]},
+        unknown=["id", "arn"],
+    )
+    b.add(
+        "aws_vpc_security_group_ingress_rule.office",
+        {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
+        unknown=["security_group_id", "prefix_list_id"],
+        expressions={
+            "security_group_id": refs("aws_security_group.db.id"),
+            "prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id"),
+        },
+    )
     kit.security_group(b)
     plan = b.build()
     (rule,) = ingress_rules(plan, "aws_security_group.db")
     ((source, verdict),) = rule.open_to(5432)
     assert (source.cidr, source.via, verdict) == (
-        "198.51.100.0/24", "aws_ec2_managed_prefix_list.office", CERTAIN)
+        "198.51.100.0/24",
+        "aws_ec2_managed_prefix_list.office",
+        CERTAIN,
+    )
 
 
 # -- subnets -----------------------------------------------------------------------------------
@@ -297,10 +407,15 @@ def test_a_subnet_with_map_public_ip_on_launch_is_public(b, kit):
 def test_a_subnet_routed_through_nat_passes(b, kit):
     kit.vpc(b)
     kit.private_route_table(b)
-    b.add("aws_route.nat", {"destination_cidr_block": "0.0.0.0/0", "gateway_id": None},
-          unknown=["route_table_id", "nat_gateway_id"], expressions={
-          "route_table_id": refs("aws_route_table.private.id"),
-          "nat_gateway_id": refs("aws_nat_gateway.main.id")})
+    b.add(
+        "aws_route.nat",
+        {"destination_cidr_block": "0.0.0.0/0", "gateway_id": None},
+        unknown=["route_table_id", "nat_gateway_id"],
+        expressions={
+            "route_table_id": refs("aws_route_table.private.id"),
+            "nat_gateway_id": refs("aws_nat_gateway.main.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.10.0/24", table="aws_route_table.private")
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
@@ -309,10 +424,15 @@ def test_a_subnet_routed_through_nat_passes(b, kit):
 def test_an_aws_route_to_the_internet_gateway_makes_the_table_public(b, kit):
     kit.vpc(b)
     kit.private_route_table(b, "aws_route_table.edge")
-    b.add("aws_route.igw", {"destination_cidr_block": "0.0.0.0/0"},
-          unknown=["route_table_id", "gateway_id"], expressions={
-          "route_table_id": refs("aws_route_table.edge.id"),
-          "gateway_id": refs("aws_internet_gateway.main.id")})
+    b.add(
+        "aws_route.igw",
+        {"destination_cidr_block": "0.0.0.0/0"},
+        unknown=["route_table_id", "gateway_id"],
+        expressions={
+            "route_table_id": refs("aws_route_table.edge.id"),
+            "gateway_id": refs("aws_internet_gateway.main.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.edge")
     plan = b.build()
     exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
@@ -322,9 +442,12 @@ def test_an_aws_route_to_the_internet_gateway_makes_the_table_public(b, kit):
 
 def test_a_route_to_a_vpn_gateway_passes(b, kit):
     kit.vpc(b)
-    b.add("aws_route_table.vpn", {"route": [{"cidr_block": "0.0.0.0/0"}]},
-          unknown=["id", "route.0.gateway_id"],
-          expressions={"route": refs("aws_vpn_gateway.main.id")})
+    b.add(
+        "aws_route_table.vpn",
+        {"route": [{"cidr_block": "0.0.0.0/0"}]},
+        unknown=["id", "route.0.gateway_id"],
+        expressions={"route": refs("aws_vpn_gateway.main.id")},
+    )
     b.add("aws_vpn_gateway.main", {}, unknown=["id"])
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.vpn")
     plan = b.build()
@@ -332,11 +455,17 @@ def test_a_route_to_a_vpn_gateway_passes(b, kit):
 
 
 def test_a_known_igw_id_is_an_internet_gateway(b):
-    b.add("aws_route_table.rt", {"id": "rtb-1", "route": [
-        {"cidr_block": "0.0.0.0/0", "gateway_id": "igw-0abc"}]}, action="no-op")
+    b.add(
+        "aws_route_table.rt",
+        {"id": "rtb-1", "route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-0abc"}]},
+        action="no-op",
+    )
     b.add("aws_subnet.a", {"id": "subnet-1", "map_public_ip_on_launch": False}, action="no-op")
-    b.add("aws_route_table_association.a", {"subnet_id": "subnet-1", "route_table_id": "rtb-1"},
-          action="no-op")
+    b.add(
+        "aws_route_table_association.a",
+        {"subnet_id": "subnet-1", "route_table_id": "rtb-1"},
+        action="no-op",
+    )
     plan = b.build()
     exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
     assert exposure is not None and "igw-0abc" in exposure.reason
@@ -345,9 +474,15 @@ def test_a_known_igw_id_is_an_internet_gateway(b):
 def test_a_subnet_without_association_uses_the_vpc_main_route_table(b, kit):
     kit.vpc(b)
     kit.public_route_table(b)
-    b.add("aws_main_route_table_association.main", {}, unknown=["vpc_id", "route_table_id"],
-          expressions={"vpc_id": refs("aws_vpc.main.id"),
-                       "route_table_id": refs("aws_route_table.public.id")})
+    b.add(
+        "aws_main_route_table_association.main",
+        {},
+        unknown=["vpc_id", "route_table_id"],
+        expressions={
+            "vpc_id": refs("aws_vpc.main.id"),
+            "route_table_id": refs("aws_route_table.public.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24")
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is not None
@@ -355,10 +490,15 @@ def test_a_subnet_without_association_uses_the_vpc_main_route_table(b, kit):
 
 def test_the_default_route_table_is_the_main_table_of_its_vpc(b, kit):
     kit.vpc(b)
-    b.add("aws_default_route_table.main", {"route": [{"cidr_block": "0.0.0.0/0"}]},
-          unknown=["route.0.gateway_id", "default_route_table_id"], expressions={
-          "default_route_table_id": refs("aws_vpc.main.default_route_table_id"),
-          "route": refs("aws_internet_gateway.main.id")})
+    b.add(
+        "aws_default_route_table.main",
+        {"route": [{"cidr_block": "0.0.0.0/0"}]},
+        unknown=["route.0.gateway_id", "default_route_table_id"],
+        expressions={
+            "default_route_table_id": refs("aws_vpc.main.default_route_table_id"),
+            "route": refs("aws_internet_gateway.main.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24")
     plan = b.build()
     exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
@@ -369,9 +509,15 @@ def test_an_explicit_association_overrides_the_public_main_table(b, kit):
     kit.vpc(b)
     kit.public_route_table(b)
     kit.private_route_table(b)
-    b.add("aws_main_route_table_association.main", {}, unknown=["vpc_id", "route_table_id"],
-          expressions={"vpc_id": refs("aws_vpc.main.id"),
-                       "route_table_id": refs("aws_route_table.public.id")})
+    b.add(
+        "aws_main_route_table_association.main",
+        {},
+        unknown=["vpc_id", "route_table_id"],
+        expressions={
+            "vpc_id": refs("aws_vpc.main.id"),
+            "route_table_id": refs("aws_route_table.public.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.10.0/24", table="aws_route_table.private")
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
@@ -379,9 +525,12 @@ def test_an_explicit_association_overrides_the_public_main_table(b, kit):
 
 def test_an_unknown_map_public_ip_may_make_a_subnet_public(b, kit):
     kit.vpc(b)
-    b.add("aws_subnet.a", {"cidr_block": "10.0.0.0/24"},
-          unknown=["id", "map_public_ip_on_launch"],
-          expressions={"map_public_ip_on_launch": refs("var.public")})
+    b.add(
+        "aws_subnet.a",
+        {"cidr_block": "10.0.0.0/24"},
+        unknown=["id", "map_public_ip_on_launch"],
+        expressions={"map_public_ip_on_launch": refs("var.public")},
+    )
     plan = b.build()
     exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
     assert exposure is not None and exposure.certainty is POSSIBLE
@@ -396,11 +545,17 @@ def test_a_private_subnet_without_routes_passes(b, kit):
 
 def test_a_default_route_split_in_two_halves_to_an_internet_gateway_is_public(b, kit):
     kit.vpc(b)
-    b.add("aws_route_table.split", {"route": [
-        {"cidr_block": "0.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None},
-        {"cidr_block": "128.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None}]},
+    b.add(
+        "aws_route_table.split",
+        {
+            "route": [
+                {"cidr_block": "0.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None},
+                {"cidr_block": "128.0.0.0/1", "ipv6_cidr_block": "", "gateway_id": None},
+            ]
+        },
         unknown=["id", "route.0.gateway_id", "route.1.gateway_id"],
-        expressions={"route": refs("aws_internet_gateway.main.id")})
+        expressions={"route": refs("aws_internet_gateway.main.id")},
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.split")
     plan = b.build()
     exposure = subnet_exposure(plan, plan.by_address["aws_subnet.a"])
@@ -410,9 +565,12 @@ def test_a_default_route_split_in_two_halves_to_an_internet_gateway_is_public(b,
 
 def test_a_route_to_a_private_range_through_an_internet_gateway_passes(b, kit):
     kit.vpc(b)
-    b.add("aws_route_table.odd", {"route": [{"cidr_block": "10.8.0.0/16", "gateway_id": None}]},
-          unknown=["id", "route.0.gateway_id"],
-          expressions={"route": refs("aws_internet_gateway.main.id")})
+    b.add(
+        "aws_route_table.odd",
+        {"route": [{"cidr_block": "10.8.0.0/16", "gateway_id": None}]},
+        unknown=["id", "route.0.gateway_id"],
+        expressions={"route": refs("aws_internet_gateway.main.id")},
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24", table="aws_route_table.odd")
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
@@ -422,10 +580,15 @@ def test_an_ipv6_default_route_to_an_egress_only_gateway_passes(b, kit):
     kit.vpc(b)
     kit.private_route_table(b)
     b.add("aws_egress_only_internet_gateway.main", {}, unknown=["id"])
-    b.add("aws_route.v6", {"destination_ipv6_cidr_block": "::/0", "gateway_id": None},
-          unknown=["route_table_id", "egress_only_gateway_id"], expressions={
-          "route_table_id": refs("aws_route_table.private.id"),
-          "egress_only_gateway_id": refs("aws_egress_only_internet_gateway.main.id")})
+    b.add(
+        "aws_route.v6",
+        {"destination_ipv6_cidr_block": "::/0", "gateway_id": None},
+        unknown=["route_table_id", "egress_only_gateway_id"],
+        expressions={
+            "route_table_id": refs("aws_route_table.private.id"),
+            "egress_only_gateway_id": refs("aws_egress_only_internet_gateway.main.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.10.0/24", table="aws_route_table.private")
     plan = b.build()
     assert subnet_exposure(plan, plan.by_address["aws_subnet.a"]) is None
@@ -433,10 +596,15 @@ def test_an_ipv6_default_route_to_an_egress_only_gateway_passes(b, kit):
 
 def test_a_route_on_the_vpc_main_route_table_id_makes_unassociated_subnets_public(b, kit):
     kit.vpc(b)
-    b.add("aws_route.internet", {"destination_cidr_block": "0.0.0.0/0"},
-          unknown=["route_table_id", "gateway_id"], expressions={
-          "route_table_id": refs("aws_vpc.main.main_route_table_id"),
-          "gateway_id": refs("aws_internet_gateway.main.id")})
+    b.add(
+        "aws_route.internet",
+        {"destination_cidr_block": "0.0.0.0/0"},
+        unknown=["route_table_id", "gateway_id"],
+        expressions={
+            "route_table_id": refs("aws_vpc.main.main_route_table_id"),
+            "gateway_id": refs("aws_internet_gateway.main.id"),
+        },
+    )
     kit.subnet(b, "aws_subnet.a", "10.0.0.0/24")
     kit.private_route_table(b)
     kit.subnet(b, "aws_subnet.b", "10.0.10.0/24", table="aws_route_table.private")
@@ -450,14 +618,21 @@ def test_a_route_on_the_vpc_main_route_table_id_makes_unassociated_subnets_publi
 
 def test_a_prefix_list_filled_by_entry_resources_admits_their_ranges(b, kit):
     b.add("aws_ec2_managed_prefix_list.office", {}, unknown=["id", "arn", "entry"])
-    b.add("aws_ec2_managed_prefix_list_entry.any", {"cidr": "0.0.0.0/0"},
-          unknown=["id", "prefix_list_id"],
-          expressions={"prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")})
-    b.add("aws_vpc_security_group_ingress_rule.office", {
-        "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
-        unknown=["security_group_id", "prefix_list_id"], expressions={
-        "security_group_id": refs("aws_security_group.db.id"),
-        "prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")})
+    b.add(
+        "aws_ec2_managed_prefix_list_entry.any",
+        {"cidr": "0.0.0.0/0"},
+        unknown=["id", "prefix_list_id"],
+        expressions={"prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id")},
+    )
+    b.add(
+        "aws_vpc_security_group_ingress_rule.office",
+        {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
+        unknown=["security_group_id", "prefix_list_id"],
+        expressions={
+            "security_group_id": refs("aws_security_group.db.id"),
+            "prefix_list_id": refs("aws_ec2_managed_prefix_list.office.id"),
+        },
+    )
     kit.security_group(b)
     plan = b.build()
     (rule,) = ingress_rules(plan, "aws_security_group.db")

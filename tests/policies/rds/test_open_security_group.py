@@ -28,17 +28,22 @@ def test_a_rule_open_to_the_world_on_the_db_port_is_blocked(b, kit):
 def test_ingress_from_the_app_security_group_passes(b, kit):
     kit.security_group(b)
     kit.db(b)
-    b.add("aws_vpc_security_group_ingress_rule.from_app", {
-        "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_ipv4": None},
-        unknown=["security_group_id", "referenced_security_group_id"], expressions={
-        "security_group_id": refs("aws_security_group.db.id"),
-        "referenced_security_group_id": refs("aws_security_group.app.id")})
+    b.add(
+        "aws_vpc_security_group_ingress_rule.from_app",
+        {"ip_protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_ipv4": None},
+        unknown=["security_group_id", "referenced_security_group_id"],
+        expressions={
+            "security_group_id": refs("aws_security_group.db.id"),
+            "referenced_security_group_id": refs("aws_security_group.app.id"),
+        },
+    )
     kit.classic_rule(b, "aws_security_group_rule.from_app", cidrs=None)
     assert _run(b) == []
 
 
-@pytest.mark.parametrize("cidr", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
-                                  "100.64.0.0/10", "10.20.0.0/16"])
+@pytest.mark.parametrize(
+    "cidr", ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "10.20.0.0/16"]
+)
 def test_ingress_from_private_ranges_passes(b, kit, cidr):
     kit.security_group(b)
     kit.db(b)
@@ -151,7 +156,8 @@ def test_an_aws_security_group_rule_is_blocked_on_the_rule(b, kit):
     kit.db(b)
     kit.classic_rule(b, "aws_security_group_rule.db", cidrs=(), ipv6=("::/0",))
     assert summarise(_run(b)) == [
-        ("PG-RDS-002", "aws_security_group_rule.db", "ipv6_cidr_blocks", "certain")]
+        ("PG-RDS-002", "aws_security_group_rule.db", "ipv6_cidr_blocks", "certain")
+    ]
 
 
 def test_an_egress_rule_passes(b, kit):
@@ -172,28 +178,42 @@ def test_an_ingress_cidr_known_only_after_apply_is_a_possible_finding(b, kit):
 
 def test_groups_reached_through_module_variables_with_unknown_ids_are_checked(b, kit):
     kit.security_group(b, "module.network.aws_security_group.db")
-    kit.vpc_rule(b, "module.network.aws_vpc_security_group_ingress_rule.public[0]",
-                 "aws_security_group.db")
-    b.add("module.database.aws_db_instance.this", {"engine": "postgres", "port": 5432},
-          unknown=["vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("var.security_group_ids")})
-    b.module_call("module.database",
-                  inputs={"security_group_ids": refs("module.network.db_security_group_id")})
-    b.module_call("module.network",
-                  outputs={"db_security_group_id": refs("aws_security_group.db.id")})
+    kit.vpc_rule(
+        b, "module.network.aws_vpc_security_group_ingress_rule.public[0]", "aws_security_group.db"
+    )
+    b.add(
+        "module.database.aws_db_instance.this",
+        {"engine": "postgres", "port": 5432},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("var.security_group_ids")},
+    )
+    b.module_call(
+        "module.database",
+        inputs={"security_group_ids": refs("module.network.db_security_group_id")},
+    )
+    b.module_call(
+        "module.network", outputs={"db_security_group_id": refs("aws_security_group.db.id")}
+    )
     (found,) = _run(b)
     assert found.address == "module.network.aws_vpc_security_group_ingress_rule.public[0]"
-    assert found.chain == ("module.database.aws_db_instance.this",
-                           "module.network.aws_security_group.db",
-                           "module.network.aws_vpc_security_group_ingress_rule.public[0]")
+    assert found.chain == (
+        "module.database.aws_db_instance.this",
+        "module.network.aws_security_group.db",
+        "module.network.aws_vpc_security_group_ingress_rule.public[0]",
+    )
 
 
 def test_count_and_for_each_instances_keep_their_addresses(b, kit):
     group = 'aws_security_group.db["a.b"]'
-    b.add(group, {"name": "db", "ingress": [kit.inline()]}, unknown=["id"],
-          expressions={"ingress": {"constant_value": [kit.inline()]}})
-    b.add('aws_security_group.db["c"]', {"name": "other", "ingress": [kit.inline()]},
-          unknown=["id"])
+    b.add(
+        group,
+        {"name": "db", "ingress": [kit.inline()]},
+        unknown=["id"],
+        expressions={"ingress": {"constant_value": [kit.inline()]}},
+    )
+    b.add(
+        'aws_security_group.db["c"]', {"name": "other", "ingress": [kit.inline()]}, unknown=["id"]
+    )
     kit.db(b, "aws_db_instance.db[0]", groups=(f"{group}.id",))
     (found,) = _run(b)
     assert (found.address, found.chain) == (group, ("aws_db_instance.db[0]", group))
@@ -201,12 +221,18 @@ def test_count_and_for_each_instances_keep_their_addresses(b, kit):
 
 def test_an_aurora_cluster_is_checked_on_its_engine_port(b, kit):
     kit.security_group(b)
-    b.add("aws_rds_cluster.main", {"engine": "aurora-mysql"},
-          unknown=["id", "port", "vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
-    b.add("aws_rds_cluster_instance.main[0]", {"engine": "aurora-mysql"},
-          unknown=["cluster_identifier"],
-          expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")})
+    b.add(
+        "aws_rds_cluster.main",
+        {"engine": "aurora-mysql"},
+        unknown=["id", "port", "vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")},
+    )
+    b.add(
+        "aws_rds_cluster_instance.main[0]",
+        {"engine": "aurora-mysql"},
+        unknown=["cluster_identifier"],
+        expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")},
+    )
     kit.vpc_rule(b, RULE, port=3306)
     (found,) = _run(b)
     assert found.chain == ("aws_rds_cluster.main", "aws_security_group.db", RULE)
@@ -214,21 +240,48 @@ def test_an_aurora_cluster_is_checked_on_its_engine_port(b, kit):
 
 
 def test_a_group_named_by_known_id_outside_the_plan_is_checked(b):
-    b.add("aws_db_instance.main", {"engine": "postgres", "port": 5432,
-                                   "vpc_security_group_ids": ["sg-0db"]}, action="no-op")
-    b.add("aws_security_group_rule.open", {"type": "ingress", "security_group_id": "sg-0db",
-          "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"]})
+    b.add(
+        "aws_db_instance.main",
+        {"engine": "postgres", "port": 5432, "vpc_security_group_ids": ["sg-0db"]},
+        action="no-op",
+    )
+    b.add(
+        "aws_security_group_rule.open",
+        {
+            "type": "ingress",
+            "security_group_id": "sg-0db",
+            "protocol": "tcp",
+            "from_port": 5432,
+            "to_port": 5432,
+            "cidr_blocks": ["0.0.0.0/0"],
+        },
+    )
     (found,) = _run(b)
     assert found.chain == ("aws_db_instance.main", "sg-0db", "aws_security_group_rule.open")
     assert found.new is True
 
 
 def test_an_open_rule_that_was_already_there_is_blocked_but_not_new(b):
-    b.add("aws_db_instance.main", {"engine": "postgres", "port": 5432,
-                                   "vpc_security_group_ids": ["sg-0db"]}, action="no-op")
-    b.add("aws_security_group.db", {"id": "sg-0db", "ingress": [
-        {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"]}]},
-        action="no-op")
+    b.add(
+        "aws_db_instance.main",
+        {"engine": "postgres", "port": 5432, "vpc_security_group_ids": ["sg-0db"]},
+        action="no-op",
+    )
+    b.add(
+        "aws_security_group.db",
+        {
+            "id": "sg-0db",
+            "ingress": [
+                {
+                    "protocol": "tcp",
+                    "from_port": 5432,
+                    "to_port": 5432,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                }
+            ],
+        },
+        action="no-op",
+    )
     (found,) = _run(b)
     assert (found.address, found.new) == ("aws_security_group.db", False)
 
@@ -236,21 +289,31 @@ def test_an_open_rule_that_was_already_there_is_blocked_but_not_new(b):
 def test_a_rule_whose_group_cannot_be_told_is_a_possible_finding(b, kit):
     kit.security_group(b)
     kit.db(b)
-    b.add("aws_vpc_security_group_ingress_rule.mystery", {
-        "cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
-        unknown=["security_group_id"], expressions={"security_group_id": refs("local.sg")})
+    b.add(
+        "aws_vpc_security_group_ingress_rule.mystery",
+        {"cidr_ipv4": "0.0.0.0/0", "ip_protocol": "tcp", "from_port": 5432, "to_port": 5432},
+        unknown=["security_group_id"],
+        expressions={"security_group_id": refs("local.sg")},
+    )
     (found,) = _run(b)
     assert (found.address, str(found.certainty)) == (
-        "aws_vpc_security_group_ingress_rule.mystery", "possible")
+        "aws_vpc_security_group_ingress_rule.mystery",
+        "possible",
+    )
 
 
 def test_a_db_whose_groups_cannot_be_told_may_use_an_open_group(b, kit):
     kit.security_group(b, "aws_security_group.wide_open", ingress=[kit.inline(protocol="-1")])
-    b.add("aws_db_instance.main", {"engine": "postgres"}, unknown=["vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("local.groups")})
+    b.add(
+        "aws_db_instance.main",
+        {"engine": "postgres"},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("local.groups")},
+    )
     findings = _run(b)
     assert summarise(findings) == [
-        ("PG-RDS-002", "aws_security_group.wide_open", "ingress", "possible")]
+        ("PG-RDS-002", "aws_security_group.wide_open", "ingress", "possible")
+    ]
     assert "if it is one of the database's" in findings[0].message
 
 
@@ -272,17 +335,43 @@ def test_a_cidr_list_mixing_private_and_public_ranges_is_blocked_for_the_public_
 def _applied_group_listing_an_open_rule(b):
     """A group that configures no inline ingress, after apply: AWS lists every rule of the
     group in its `ingress`, the standalone rules' too."""
-    b.add("aws_db_instance.main", {"engine": "postgres", "port": 5432,
-                                   "vpc_security_group_ids": ["sg-0db"]}, action="no-op",
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
-    b.add("aws_security_group.db", {"id": "sg-0db", "name": "db", "ingress": [
-        {"protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"],
-         "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": False}]},
-        action="no-op", expressions={"name": {"constant_value": "db"}})
+    b.add(
+        "aws_db_instance.main",
+        {"engine": "postgres", "port": 5432, "vpc_security_group_ids": ["sg-0db"]},
+        action="no-op",
+        expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")},
+    )
+    b.add(
+        "aws_security_group.db",
+        {
+            "id": "sg-0db",
+            "name": "db",
+            "ingress": [
+                {
+                    "protocol": "tcp",
+                    "from_port": 5432,
+                    "to_port": 5432,
+                    "cidr_blocks": ["0.0.0.0/0"],
+                    "ipv6_cidr_blocks": [],
+                    "prefix_list_ids": [],
+                    "security_groups": [],
+                    "self": False,
+                }
+            ],
+        },
+        action="no-op",
+        expressions={"name": {"constant_value": "db"}},
+    )
 
 
-OPEN_RULE = {"type": "ingress", "security_group_id": "sg-0db", "protocol": "tcp",
-             "from_port": 5432, "to_port": 5432, "cidr_blocks": ["0.0.0.0/0"]}
+OPEN_RULE = {
+    "type": "ingress",
+    "security_group_id": "sg-0db",
+    "protocol": "tcp",
+    "from_port": 5432,
+    "to_port": 5432,
+    "cidr_blocks": ["0.0.0.0/0"],
+}
 
 
 def test_deleting_an_open_standalone_rule_passes_though_the_group_still_lists_it(b):
@@ -295,13 +384,18 @@ def test_an_open_standalone_rule_is_reported_on_the_rule_only(b):
     _applied_group_listing_an_open_rule(b)
     b.add("aws_security_group_rule.open", OPEN_RULE, action="no-op")
     assert summarise(_run(b)) == [
-        ("PG-RDS-002", "aws_security_group_rule.open", "cidr_blocks", "certain")]
+        ("PG-RDS-002", "aws_security_group_rule.open", "cidr_blocks", "certain")
+    ]
 
 
 def test_narrowing_an_open_standalone_rule_passes(b):
     _applied_group_listing_an_open_rule(b)
-    b.add("aws_security_group_rule.open", {**OPEN_RULE, "cidr_blocks": ["10.0.0.0/8"]},
-          action="replace", before=OPEN_RULE)
+    b.add(
+        "aws_security_group_rule.open",
+        {**OPEN_RULE, "cidr_blocks": ["10.0.0.0/8"]},
+        action="replace",
+        before=OPEN_RULE,
+    )
     assert _run(b) == []
 
 
@@ -313,10 +407,15 @@ def test_an_open_rule_added_outside_terraform_is_still_blocked_on_the_group(b):
 def test_a_port_set_from_a_value_known_after_apply_makes_any_tcp_rule_possible(b, kit):
     kit.security_group(b)
     b.add("random_integer.port", {"min": 1024, "max": 65000}, unknown=["id", "result"])
-    b.add("aws_db_instance.main", {"engine": "postgres"},
-          unknown=["id", "port", "vpc_security_group_ids"], expressions={
-          "vpc_security_group_ids": refs("aws_security_group.db.id"),
-          "port": refs("random_integer.port.result")})
+    b.add(
+        "aws_db_instance.main",
+        {"engine": "postgres"},
+        unknown=["id", "port", "vpc_security_group_ids"],
+        expressions={
+            "vpc_security_group_ids": refs("aws_security_group.db.id"),
+            "port": refs("random_integer.port.result"),
+        },
+    )
     kit.vpc_rule(b, RULE, port=6000)
     (found,) = _run(b)
     assert (found.address, str(found.certainty)) == (RULE, "possible")
@@ -326,14 +425,24 @@ def test_a_port_set_from_a_value_known_after_apply_makes_any_tcp_rule_possible(b
 def test_a_read_replica_listens_on_its_source_port(b, kit):
     kit.security_group(b)
     kit.vpc_rule(b, RULE, port=6432)
-    b.add("aws_db_instance.primary", {"engine": "postgres", "port": 6432},
-          unknown=["id", "arn", "identifier", "vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")})
-    b.add("aws_db_instance.replica", {"publicly_accessible": False},
-          unknown=["id", "port", "engine", "replicate_source_db", "vpc_security_group_ids"],
-          expressions={"vpc_security_group_ids": refs("aws_security_group.db.id"),
-                       "replicate_source_db": refs("aws_db_instance.primary.identifier")})
+    b.add(
+        "aws_db_instance.primary",
+        {"engine": "postgres", "port": 6432},
+        unknown=["id", "arn", "identifier", "vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs("aws_security_group.db.id")},
+    )
+    b.add(
+        "aws_db_instance.replica",
+        {"publicly_accessible": False},
+        unknown=["id", "port", "engine", "replicate_source_db", "vpc_security_group_ids"],
+        expressions={
+            "vpc_security_group_ids": refs("aws_security_group.db.id"),
+            "replicate_source_db": refs("aws_db_instance.primary.identifier"),
+        },
+    )
     findings = _run(b)
     assert [(f.chain[0], str(f.certainty)) for f in findings] == [
-        ("aws_db_instance.primary", "certain"), ("aws_db_instance.replica", "certain")]
+        ("aws_db_instance.primary", "certain"),
+        ("aws_db_instance.replica", "certain"),
+    ]
     assert all("port 6432" in f.message for f in findings)

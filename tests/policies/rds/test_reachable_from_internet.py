@@ -21,10 +21,17 @@ def test_a_public_instance_in_a_public_subnet_behind_an_open_group_is_blocked(b,
     _exposed(b, kit)
     findings = run_policy(rds_reachable_from_internet, b)
     assert summarise(findings) == [
-        ("PG-RDS-006", "aws_db_instance.main", "publicly_accessible", "certain")]
+        ("PG-RDS-006", "aws_db_instance.main", "publicly_accessible", "certain")
+    ]
     assert findings[0].chain == (
-        "aws_db_instance.main", "aws_db_subnet_group.main", "aws_subnet.public[0]",
-        "aws_route_table.public", "aws_internet_gateway.main", "aws_security_group.db", RULE)
+        "aws_db_instance.main",
+        "aws_db_subnet_group.main",
+        "aws_subnet.public[0]",
+        "aws_route_table.public",
+        "aws_internet_gateway.main",
+        "aws_security_group.db",
+        RULE,
+    )
     assert "reachable from the internet" in findings[0].message
 
 
@@ -63,18 +70,28 @@ def test_an_aurora_cluster_instance_is_followed_through_its_cluster(b, kit):
     kit.subnet_group(b, subnets=("aws_subnet.public",))
     kit.security_group(b)
     kit.vpc_rule(b, RULE, port=3306)
-    b.add("aws_rds_cluster.main", {"engine": "aurora-mysql", "db_subnet_group_name": "main"},
-          unknown=["id", "port", "vpc_security_group_ids"], expressions={
-          "vpc_security_group_ids": refs("aws_security_group.db.id"),
-          "db_subnet_group_name": refs("aws_db_subnet_group.main.name")})
-    b.add("aws_rds_cluster_instance.main[0]", {"engine": "aurora-mysql",
-                                               "publicly_accessible": True},
-          unknown=["cluster_identifier", "db_subnet_group_name"],
-          expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")})
+    b.add(
+        "aws_rds_cluster.main",
+        {"engine": "aurora-mysql", "db_subnet_group_name": "main"},
+        unknown=["id", "port", "vpc_security_group_ids"],
+        expressions={
+            "vpc_security_group_ids": refs("aws_security_group.db.id"),
+            "db_subnet_group_name": refs("aws_db_subnet_group.main.name"),
+        },
+    )
+    b.add(
+        "aws_rds_cluster_instance.main[0]",
+        {"engine": "aurora-mysql", "publicly_accessible": True},
+        unknown=["cluster_identifier", "db_subnet_group_name"],
+        expressions={"cluster_identifier": refs("aws_rds_cluster.main.id")},
+    )
     (found,) = run_policy(rds_reachable_from_internet, b)
     assert found.address == "aws_rds_cluster_instance.main[0]"
-    assert found.chain[:3] == ("aws_rds_cluster_instance.main[0]", "aws_rds_cluster.main",
-                               "aws_db_subnet_group.main")
+    assert found.chain[:3] == (
+        "aws_rds_cluster_instance.main[0]",
+        "aws_rds_cluster.main",
+        "aws_db_subnet_group.main",
+    )
 
 
 def test_a_public_multi_az_db_cluster_is_followed_like_an_instance(b, kit):
@@ -82,11 +99,19 @@ def test_a_public_multi_az_db_cluster_is_followed_like_an_instance(b, kit):
     kit.subnet_group(b, subnets=("aws_subnet.public",))
     kit.security_group(b)
     kit.vpc_rule(b, RULE)
-    b.add("aws_rds_cluster.main", {"engine": "postgres", "publicly_accessible": True,
-                                   "db_cluster_instance_class": "db.m5d.large",
-                                   "db_subnet_group_name": "main"},
-          unknown=["id", "port", "vpc_security_group_ids"], expressions={
-          "vpc_security_group_ids": refs("aws_security_group.db.id"),
-          "db_subnet_group_name": refs("aws_db_subnet_group.main.name")})
+    b.add(
+        "aws_rds_cluster.main",
+        {
+            "engine": "postgres",
+            "publicly_accessible": True,
+            "db_cluster_instance_class": "db.m5d.large",
+            "db_subnet_group_name": "main",
+        },
+        unknown=["id", "port", "vpc_security_group_ids"],
+        expressions={
+            "vpc_security_group_ids": refs("aws_security_group.db.id"),
+            "db_subnet_group_name": refs("aws_db_subnet_group.main.name"),
+        },
+    )
     (found,) = run_policy(rds_reachable_from_internet, b)
     assert (found.address, str(found.certainty)) == ("aws_rds_cluster.main", "certain")

@@ -81,6 +81,7 @@ def test_split_default_routes_and_routes_on_the_main_table_make_subnets_public(p
     findings = run_policy(rds_public_subnets, Plan(plans[which]))
     assert summarise(findings) == [
         ("PG-RDS-004", "aws_db_subnet_group.main_table", "subnet_ids", "certain"),
-        ("PG-RDS-004", "aws_db_subnet_group.split", "subnet_ids", "certain")]
+        ("PG-RDS-004", "aws_db_subnet_group.split", "subnet_ids", "certain"),
+    ]
     assert "main route table of aws_vpc.main" in findings[0].message
     assert "0.0.0.0/1" in findings[1].message

@@ -21,15 +21,20 @@ ACCOUNT = "123456789012"
 
 
 def lock_table(name: str | None = LOCK_TABLE_NAME, **extra: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {"hash_key": "LockID", "billing_mode": "PAY_PER_REQUEST",
-                              "attribute": [{"name": "LockID", "type": "S"}], **extra}
+    values: dict[str, Any] = {
+        "hash_key": "LockID",
+        "billing_mode": "PAY_PER_REQUEST",
+        "attribute": [{"name": "LockID", "type": "S"}],
+        **extra,
+    }
     if name is not None:
         values["name"] = name
     return values
 
 
-def backend_of(builder: PlanBuilder, *, tables: tuple[str, ...] = (),
-               buckets: tuple[str, ...] = ()) -> tuple[Plan, StateBackend]:
+def backend_of(
+    builder: PlanBuilder, *, tables: tuple[str, ...] = (), buckets: tuple[str, ...] = ()
+) -> tuple[Plan, StateBackend]:
     plan = builder.build()
     context = Context.build(cli_tables=tables, cli_buckets=buckets, backend=plan.backend)
     return plan, state_backend(plan, context)
@@ -41,17 +46,31 @@ def describe(backend: StateBackend) -> list[tuple[str, str | None, str | None, s
 
 # -- identification ----------------------------------------------------------------------
 
+
 def test_table_named_on_the_command_line_is_linked_to_its_resource_in_a_module_with_count():
-    b = PlanBuilder().add("module.state.aws_dynamodb_table.lock[0]", lock_table(),
-                          unknown=["arn", "id", "stream_arn"])
+    b = PlanBuilder().add(
+        "module.state.aws_dynamodb_table.lock[0]", lock_table(), unknown=["arn", "id", "stream_arn"]
+    )
     _, backend = backend_of(b, tables=(LOCK_TABLE_NAME,))
-    assert describe(backend) == [(LOCK_TABLE, LOCK_TABLE_NAME, None, "--lock-table",
-                                  "module.state.aws_dynamodb_table.lock[0]")]
+    assert describe(backend) == [
+        (
+            LOCK_TABLE,
+            LOCK_TABLE_NAME,
+            None,
+            "--lock-table",
+            "module.state.aws_dynamodb_table.lock[0]",
+        )
+    ]
 
 
 def test_table_named_only_by_the_init_recorded_backend_is_a_target():
-    b = PlanBuilder().with_backend("s3", bucket="acme-state", dynamodb_table="locks",
-                                   key="app/terraform.tfstate", region="eu-west-1")
+    b = PlanBuilder().with_backend(
+        "s3",
+        bucket="acme-state",
+        dynamodb_table="locks",
+        key="app/terraform.tfstate",
+        region="eu-west-1",
+    )
     _, backend = backend_of(b)
     assert describe(backend) == [
         (LOCK_TABLE, "locks", None, "backend recorded in test", None),
@@ -67,50 +86,80 @@ def test_backend_on_the_plan_counts_even_when_the_context_was_built_without_it()
 
 
 def test_table_identified_only_by_shape_is_a_target():
-    b = PlanBuilder().add('aws_dynamodb_table.lock["prod.eu-west-1"]', lock_table("tf-locks"),
-                          unknown=["arn"])
+    b = PlanBuilder().add(
+        'aws_dynamodb_table.lock["prod.eu-west-1"]', lock_table("tf-locks"), unknown=["arn"]
+    )
     _, backend = backend_of(b)
-    assert describe(backend) == [(LOCK_TABLE, "tf-locks", None, SHAPE_SOURCE,
-                                  'aws_dynamodb_table.lock["prod.eu-west-1"]')]
+    assert describe(backend) == [
+        (LOCK_TABLE, "tf-locks", None, SHAPE_SOURCE, 'aws_dynamodb_table.lock["prod.eu-west-1"]')
+    ]
 
 
 def test_table_with_a_numeric_lock_id_or_another_hash_key_is_not_a_lock_table():
-    b = (PlanBuilder()
-         .add("aws_dynamodb_table.numeric", {**lock_table("a"), "attribute": [
-             {"name": "LockID", "type": "N"}]})
-         .add("aws_dynamodb_table.orders", {**lock_table("orders"), "hash_key": "OrderID",
-                                            "attribute": [{"name": "OrderID", "type": "S"}]}))
+    b = (
+        PlanBuilder()
+        .add(
+            "aws_dynamodb_table.numeric",
+            {**lock_table("a"), "attribute": [{"name": "LockID", "type": "N"}]},
+        )
+        .add(
+            "aws_dynamodb_table.orders",
+            {
+                **lock_table("orders"),
+                "hash_key": "OrderID",
+                "attribute": [{"name": "OrderID", "type": "S"}],
+            },
+        )
+    )
     _, backend = backend_of(b)
     assert backend.all() == []
     assert not backend
 
 
 def test_table_being_deleted_is_identified_by_its_prior_shape():
-    b = PlanBuilder().add("module.state.aws_dynamodb_table.lock[0]", action="delete",
-                          before=lock_table(arn="arn:aws:dynamodb:us-east-1:1:table/x"))
+    b = PlanBuilder().add(
+        "module.state.aws_dynamodb_table.lock[0]",
+        action="delete",
+        before=lock_table(arn="arn:aws:dynamodb:us-east-1:1:table/x"),
+    )
     _, backend = backend_of(b)
     target = backend.lock_tables[0]
-    assert (target.address, target.arn) == ("module.state.aws_dynamodb_table.lock[0]",
-                                            "arn:aws:dynamodb:us-east-1:1:table/x")
+    assert (target.address, target.arn) == (
+        "module.state.aws_dynamodb_table.lock[0]",
+        "arn:aws:dynamodb:us-east-1:1:table/x",
+    )
 
 
 def test_lock_shaped_table_read_by_a_data_source_is_a_target_without_a_resource():
-    b = PlanBuilder().prior("data.aws_dynamodb_table.lock", {
-        **lock_table("shared-locks"), "arn": "arn:aws:dynamodb:us-east-1:1:table/shared-locks"})
+    b = PlanBuilder().prior(
+        "data.aws_dynamodb_table.lock",
+        {**lock_table("shared-locks"), "arn": "arn:aws:dynamodb:us-east-1:1:table/shared-locks"},
+    )
     _, backend = backend_of(b)
     assert describe(backend) == [
-        (LOCK_TABLE, "shared-locks", "arn:aws:dynamodb:us-east-1:1:table/shared-locks",
-         f"{SHAPE_SOURCE}, read by data.aws_dynamodb_table.lock", None)]
+        (
+            LOCK_TABLE,
+            "shared-locks",
+            "arn:aws:dynamodb:us-east-1:1:table/shared-locks",
+            f"{SHAPE_SOURCE}, read by data.aws_dynamodb_table.lock",
+            None,
+        )
+    ]
 
 
 def test_named_table_gets_an_arn_built_from_region_and_caller_identity():
-    b = (PlanBuilder()
-         .prior("data.aws_region.current", {"name": "eu-central-1"})
-         .prior("data.aws_caller_identity.current", {
-             "account_id": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci"}))
+    b = (
+        PlanBuilder()
+        .prior("data.aws_region.current", {"name": "eu-central-1"})
+        .prior(
+            "data.aws_caller_identity.current",
+            {"account_id": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci"},
+        )
+    )
     _, backend = backend_of(b, tables=(LOCK_TABLE_NAME,))
     assert backend.lock_tables[0].arn == (
-        f"arn:aws:dynamodb:eu-central-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}")
+        f"arn:aws:dynamodb:eu-central-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}"
+    )
 
 
 def test_named_table_without_a_known_account_has_only_a_wildcard_arn_pattern():
@@ -128,8 +177,9 @@ def test_table_given_as_an_arn_on_the_command_line_is_split_into_name_and_arn():
 
 
 def test_state_bucket_is_linked_to_its_bucket_resource_by_name():
-    b = PlanBuilder().add("module.state.aws_s3_bucket.state", {"bucket": "acme-state"},
-                          unknown=["arn", "id"])
+    b = PlanBuilder().add(
+        "module.state.aws_s3_bucket.state", {"bucket": "acme-state"}, unknown=["arn", "id"]
+    )
     _, backend = backend_of(b, buckets=("acme-state",))
     assert backend.state_buckets[0].address == "module.state.aws_s3_bucket.state"
 
@@ -143,10 +193,17 @@ def test_the_result_is_computed_once_per_plan_and_context():
 
 # -- matching ------------------------------------------------------------------------------
 
+
 def test_similar_but_different_names_do_not_match_text():
     _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,), buckets=("acme-state",))
-    for text in ("terraform-state-lock-2", "my-terraform-state-lock", "terraform-state-lock.v2",
-                 "old.terraform-state-lock", "Terraform-State-Lock", "acme-state-logs"):
+    for text in (
+        "terraform-state-lock-2",
+        "my-terraform-state-lock",
+        "terraform-state-lock.v2",
+        "old.terraform-state-lock",
+        "Terraform-State-Lock",
+        "acme-state-logs",
+    ):
         assert backend.matches_text(text) is None, text
 
 
@@ -154,8 +211,10 @@ def test_names_and_arns_match_text_as_whole_words():
     _, backend = backend_of(PlanBuilder(), tables=(LOCK_TABLE_NAME,), buckets=("acme-state",))
     for text, name in (
         (LOCK_TABLE_NAME, LOCK_TABLE_NAME),
-        (f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}/stream/2024",
-         LOCK_TABLE_NAME),
+        (
+            f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/{LOCK_TABLE_NAME}/stream/2024",
+            LOCK_TABLE_NAME,
+        ),
         (f'{{"name":"LOCK","value":"{LOCK_TABLE_NAME}"}}', LOCK_TABLE_NAME),
         ("s3://acme-state/app/terraform.tfstate", "acme-state"),
         ("https://acme-state.s3.amazonaws.com/key", "acme-state"),
@@ -170,7 +229,8 @@ def test_target_for_resource_finds_data_sources_by_name_and_ignores_other_tables
         .add("aws_dynamodb_table.orders", {"name": "orders", "hash_key": "id"})
         .add("aws_dynamodb_table.near", {"name": f"{LOCK_TABLE_NAME}-2", "hash_key": "id"})
         .prior("data.aws_dynamodb_table.lock", {"name": LOCK_TABLE_NAME}),
-        tables=(LOCK_TABLE_NAME,))
+        tables=(LOCK_TABLE_NAME,),
+    )
     assert backend.target_for_resource(plan.by_address["aws_dynamodb_table.orders"]) is None
     assert backend.target_for_resource(plan.by_address["aws_dynamodb_table.near"]) is None
     data = plan.prior_by_address["data.aws_dynamodb_table.lock"]
@@ -187,15 +247,20 @@ def test_target_for_identifier_accepts_the_table_stream_arn_but_not_a_kinesis_st
 
 # -- links through configuration -------------------------------------------------------------
 
+
 def test_unknown_value_links_to_the_lock_table_through_module_outputs_and_variables():
-    b = (PlanBuilder()
-         .add("module.state.aws_dynamodb_table.lock[0]", lock_table(),
-              unknown=["arn", "stream_arn"])
-         .add("module.app.aws_lambda_event_source_mapping.audit[0]",
-              {"starting_position": "LATEST"}, unknown=["event_source_arn"],
-              expressions={"event_source_arn": refs("var.stream_arn")})
-         .module_call("module.state", outputs={"stream_arn": refs("aws_dynamodb_table.lock")})
-         .module_call("module.app", inputs={"stream_arn": refs("module.state.stream_arn")}))
+    b = (
+        PlanBuilder()
+        .add("module.state.aws_dynamodb_table.lock[0]", lock_table(), unknown=["arn", "stream_arn"])
+        .add(
+            "module.app.aws_lambda_event_source_mapping.audit[0]",
+            {"starting_position": "LATEST"},
+            unknown=["event_source_arn"],
+            expressions={"event_source_arn": refs("var.stream_arn")},
+        )
+        .module_call("module.state", outputs={"stream_arn": refs("aws_dynamodb_table.lock")})
+        .module_call("module.app", inputs={"stream_arn": refs("module.state.stream_arn")})
+    )
     plan, backend = backend_of(b)
     mapping = plan.by_address["module.app.aws_lambda_event_source_mapping.audit[0]"]
     [link] = links_to_backend(plan, backend, mapping, "event_source_arn", exact=True)
@@ -204,20 +269,28 @@ def test_unknown_value_links_to_the_lock_table_through_module_outputs_and_variab
 
 
 def test_reference_to_a_non_identifying_attribute_of_the_table_is_not_a_link():
-    b = (PlanBuilder()
-         .add("aws_dynamodb_table.lock", lock_table())
-         .add("aws_lambda_function.f", {"environment": [{"variables": {}}]},
-              unknown=["environment"],
-              expressions={"environment": [{"variables": refs(
-                  "aws_dynamodb_table.lock.billing_mode")}]}))
+    b = (
+        PlanBuilder()
+        .add("aws_dynamodb_table.lock", lock_table())
+        .add(
+            "aws_lambda_function.f",
+            {"environment": [{"variables": {}}]},
+            unknown=["environment"],
+            expressions={
+                "environment": [{"variables": refs("aws_dynamodb_table.lock.billing_mode")}]
+            },
+        )
+    )
     plan, backend = backend_of(b)
     function = plan.by_address["aws_lambda_function.f"]
     assert links_to_backend(plan, backend, function, "environment.0.variables") == []
 
 
 def test_labelled_strings_name_container_variables_secrets_and_commands():
-    definitions = ('[{"name":"api","image":"x","environment":[{"name":"LOCK","value":"t"}],'
-                   '"secrets":[{"name":"S","valueFrom":"arn:p"}],"command":["run","--x"]}]')
+    definitions = (
+        '[{"name":"api","image":"x","environment":[{"name":"LOCK","value":"t"}],'
+        '"secrets":[{"name":"S","valueFrom":"arn:p"}],"command":["run","--x"]}]'
+    )
     assert list(labelled_strings(definitions, parse_json=True)) == [
         ('name of container "api"', "api"),
         ('image of container "api"', "x"),
@@ -229,10 +302,12 @@ def test_labelled_strings_name_container_variables_secrets_and_commands():
 
 
 def test_table_named_by_the_backend_gets_the_backend_region_over_the_provider_region():
-    b = (PlanBuilder()
-         .with_backend("s3", dynamodb_table="locks", region="us-west-2")
-         .prior("data.aws_region.current", {"name": "eu-central-1"})
-         .prior("data.aws_caller_identity.current", {"account_id": ACCOUNT}))
+    b = (
+        PlanBuilder()
+        .with_backend("s3", dynamodb_table="locks", region="us-west-2")
+        .prior("data.aws_region.current", {"name": "eu-central-1"})
+        .prior("data.aws_caller_identity.current", {"account_id": ACCOUNT})
+    )
     _, backend = backend_of(b)
     target = backend.lock_tables[0]
     assert target.arn == f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/locks"
@@ -253,7 +328,7 @@ def test_a_known_table_arn_matches_only_its_own_region_and_account():
 
 
 def test_china_region_builds_arns_in_the_aws_cn_partition():
-    b = (PlanBuilder().with_backend("s3", bucket="state-cn", region="cn-north-1"))
+    b = PlanBuilder().with_backend("s3", bucket="state-cn", region="cn-north-1")
     _, backend = backend_of(b)
     assert backend.state_buckets[0].arn == "arn:aws-cn:s3:::state-cn"
 
@@ -262,9 +337,11 @@ def test_the_report_inventory_names_a_table_found_by_shape_and_says_how():
     from plangate.policies.state_backend.inventory import backend_targets
 
     builder = PlanBuilder()
-    builder.add("module.state.aws_dynamodb_table.lock", {
-        "name": "tf-locks", "hash_key": "LockID",
-        "attribute": [{"name": "LockID", "type": "S"}]}, unknown=["arn"])
+    builder.add(
+        "module.state.aws_dynamodb_table.lock",
+        {"name": "tf-locks", "hash_key": "LockID", "attribute": [{"name": "LockID", "type": "S"}]},
+        unknown=["arn"],
+    )
     rows = backend_targets(builder.build(), Context.build(cli_buckets=["acme-state"]))
     assert {"kind": "state_bucket", "name": "acme-state", "source": "--state-bucket"} in rows
     [table] = [r for r in rows if r["kind"] == "lock_table"]

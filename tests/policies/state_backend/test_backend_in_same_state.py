@@ -11,9 +11,11 @@ LOCK_TABLE = {"name": LOCK, "hash_key": "LockID", "attribute": [{"name": "LockID
 
 
 def bootstrap() -> PlanBuilder:
-    return (PlanBuilder()
-            .add(TABLE, LOCK_TABLE, unknown=["arn"])
-            .add("module.state_backend.aws_s3_bucket.state", {"bucket": "acme-state"}))
+    return (
+        PlanBuilder()
+        .add(TABLE, LOCK_TABLE, unknown=["arn"])
+        .add("module.state_backend.aws_s3_bucket.state", {"bucket": "acme-state"})
+    )
 
 
 def test_lock_table_and_bucket_of_the_recorded_backend_in_this_plan_are_reported():
@@ -27,8 +29,12 @@ def test_lock_table_and_bucket_of_the_recorded_backend_in_this_plan_are_reported
 
 
 def test_without_a_recorded_backend_nothing_is_reported_even_with_named_tables():
-    assert run_policy(backend_in_same_state, bootstrap(), lock_tables=[LOCK],
-                      state_buckets=["acme-state"]) == []
+    assert (
+        run_policy(
+            backend_in_same_state, bootstrap(), lock_tables=[LOCK], state_buckets=["acme-state"]
+        )
+        == []
+    )
 
 
 def test_a_backend_using_other_tables_and_buckets_passes():
@@ -37,6 +43,9 @@ def test_a_backend_using_other_tables_and_buckets_passes():
 
 
 def test_a_lock_table_being_deleted_is_left_to_the_destructive_change_policy():
-    b = (PlanBuilder().with_backend("s3", dynamodb_table=LOCK)
-         .add(TABLE, action="delete", before=LOCK_TABLE))
+    b = (
+        PlanBuilder()
+        .with_backend("s3", dynamodb_table=LOCK)
+        .add(TABLE, action="delete", before=LOCK_TABLE)
+    )
     assert run_policy(backend_in_same_state, b) == []

@@ -13,17 +13,25 @@ BUCKET = "module.state.aws_s3_bucket.state"
 
 
 def lock_table(**changes: Any) -> dict[str, Any]:
-    return {"name": LOCK, "hash_key": "LockID", "attribute": [{"name": "LockID", "type": "S"}],
-            "deletion_protection_enabled": True, "point_in_time_recovery": [{"enabled": True}],
-            **changes}
+    return {
+        "name": LOCK,
+        "hash_key": "LockID",
+        "attribute": [{"name": "LockID", "type": "S"}],
+        "deletion_protection_enabled": True,
+        "point_in_time_recovery": [{"enabled": True}],
+        **changes,
+    }
 
 
 def state_bucket(builder: PlanBuilder, status: str | None = "Enabled") -> PlanBuilder:
     builder.add(BUCKET, {"bucket": "acme-state"}, unknown=["arn", "id"])
     if status is not None:
-        builder.add("module.state.aws_s3_bucket_versioning.state",
-                    {"versioning_configuration": [{"status": status}]}, unknown=["bucket"],
-                    expressions={"bucket": refs("aws_s3_bucket.state.id")})
+        builder.add(
+            "module.state.aws_s3_bucket_versioning.state",
+            {"versioning_configuration": [{"status": status}]},
+            unknown=["bucket"],
+            expressions={"bucket": refs("aws_s3_bucket.state.id")},
+        )
     return builder
 
 
@@ -33,8 +41,10 @@ def test_a_protected_lock_table_with_a_versioned_bucket_passes():
 
 
 def test_lock_table_without_deletion_protection_or_pitr_is_reported():
-    b = PlanBuilder().add(TABLE, lock_table(deletion_protection_enabled=False,
-                                            point_in_time_recovery=[{"enabled": False}]))
+    b = PlanBuilder().add(
+        TABLE,
+        lock_table(deletion_protection_enabled=False, point_in_time_recovery=[{"enabled": False}]),
+    )
     assert summarise(run_policy(lock_table_protection, b)) == [
         ("PG-STATE-008", TABLE, "deletion_protection_enabled", "certain"),
         ("PG-STATE-008", TABLE, "point_in_time_recovery", "certain"),
@@ -42,30 +52,44 @@ def test_lock_table_without_deletion_protection_or_pitr_is_reported():
 
 
 def test_pitr_set_from_a_value_known_only_after_apply_is_possible():
-    b = PlanBuilder().add(TABLE, lock_table(), unknown=["point_in_time_recovery"], expressions={
-        "point_in_time_recovery": [{"enabled": refs("var.pitr")}]})
+    b = PlanBuilder().add(
+        TABLE,
+        lock_table(),
+        unknown=["point_in_time_recovery"],
+        expressions={"point_in_time_recovery": [{"enabled": refs("var.pitr")}]},
+    )
     assert summarise(run_policy(lock_table_protection, b)) == [
-        ("PG-STATE-008", TABLE, "point_in_time_recovery", "possible")]
+        ("PG-STATE-008", TABLE, "point_in_time_recovery", "possible")
+    ]
 
 
 def test_pitr_left_to_the_provider_default_on_a_new_table_is_not_enabled():
     b = PlanBuilder().add(TABLE, lock_table(), unknown=["point_in_time_recovery"])
     assert summarise(run_policy(lock_table_protection, b)) == [
-        ("PG-STATE-008", TABLE, "point_in_time_recovery", "certain")]
+        ("PG-STATE-008", TABLE, "point_in_time_recovery", "certain")
+    ]
 
 
 def test_bucket_versioning_with_a_status_known_only_after_apply_is_possible():
-    b = PlanBuilder().add(BUCKET, {"bucket": "acme-state"}).add(
-        "module.state.aws_s3_bucket_versioning.state", {"bucket": "acme-state"},
-        unknown=["versioning_configuration"])
+    b = (
+        PlanBuilder()
+        .add(BUCKET, {"bucket": "acme-state"})
+        .add(
+            "module.state.aws_s3_bucket_versioning.state",
+            {"bucket": "acme-state"},
+            unknown=["versioning_configuration"],
+        )
+    )
     assert summarise(run_policy(lock_table_protection, b, state_buckets=["acme-state"])) == [
-        ("PG-STATE-008", BUCKET, "versioning", "possible")]
+        ("PG-STATE-008", BUCKET, "versioning", "possible")
+    ]
 
 
 def test_state_bucket_without_versioning_is_reported():
     b = state_bucket(PlanBuilder(), status=None)
     assert summarise(run_policy(lock_table_protection, b, state_buckets=["acme-state"])) == [
-        ("PG-STATE-008", BUCKET, "versioning", "certain")]
+        ("PG-STATE-008", BUCKET, "versioning", "certain")
+    ]
 
 
 def test_state_bucket_with_suspended_versioning_is_reported():
@@ -74,8 +98,11 @@ def test_state_bucket_with_suspended_versioning_is_reported():
 
 
 def test_an_unprotected_application_table_or_bucket_passes():
-    b = (PlanBuilder()
-         .add("aws_dynamodb_table.orders", {"name": "orders", "hash_key": "id"})
-         .add("aws_s3_bucket.assets", {"bucket": "acme-assets"}))
-    assert run_policy(lock_table_protection, b, lock_tables=[LOCK],
-                      state_buckets=["acme-state"]) == []
+    b = (
+        PlanBuilder()
+        .add("aws_dynamodb_table.orders", {"name": "orders", "hash_key": "id"})
+        .add("aws_s3_bucket.assets", {"bucket": "acme-assets"})
+    )
+    assert (
+        run_policy(lock_table_protection, b, lock_tables=[LOCK], state_buckets=["acme-state"]) == []
+    )

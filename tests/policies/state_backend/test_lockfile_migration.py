@@ -11,16 +11,19 @@ LOCK = "terraform-state-lock"
 
 def test_dynamodb_locking_on_terraform_1_11_is_reported_on_the_backend():
     b = PlanBuilder(terraform_version="1.11.4").with_backend(
-        "s3", bucket="acme-state", dynamodb_table=LOCK)
+        "s3", bucket="acme-state", dynamodb_table=LOCK
+    )
     findings = run_policy(lockfile_migration, b)
     assert summarise(findings) == [("PG-STATE-010", "backend.s3", "dynamodb_table", "certain")]
     assert str(findings[0].severity) == "info" and "use_lockfile" in findings[0].message
 
 
 def test_the_finding_sits_on_the_lock_table_when_the_plan_manages_it():
-    b = (PlanBuilder(terraform_version="1.12.0-beta1")
-         .with_backend("s3", bucket="acme-state", dynamodb_table=LOCK, use_lockfile=True)
-         .add("module.state.aws_dynamodb_table.lock[0]", {"name": LOCK, "hash_key": "LockID"}))
+    b = (
+        PlanBuilder(terraform_version="1.12.0-beta1")
+        .with_backend("s3", bucket="acme-state", dynamodb_table=LOCK, use_lockfile=True)
+        .add("module.state.aws_dynamodb_table.lock[0]", {"name": LOCK, "hash_key": "LockID"})
+    )
     [found] = run_policy(lockfile_migration, b)
     assert found.address == "module.state.aws_dynamodb_table.lock[0]"
     assert "alongside use_lockfile" in found.message
@@ -33,8 +36,13 @@ def test_older_or_unreadable_terraform_versions_are_not_reported(version: str):
 
 
 def test_a_lockfile_only_backend_or_no_recorded_backend_passes():
-    assert run_policy(lockfile_migration, PlanBuilder().with_backend(
-        "s3", bucket="acme-state", use_lockfile=True)) == []
+    assert (
+        run_policy(
+            lockfile_migration,
+            PlanBuilder().with_backend("s3", bucket="acme-state", use_lockfile=True),
+        )
+        == []
+    )
     assert run_policy(lockfile_migration, PlanBuilder(), lock_tables=[LOCK]) == []
 
 

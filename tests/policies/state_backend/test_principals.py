@@ -15,8 +15,14 @@ from plangate.testing import PlanBuilder, const, refs
 
 
 def trust(*principals: dict[str, Any], action: str = "sts:AssumeRole") -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": p, "Action": action} for p in principals]})
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": p, "Action": action} for p in principals
+            ],
+        }
+    )
 
 
 def policy(*statements: dict[str, Any]) -> str:
@@ -25,12 +31,14 @@ def policy(*statements: dict[str, Any]) -> str:
 
 ECS_TASKS = {"Service": "ecs-tasks.amazonaws.com"}
 ACCOUNT = {"AWS": "arn:aws:iam::123456789012:root"}
-GITHUB = {"Federated":
-          "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}
+GITHUB = {
+    "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+}
 
 
-def role(b: PlanBuilder, address: str, trusted: str, name: str | None = None, **kw: Any
-         ) -> PlanBuilder:
+def role(
+    b: PlanBuilder, address: str, trusted: str, name: str | None = None, **kw: Any
+) -> PlanBuilder:
     values = {"assume_role_policy": trusted, **({"name": name} if name else {})}
     return b.add(address, values, unknown=["arn", "id", "unique_id"], **kw)
 
@@ -47,36 +55,51 @@ def test_task_and_execution_roles_are_found_through_references_in_a_first_plan()
     b = PlanBuilder()
     role(b, "module.app.aws_iam_role.task", trust(ACCOUNT), "api-task")
     role(b, "module.app.aws_iam_role.execution", trust(ACCOUNT), "api-execution")
-    b.add("module.app.aws_ecs_task_definition.api", {"family": "api"},
-          unknown=["task_role_arn", "execution_role_arn", "arn"], expressions={
-              "task_role_arn": refs("aws_iam_role.task.arn"),
-              "execution_role_arn": refs("aws_iam_role.execution.arn")})
+    b.add(
+        "module.app.aws_ecs_task_definition.api",
+        {"family": "api"},
+        unknown=["task_role_arn", "execution_role_arn", "arn"],
+        expressions={
+            "task_role_arn": refs("aws_iam_role.task.arn"),
+            "execution_role_arn": refs("aws_iam_role.execution.arn"),
+        },
+    )
     found = principals(b)
     task = found["module.app.aws_iam_role.task"]
     execution = found["module.app.aws_iam_role.execution"]
     assert task.chain == ("module.app.aws_ecs_task_definition.api", "module.app.aws_iam_role.task")
     assert task.execution_only is False and task.certain
     assert execution.execution_only is True
-    assert "ECS task execution role of module.app.aws_ecs_task_definition.api" in \
-        execution.description
+    assert (
+        "ECS task execution role of module.app.aws_ecs_task_definition.api" in execution.description
+    )
 
 
 def test_a_role_passed_through_module_variables_is_found():
     b = PlanBuilder()
     role(b, "module.iam.aws_iam_role.fn", trust(ACCOUNT), "fn")
-    b.add("module.app.aws_lambda_function.fn", {"function_name": "fn"}, unknown=["role", "arn"],
-          expressions={"role": refs("var.role_arn")})
+    b.add(
+        "module.app.aws_lambda_function.fn",
+        {"function_name": "fn"},
+        unknown=["role", "arn"],
+        expressions={"role": refs("var.role_arn")},
+    )
     b.module_call("module.iam", outputs={"role_arn": refs("aws_iam_role.fn.arn")})
     b.module_call("module.app", inputs={"role_arn": refs("module.iam.role_arn")})
     assert principals(b)["module.iam.aws_iam_role.fn"].chain == (
-        "module.app.aws_lambda_function.fn", "module.iam.aws_iam_role.fn")
+        "module.app.aws_lambda_function.fn",
+        "module.iam.aws_iam_role.fn",
+    )
 
 
 def test_a_known_role_arn_links_compute_to_the_role_without_configuration():
     arn = "arn:aws:iam::123456789012:role/worker"
     b = PlanBuilder()
-    b.add("aws_iam_role.worker", {"name": "worker", "arn": arn,
-                                  "assume_role_policy": trust(ACCOUNT)}, action="no-op")
+    b.add(
+        "aws_iam_role.worker",
+        {"name": "worker", "arn": arn, "assume_role_policy": trust(ACCOUNT)},
+        action="no-op",
+    )
     b.add("aws_sfn_state_machine.flow", {"role_arn": arn}, action="no-op")
     assert principals(b)["aws_iam_role.worker"].uses[0].kind == "Step Functions role"
 
@@ -84,30 +107,63 @@ def test_a_known_role_arn_links_compute_to_the_role_without_configuration():
 def test_ec2_instances_and_launch_templates_run_as_the_instance_profile_role():
     b = PlanBuilder()
     role(b, "aws_iam_role.node", trust(ACCOUNT), "node")
-    b.add("aws_iam_instance_profile.node", {"name": "node"}, unknown=["arn", "role"],
-          expressions={"role": refs("aws_iam_role.node.name")})
-    b.add("aws_instance.web[0]", {"ami": "ami-1"}, unknown=["iam_instance_profile"],
-          expressions={"iam_instance_profile": refs("aws_iam_instance_profile.node.name")})
+    b.add(
+        "aws_iam_instance_profile.node",
+        {"name": "node"},
+        unknown=["arn", "role"],
+        expressions={"role": refs("aws_iam_role.node.name")},
+    )
+    b.add(
+        "aws_instance.web[0]",
+        {"ami": "ami-1"},
+        unknown=["iam_instance_profile"],
+        expressions={"iam_instance_profile": refs("aws_iam_instance_profile.node.name")},
+    )
     b.add("aws_launch_template.web", {"iam_instance_profile": [{"name": "node"}]})
     node = principals(b)["aws_iam_role.node"]
     assert {u.compute for u in node.uses} == {"aws_instance.web[0]", "aws_launch_template.web"}
     assert node.uses[0].via == ("aws_iam_instance_profile.node",)
-    assert node.chain == ("aws_instance.web[0]", "aws_iam_instance_profile.node",
-                          "aws_iam_role.node")
+    assert node.chain == (
+        "aws_instance.web[0]",
+        "aws_iam_instance_profile.node",
+        "aws_iam_role.node",
+    )
 
 
 def test_app_runner_batch_and_eks_pod_identity_roles_are_application_principals():
     b = PlanBuilder()
     for name in ("runner", "job", "jobexec", "pod"):
-        b.add(f"aws_iam_role.{name}", {"name": name, "assume_role_policy": trust(ACCOUNT),
-                                       "arn": f"arn:aws:iam::1:role/{name}"}, action="no-op")
-    b.add("aws_apprunner_service.api", {"instance_configuration": [
-        {"instance_role_arn": "arn:aws:iam::1:role/runner"}]}, action="no-op")
-    b.add("aws_batch_job_definition.nightly", {"container_properties": json.dumps({
-        "jobRoleArn": "arn:aws:iam::1:role/job",
-        "executionRoleArn": "arn:aws:iam::1:role/jobexec"})}, action="no-op")
-    b.add("aws_eks_pod_identity_association.api", {"role_arn": "arn:aws:iam::1:role/pod"},
-          action="no-op")
+        b.add(
+            f"aws_iam_role.{name}",
+            {
+                "name": name,
+                "assume_role_policy": trust(ACCOUNT),
+                "arn": f"arn:aws:iam::1:role/{name}",
+            },
+            action="no-op",
+        )
+    b.add(
+        "aws_apprunner_service.api",
+        {"instance_configuration": [{"instance_role_arn": "arn:aws:iam::1:role/runner"}]},
+        action="no-op",
+    )
+    b.add(
+        "aws_batch_job_definition.nightly",
+        {
+            "container_properties": json.dumps(
+                {
+                    "jobRoleArn": "arn:aws:iam::1:role/job",
+                    "executionRoleArn": "arn:aws:iam::1:role/jobexec",
+                }
+            )
+        },
+        action="no-op",
+    )
+    b.add(
+        "aws_eks_pod_identity_association.api",
+        {"role_arn": "arn:aws:iam::1:role/pod"},
+        action="no-op",
+    )
     found = principals(b)
     assert found["aws_iam_role.runner"].uses[0].kind == "App Runner instance role"
     assert found["aws_iam_role.job"].execution_only is False
@@ -127,8 +183,15 @@ def test_a_role_trusted_by_ecs_tasks_is_a_principal_even_when_no_compute_uses_it
 def test_roles_trusted_by_people_accounts_or_ci_are_not_application_principals():
     b = PlanBuilder()
     role(b, "aws_iam_role.ci", trust(GITHUB, action="sts:AssumeRoleWithWebIdentity"), "ci")
-    role(b, "aws_iam_role.gitlab", trust({"Federated": "arn:aws:iam::1:oidc-provider/gitlab.com"},
-                                         action="sts:AssumeRoleWithWebIdentity"), "gitlab")
+    role(
+        b,
+        "aws_iam_role.gitlab",
+        trust(
+            {"Federated": "arn:aws:iam::1:oidc-provider/gitlab.com"},
+            action="sts:AssumeRoleWithWebIdentity",
+        ),
+        "gitlab",
+    )
     role(b, "aws_iam_role.admin", trust(ACCOUNT), "admin")
     assert principals(b) == {}
 
@@ -136,35 +199,69 @@ def test_roles_trusted_by_people_accounts_or_ci_are_not_application_principals()
 def test_irsa_roles_trusted_by_an_eks_oidc_provider_are_principals():
     b = PlanBuilder()
     issuer = "arn:aws:iam::1:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC"
-    role(b, "aws_iam_role.known", trust({"Federated": issuer},
-                                        action="sts:AssumeRoleWithWebIdentity"), "known")
+    role(
+        b,
+        "aws_iam_role.known",
+        trust({"Federated": issuer}, action="sts:AssumeRoleWithWebIdentity"),
+        "known",
+    )
     b.add("aws_eks_cluster.main", {"name": "main"}, unknown=["identity", "arn"])
-    b.add("aws_iam_openid_connect_provider.eks", {"client_id_list": ["sts.amazonaws.com"]},
-          unknown=["url", "arn"], expressions={
-              "url": refs("aws_eks_cluster.main.identity[0].oidc[0].issuer")})
-    b.add("data.aws_iam_policy_document.irsa", {"statement": [{
-        "actions": ["sts:AssumeRoleWithWebIdentity"],
-        "principals": [{"type": "Federated", "identifiers": None}]}]},
-        action="read", unknown=["json", "statement"], expressions={"statement": [{
-            "actions": const(["sts:AssumeRoleWithWebIdentity"]),
-            "principals": [{"type": const("Federated"),
-                            "identifiers": refs("aws_iam_openid_connect_provider.eks.arn")}]}]})
-    b.add("aws_iam_role.irsa", {"name": "irsa"}, unknown=["arn", "assume_role_policy"],
-          expressions={"assume_role_policy": refs("data.aws_iam_policy_document.irsa.json")})
+    b.add(
+        "aws_iam_openid_connect_provider.eks",
+        {"client_id_list": ["sts.amazonaws.com"]},
+        unknown=["url", "arn"],
+        expressions={"url": refs("aws_eks_cluster.main.identity[0].oidc[0].issuer")},
+    )
+    b.add(
+        "data.aws_iam_policy_document.irsa",
+        {
+            "statement": [
+                {
+                    "actions": ["sts:AssumeRoleWithWebIdentity"],
+                    "principals": [{"type": "Federated", "identifiers": None}],
+                }
+            ]
+        },
+        action="read",
+        unknown=["json", "statement"],
+        expressions={
+            "statement": [
+                {
+                    "actions": const(["sts:AssumeRoleWithWebIdentity"]),
+                    "principals": [
+                        {
+                            "type": const("Federated"),
+                            "identifiers": refs("aws_iam_openid_connect_provider.eks.arn"),
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    b.add(
+        "aws_iam_role.irsa",
+        {"name": "irsa"},
+        unknown=["arn", "assume_role_policy"],
+        expressions={"assume_role_policy": refs("data.aws_iam_policy_document.irsa.json")},
+    )
     found = principals(b)
     assert found["aws_iam_role.known"].trusted_by == (f"EKS OIDC provider {issuer}",)
     assert found["aws_iam_role.irsa"].trusted_by == (
-        "EKS OIDC provider aws_iam_openid_connect_provider.eks",)
+        "EKS OIDC provider aws_iam_openid_connect_provider.eks",
+    )
 
 
 def test_for_each_and_count_instances_are_linked_one_to_one():
     b = PlanBuilder()
     for key in ("a", "b"):
         role(b, f'aws_iam_role.svc["{key}"]', trust(ACCOUNT), f"svc-{key}")
-        b.add(f'aws_ecs_task_definition.svc["{key}"]', {"family": key},
-              unknown=["task_role_arn"],
-              # Terraform writes `aws_iam_role.svc[each.key].arn` as these two references.
-              expressions={"task_role_arn": {"references": ["aws_iam_role.svc", "each.key"]}})
+        b.add(
+            f'aws_ecs_task_definition.svc["{key}"]',
+            {"family": key},
+            unknown=["task_role_arn"],
+            # Terraform writes `aws_iam_role.svc[each.key].arn` as these two references.
+            expressions={"task_role_arn": {"references": ["aws_iam_role.svc", "each.key"]}},
+        )
     found = principals(b)
     assert found['aws_iam_role.svc["a"]'].chain[0] == 'aws_ecs_task_definition.svc["a"]'
     assert len(found['aws_iam_role.svc["b"]'].uses) == 1
@@ -176,34 +273,57 @@ def test_for_each_and_count_instances_are_linked_one_to_one():
 def attached(b: PlanBuilder, address: str) -> list[tuple[str, str, list[tuple[str, ...]]]]:
     plan = b.build()
     principal = {p.address: p for p in application_principals(plan)}[address]
-    return [(a.carrier.address, a.attribute, [hops for _, hops in a.documents])
-            for a in attachments_of(plan, principal)]
+    return [
+        (a.carrier.address, a.attribute, [hops for _, hops in a.documents])
+        for a in attachments_of(plan, principal)
+    ]
 
 
 def test_every_kind_of_attachment_is_found_for_a_role():
     b = PlanBuilder()
-    b.add("aws_iam_role.app", {"name": "app", "assume_role_policy": trust(ECS_TASKS),
-                               "inline_policy": [{"name": "inline", "policy": policy()}],
-                               "managed_policy_arns": [
-                                   "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]},
-          unknown=["arn"])
+    b.add(
+        "aws_iam_role.app",
+        {
+            "name": "app",
+            "assume_role_policy": trust(ECS_TASKS),
+            "inline_policy": [{"name": "inline", "policy": policy()}],
+            "managed_policy_arns": ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        },
+        unknown=["arn"],
+    )
     b.add("aws_iam_role_policy.by_name", {"role": "app", "policy": policy()})
     b.add("aws_iam_policy.custom", {"name": "custom", "policy": policy()}, unknown=["arn"])
-    b.add("aws_iam_role_policy_attachment.custom", {"role": "app"}, unknown=["policy_arn"],
-          expressions={"policy_arn": refs("aws_iam_policy.custom.arn")})
-    b.add("aws_iam_role_policy_attachment.managed", {
-        "role": "app", "policy_arn": "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"})
-    b.add("aws_iam_policy_attachment.shared", {"roles": ["app", "other"]}, unknown=["policy_arn"],
-          expressions={"policy_arn": refs("aws_iam_policy.custom.arn")})
+    b.add(
+        "aws_iam_role_policy_attachment.custom",
+        {"role": "app"},
+        unknown=["policy_arn"],
+        expressions={"policy_arn": refs("aws_iam_policy.custom.arn")},
+    )
+    b.add(
+        "aws_iam_role_policy_attachment.managed",
+        {"role": "app", "policy_arn": "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"},
+    )
+    b.add(
+        "aws_iam_policy_attachment.shared",
+        {"roles": ["app", "other"]},
+        unknown=["policy_arn"],
+        expressions={"policy_arn": refs("aws_iam_policy.custom.arn")},
+    )
     assert sorted(attached(b, "aws_iam_role.app")) == [
         ("aws_iam_policy_attachment.shared", "policy_arn", [("aws_iam_policy.custom",)]),
         ("aws_iam_role.app", "inline_policy", [('inline_policy "inline"',)]),
-        ("aws_iam_role.app", "managed_policy_arns",
-         [("AWS managed policy AmazonS3ReadOnlyAccess",)]),
+        (
+            "aws_iam_role.app",
+            "managed_policy_arns",
+            [("AWS managed policy AmazonS3ReadOnlyAccess",)],
+        ),
         ("aws_iam_role_policy.by_name", "policy", [()]),
         ("aws_iam_role_policy_attachment.custom", "policy_arn", [("aws_iam_policy.custom",)]),
-        ("aws_iam_role_policy_attachment.managed", "policy_arn",
-         [("AWS managed policy AmazonDynamoDBFullAccess",)]),
+        (
+            "aws_iam_role_policy_attachment.managed",
+            "policy_arn",
+            [("AWS managed policy AmazonDynamoDBFullAccess",)],
+        ),
     ]
 
 
@@ -212,18 +332,28 @@ def test_a_role_outside_the_plan_gets_its_attachments_by_name():
     b.add("aws_lambda_function.fn", {"role": "arn:aws:iam::1:role/external"}, action="no-op")
     b.add("aws_iam_role_policy.extra", {"role": "external", "policy": policy()})
     assert attached(b, "arn:aws:iam::1:role/external") == [
-        ("aws_iam_role_policy.extra", "policy", [()])]
+        ("aws_iam_role_policy.extra", "policy", [()])
+    ]
 
 
 def test_a_document_read_at_plan_time_comes_from_the_data_source_json():
     b = PlanBuilder()
-    b.prior("data.aws_iam_policy_document.p", {"json": policy(
-        {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"})})
-    b.add("aws_iam_role_policy.p", {"role": "x", "policy": None}, unknown=["policy"],
-          expressions={"policy": refs("data.aws_iam_policy_document.p.json")})
+    b.prior(
+        "data.aws_iam_policy_document.p",
+        {
+            "json": policy(
+                {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}
+            )
+        },
+    )
+    b.add(
+        "aws_iam_role_policy.p",
+        {"role": "x", "policy": None},
+        unknown=["policy"],
+        expressions={"policy": refs("data.aws_iam_policy_document.p.json")},
+    )
     plan = b.build()
-    ((document, hops),) = policy_documents(plan, plan.by_address["aws_iam_role_policy.p"],
-                                           "policy")
+    ((document, hops),) = policy_documents(plan, plan.by_address["aws_iam_role_policy.p"], "policy")
     assert hops == ("data.aws_iam_policy_document.p",)
     assert [s.label for s in document.statements] == ['statement "Read"']
 
@@ -232,17 +362,39 @@ def deferred_document_plan(*unknown: str) -> Plan:
     """A first plan: the lock table's ARN is unknown, so the policy document is read at
     apply time; its resources refer to the table through two modules."""
     b = PlanBuilder()
-    b.add("module.state.aws_dynamodb_table.lock", {"name": "terraform-state-lock"},
-          unknown=["arn"])
+    b.add("module.state.aws_dynamodb_table.lock", {"name": "terraform-state-lock"}, unknown=["arn"])
     b.module_call("module.state", outputs={"lock_table_arn": refs("aws_dynamodb_table.lock.arn")})
-    b.add("module.app.data.aws_iam_policy_document.locks[0]", {"statement": [{
-        "sid": "Locks", "actions": ["dynamodb:PutItem"], "resources": [None], "condition": []}]},
-        action="read", unknown=["json", *unknown], expressions={"statement": [{
-            "sid": const("Locks"), "actions": const(["dynamodb:PutItem"]),
-            "resources": refs("var.lock_table_arn")}]})
+    b.add(
+        "module.app.data.aws_iam_policy_document.locks[0]",
+        {
+            "statement": [
+                {
+                    "sid": "Locks",
+                    "actions": ["dynamodb:PutItem"],
+                    "resources": [None],
+                    "condition": [],
+                }
+            ]
+        },
+        action="read",
+        unknown=["json", *unknown],
+        expressions={
+            "statement": [
+                {
+                    "sid": const("Locks"),
+                    "actions": const(["dynamodb:PutItem"]),
+                    "resources": refs("var.lock_table_arn"),
+                }
+            ]
+        },
+    )
     b.module_call("module.app", inputs={"lock_table_arn": refs("module.state.lock_table_arn")})
-    b.add("module.app.aws_iam_role_policy.locks[0]", {"role": "x"}, unknown=["policy"],
-          expressions={"policy": refs("data.aws_iam_policy_document.locks[0].json")})
+    b.add(
+        "module.app.aws_iam_role_policy.locks[0]",
+        {"role": "x"},
+        unknown=["policy"],
+        expressions={"policy": refs("data.aws_iam_policy_document.locks[0].json")},
+    )
     return b.build()
 
 
@@ -271,8 +423,12 @@ def test_a_deferred_document_whose_blocks_are_unknown_is_read_from_the_configura
 def test_an_unknown_policy_built_with_jsonencode_is_one_opaque_statement():
     b = PlanBuilder()
     b.add("aws_dynamodb_table.lock", {"name": "terraform-state-lock"}, unknown=["arn"])
-    b.add("aws_iam_role_policy.p", {"role": "x"}, unknown=["policy"],
-          expressions={"policy": refs("aws_dynamodb_table.lock.arn")})
+    b.add(
+        "aws_iam_role_policy.p",
+        {"role": "x"},
+        unknown=["policy"],
+        expressions={"policy": refs("aws_dynamodb_table.lock.arn")},
+    )
     plan = b.build()
     ((document, _),) = policy_documents(plan, plan.by_address["aws_iam_role_policy.p"], "policy")
     (statement,) = document.statements

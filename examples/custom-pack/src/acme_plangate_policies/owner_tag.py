@@ -54,14 +54,26 @@ def owner_tag(change: ResourceChange, options: Mapping[str, Any]) -> Iterator[Fi
     tags = change.after_value("tags")
     if _has_tag(tags_all, key) or _has_tag(tags, key):
         return
-    new = change.before is None or _has_tag(change.before_value("tags_all"), key) or _has_tag(
-        change.before_value("tags"), key)
+    new = (
+        change.before is None
+        or _has_tag(change.before_value("tags_all"), key)
+        or _has_tag(change.before_value("tags"), key)
+    )
     if _unknown(tags_all) or _unknown(tags):
-        yield finding(change, f"tags_all is known only after apply and may lack an `{key}` tag.",
-                      attribute="tags_all", certainty=Certainty.POSSIBLE, new=new)
+        yield finding(
+            change,
+            f"tags_all is known only after apply and may lack an `{key}` tag.",
+            attribute="tags_all",
+            certainty=Certainty.POSSIBLE,
+            new=new,
+        )
         return
-    yield finding(change, f"tags has no `{key}` tag, and the provider's default_tags add none.",
-                  attribute="tags", new=new)
+    yield finding(
+        change,
+        f"tags has no `{key}` tag, and the provider's default_tags add none.",
+        attribute="tags",
+        new=new,
+    )
 
 
 def _has_tag(tags: Any, key: str) -> bool:

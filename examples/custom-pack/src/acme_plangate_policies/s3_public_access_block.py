@@ -6,8 +6,12 @@ from collections.abc import Iterator
 
 from plangate import UNKNOWN, Certainty, Finding, Plan, Severity, finding, policy
 
-SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls",
-            "restrict_public_buckets")
+SETTINGS = (
+    "block_public_acls",
+    "block_public_policy",
+    "ignore_public_acls",
+    "restrict_public_buckets",
+)
 
 
 @policy(
@@ -60,12 +64,20 @@ def s3_public_access_block(plan: Plan) -> Iterator[Finding]:
         unknown = [s for s, v in values.items() if v is UNKNOWN]
         off = [s for s, v in values.items() if v is not True and v is not UNKNOWN]
         if off:
-            yield finding(block, f"{off[0]} = false lets public ACLs or policies through "
-                          f"({len(off)} of 4 settings off).", attribute=off[0],
-                          new=not block.was(off[0], False))
+            yield finding(
+                block,
+                f"{off[0]} = false lets public ACLs or policies through "
+                f"({len(off)} of 4 settings off).",
+                attribute=off[0],
+                new=not block.was(off[0], False),
+            )
         elif unknown:
-            yield finding(block, f"{unknown[0]} is known only after apply and may be false.",
-                          attribute=unknown[0], certainty=Certainty.POSSIBLE)
+            yield finding(
+                block,
+                f"{unknown[0]} is known only after apply and may be false.",
+                attribute=unknown[0],
+                certainty=Certainty.POSSIBLE,
+            )
         buckets = plan.references.resolve(block, "bucket")
         targets = buckets.of_type("aws_s3_bucket")
         covered.update(ref.address for ref in targets)
@@ -75,6 +87,10 @@ def s3_public_access_block(plan: Plan) -> Iterator[Finding]:
             continue
         name = bucket.after_value("bucket")
         label = f"bucket {name!r}" if isinstance(name, str) else "the bucket"
-        yield finding(bucket, f"no aws_s3_bucket_public_access_block refers to {label}.",
-                      attribute="bucket", new=True if bucket.is_create else None,
-                      certainty=Certainty.POSSIBLE if unlinked else Certainty.CERTAIN)
+        yield finding(
+            bucket,
+            f"no aws_s3_bucket_public_access_block refers to {label}.",
+            attribute="bucket",
+            new=True if bucket.is_create else None,
+            certainty=Certainty.POSSIBLE if unlinked else Certainty.CERTAIN,
+        )
