@@ -233,7 +233,9 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
         color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         sys.stdout.write(render(args.format, data, color))
         sys.stdout.flush()
-    for error in report.errors:  # one line each, whatever the format on stdout
+    for warning in report.warnings:  # one line each, whatever the format on stdout
+        print(f"plangate: warning: {warning.message}", file=sys.stderr)
+    for error in report.errors:
         print(f"plangate: error: {error.message}", file=sys.stderr)
     if args.format == "atlantis" and not report.errors:
         return EXIT_PASS  # Atlantis decides from the FAIL lines of a completed evaluation
@@ -246,7 +248,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     from .loading import load_plan_data
     from .plan import Plan
     from .policy import Severity
-    from .report import PlanInfo, Report
+    from .report import ConfigFile, PlanInfo, Report, RunWarning
     from .runner import decide, merge_rows, run_inventories, run_policies
     from .terraform import find_terraform, read_backend, show_json
 
@@ -287,9 +289,10 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     sources = list(plan_sources or args.plans)
     if sources.count("-") > 1:
         raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
-    report = Report(
-        policies=sum(1 for p in policies if config.settings(p.id).enabled), config=config.path
-    )
+    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled))
+    if config.path is not None:
+        role = "operator" if args.config else "repository"
+        report.config_files.append(ConfigFile(config.path, role, trusted=True))
     plans = []
     for source in sources:
         data, where = load_plan_data(source, show)
@@ -316,10 +319,12 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
             and f.waiver["address"] == waiver.address
             for f in report.findings
         ):
-            print(
-                f"plangate: warning: waiver {waiver.policy} {waiver.address} matched no "
-                "finding; remove it or fix its address",
-                file=sys.stderr,
+            report.warnings.append(
+                RunWarning(
+                    "waiver",
+                    f"waiver {waiver.policy} {waiver.address} matched no finding; remove it "
+                    "or fix its address",
+                )
             )
     sections, inventory_errors = run_inventories(plans, packs.inventories, context)
     report.errors = [*outcome.errors, *inventory_errors]

@@ -9,7 +9,7 @@ from typing import Any
 from .policy import Finding
 from .runner import RunError
 
-__all__ = ["PlanInfo", "Report", "plangate_version"]
+__all__ = ["ConfigFile", "PlanInfo", "Report", "RunWarning", "plangate_version"]
 
 
 def plangate_version() -> str:
@@ -38,13 +38,43 @@ class PlanInfo:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ConfigFile:
+    """A config file the run read, and how far it was trusted.
+
+    `operator`: named by `--config` or `$PLANGATE_CONFIG` (the CI or Atlantis owner's).
+    `repository`: found in the checkout; fully trusted only when no operator config is
+    given, otherwise it may only tighten the gate.
+    """
+
+    path: str
+    role: str
+    trusted: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "role": self.role, "trusted": self.trusted}
+
+
+@dataclass(frozen=True, slots=True)
+class RunWarning:
+    """Something a reviewer should know that does not change the decision: a setting that
+    was ignored, a waiver that matched nothing."""
+
+    kind: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "message": self.message}
+
+
 @dataclass(slots=True)
 class Report:
     plans: list[PlanInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     state_backend: list[dict[str, str]] = field(default_factory=list)
-    config: str | None = None
+    config_files: list[ConfigFile] = field(default_factory=list)
+    warnings: list[RunWarning] = field(default_factory=list)
     policies: int = 0
     seconds: float = 0.0
 
@@ -65,10 +95,14 @@ class Report:
             "plangate_version": plangate_version(),
             "decision": self.decision,
             "plans": [p.to_dict() for p in self.plans],
-            "config": self.config,
+            # `config` predates `config_files`: the first file read (the operator's when
+            # there is one), kept so existing readers of the report keep working.
+            "config": self.config_files[0].path if self.config_files else None,
+            "config_files": [c.to_dict() for c in self.config_files],
             "state_backend": list(self.state_backend),
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
+            "warnings": [w.to_dict() for w in self.warnings],
             "stats": {
                 "resources": sum(p.resources for p in self.plans),
                 "policies": self.policies,

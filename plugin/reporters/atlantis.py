@@ -79,6 +79,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             warns.append(_line("WARN", *line_parts))
     for error in report["errors"]:
         fails.append(_line("FAIL", "plangate", f"plangate/{error['kind']}", error["message"]))
+    for warning in report.get("warnings", ()):
+        warns.append(_line("WARN", "plangate", f"plangate/{warning['kind']}", warning["message"]))
     decision = report["decision"]
     if decision != "pass" and not fails:  # never let a non-passing report read as a pass
         fails.append(_line("FAIL", "plangate", "plangate/decision", f"the decision is {decision}"))

@@ -68,6 +68,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                     f"{plan['path']}: Terraform reported errors: the plan is incomplete",
                 )
             )
+    for warning in report.get("warnings", ()):
+        warnings.append(_command("warning", f"plangate ({warning['kind']})", warning["message"]))
     for f in report["findings"]:
         if f["waived"]:
             notices.append(_command("notice", f["policy_id"], _message(f)))

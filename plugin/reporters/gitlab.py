@@ -90,6 +90,17 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                     ["Bug Risk"],
                 )
             )
+    for warning in report.get("warnings", ()):
+        issues.append(
+            _issue(
+                f"plangate warning ({warning['kind']}): {warning['message']}",
+                f"plangate/{warning['kind']}",
+                fingerprint(f"plangate/{warning['kind']}", warning["message"]),
+                "info",
+                _plan_path(report),
+                ["Security"],
+            )
+        )
     for error in report["errors"]:
         issues.append(
             _issue(

@@ -62,6 +62,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         ("decision", report["decision"]),
         ("plangate_version", report["plangate_version"]),
         *(("plan", path) for path in plans),
+        *(("config", f"{c['path']} ({c['role']})") for c in report.get("config_files", ())),
+        *(("warning", f"{w['kind']}: {w['message']}") for w in report.get("warnings", ())),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
 

@@ -135,6 +135,22 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 f"> **Terraform reported errors for {_code(plan['path'], False)}:** "
                 "the plan is incomplete, so it is blocked.",
             ]
+    configs = report.get("config_files", ())
+    if configs:
+        out += [
+            "",
+            "Config: "
+            + ", ".join(
+                f"{_code(c['path'], False)} ({_text(c['role'])}"
+                + ("" if c["trusted"] else ", may only tighten the gate")
+                + ")"
+                for c in configs
+            )
+            + ".",
+        ]
+    if report.get("warnings"):
+        out += ["", "### Warnings", ""]
+        out += [f"- **{_text(w['kind'])}**: {_text(w['message'])}" for w in report["warnings"]]
     if report["errors"]:
         out += ["", "### Errors", ""]
         out += [f"- **{_text(e['kind'])}**: {_text(e['message'])}" for e in report["errors"]]

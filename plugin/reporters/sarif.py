@@ -162,6 +162,14 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         for p in report["plans"]
         if p.get("errored")
     ]
+    configuration = [
+        {
+            "level": "warning",
+            "message": {"text": w["message"]},
+            "descriptor": {"id": w["kind"]},
+        }
+        for w in report.get("warnings", ())
+    ]
     version = report["plangate_version"]
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "plangate", "version": version, "rules": rules}},
@@ -169,6 +177,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             {
                 "executionSuccessful": report["decision"] != "error",
                 "toolExecutionNotifications": notifications,
+                "toolConfigurationNotifications": configuration,
             }
         ],
         "artifacts": artifacts,
@@ -179,6 +188,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         "properties": {
             "decision": report["decision"],
             "stateBackend": list(report.get("state_backend", [])),
+            "configFiles": list(report.get("config_files", [])),
         },
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}

@@ -31,8 +31,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
             f"Terraform {version}, format {plan['format_version']}{note}"
         )
-    if report.get("config"):
-        lines.append(f"config: {report['config']}")
+    for item in report.get("config_files", ()):
+        trust = "" if item["trusted"] else ", may only tighten the gate"
+        lines.append(_safe(f"config: {item['path']} ({item['role']}{trust})"))
     for item in report.get("state_backend", []):
         lines.append(f"state backend: {item['kind']} {item['name']} ({item['source']})")
     findings = report["findings"]
@@ -62,6 +63,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 lines.append(_safe("      path: " + " -> ".join(f["chain"])))
             for change in f.get("changes", ()):
                 lines.append(_safe(f"      changes: {change}"))
+    for warning in report.get("warnings", ()):
+        lines.append(
+            _paint(_safe(f"warning ({warning['kind']}): {warning['message']}"), "33", color)
+        )
     for error in report["errors"]:
         lines.append(_paint(_safe(f"error ({error['kind']}): {error['message']}"), "1;31", color))
     blocking = sum(1 for f in report["findings"] if f["blocking"])

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 from plangate import Finding
 from plangate.config import Waiver
-from plangate.report import PlanInfo, Report
+from plangate.report import ConfigFile, PlanInfo, Report, RunWarning
 from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
@@ -199,6 +199,8 @@ def test_schema_names_every_key_the_report_objects_emit_and_no_other(validator):
         "finding": Finding(address="a.b", message="m").to_dict(),
         "waiver": Waiver("P-X-1", "*", "r", None).to_dict(dt.date(2030, 1, 1)),
         "error": RunError("k", "m").to_dict(),
+        "warning": RunWarning("k", "m").to_dict(),
+        "config_file": ConfigFile("plangate.toml", "operator", trusted=True).to_dict(),
         "stats": Report().to_dict()["stats"],
     }
     declared = {
