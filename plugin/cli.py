@@ -262,14 +262,19 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
                 f"{flag}: an empty name (an unset variable?); give the table or bucket name",
             )
     config = load_config(args.config, Path(chdir or ".").resolve())
-    fail_on = Severity.parse(args.fail_on) if args.fail_on else (config.fail_on or Severity.HIGH)
+    # `is None`, never `or`: Severity.INFO is 0, and `fail_on = "info"` means info.
+    fail_on = (
+        Severity.parse(args.fail_on)
+        if args.fail_on
+        else (Severity.HIGH if config.fail_on is None else config.fail_on)
+    )
     block_possible = config.block_possible
     if args.fail_on_possible == "never":
         block_possible = False
     fail_on_possible = (
         Severity.parse(args.fail_on_possible)
         if args.fail_on_possible not in (None, "never")
-        else config.fail_on_possible or Severity.HIGH
+        else (Severity.HIGH if config.fail_on_possible is None else config.fail_on_possible)
     )
     backend = read_backend(chdir)
     context = Context.build(
@@ -381,7 +386,7 @@ def _list_policies(args: argparse.Namespace) -> int:
     _check_config_names(config, packs.policies)
     for item in packs.policies:
         settings = config.settings(item.id)
-        severity = settings.severity or item.severity
+        severity = item.severity if settings.severity is None else settings.severity
         state = "" if settings.enabled else "  (disabled in config)"
         print(f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}")
     return EXIT_PASS

@@ -139,8 +139,10 @@ def _short(exc: Exception) -> str:
 
 
 def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
+    # `is None`, never `or`: Severity.INFO is 0, and an INFO override or finding counts.
     override = config.settings(item.id).severity
-    severity = override or found.severity or item.severity
+    own = found.severity if found.severity is not None else item.severity
+    severity = override if override is not None else own
     change = plan.by_address.get(found.address)
     changes = describe_change(change, found.attribute) if change is not None else ()
     return replace(
@@ -202,7 +204,7 @@ def decide(
     """Mark findings blocking or waived. Expired waivers block and say so."""
     decided = []
     for found in findings:
-        severity = found.severity or Severity.INFO
+        severity = Severity.INFO if found.severity is None else found.severity
         if found.certainty is Certainty.POSSIBLE:
             blocking = block_possible and severity >= max(fail_on, fail_on_possible)
         else:

@@ -30,7 +30,12 @@ def _decided(config, today=dt.date(2026, 11, 28)):
     plan = PlanBuilder().add('module.m.aws_s3_bucket.b["a.b"]', {"bucket": "b"}).build()
     outcome = run_policies([plan], [every_bucket], config=config)
     return decide(
-        outcome.findings, config, config.fail_on or Severity.HIGH, Severity.HIGH, True, today
+        outcome.findings,
+        config,
+        Severity.HIGH if config.fail_on is None else config.fail_on,
+        Severity.HIGH,
+        True,
+        today,
     )
 
 
@@ -116,3 +121,29 @@ def test_policy_dirs_are_relative_to_the_config_file(tmp_path):
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
     assert load_config(None, sub).policy_dirs == (str(tmp_path / "ops" / "policies"),)
+
+
+@policy(id="T-CFG-002", title="remarks", severity=Severity.HIGH, resource_types=("aws_s3_bucket",))
+def remarks(change):
+    """## What it checks
+    x
+    ## Why it matters
+    x
+    ## How to fix
+    x
+    """
+    yield finding(change, "a remark", severity=Severity.INFO)
+
+
+def test_fail_on_info_and_a_severity_override_to_info_are_info_not_unset(tmp_path):
+    (tmp_path / "plangate.toml").write_text(
+        'fail_on = "info"\n[policies.T-CFG-001]\nseverity = "info"\n'
+    )
+    [found] = _decided(load_config(None, tmp_path))
+    assert found.severity is Severity.INFO and found.blocking is True
+
+
+def test_a_finding_keeps_its_own_info_severity_under_a_high_policy():
+    plan = PlanBuilder().add("aws_s3_bucket.b", {"bucket": "b"}).build()
+    [found] = run_policies([plan], [remarks]).findings
+    assert found.severity is Severity.INFO
