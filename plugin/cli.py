@@ -12,16 +12,16 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import PlangateError
 
 if TYPE_CHECKING:
-    from .config import Config
     from .discovery import Packs
-    from .policy import Policy
     from .report import Report
+    from .trust import Effective
 
 __all__ = ["main"]
 
@@ -44,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config",
-        help="config file (default: plangate.toml or "
-        "[tool.plangate] in pyproject.toml, searched upward)",
+        help="the operator's config file (default: $PLANGATE_CONFIG); a plangate.toml or "
+        "[tool.plangate] in pyproject.toml found in the checkout may then only tighten "
+        "the gate",
     )
     common.add_argument(
         "--policy-dir",
@@ -186,10 +187,6 @@ def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
     )
 
 
-def _policies(args: argparse.Namespace) -> list[Policy]:
-    return _packs(args).policies
-
-
 def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) -> int:
     """Evaluate, then write every requested format. An error that stops the evaluation
     still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
@@ -243,12 +240,10 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
 
 
 def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> Report:
-    from .config import load_config
     from .context import Context
     from .loading import load_plan_data
     from .plan import Plan
-    from .policy import Severity
-    from .report import ConfigFile, PlanInfo, Report, RunWarning
+    from .report import PlanInfo, Report, RunWarning
     from .runner import decide, merge_rows, run_inventories, run_policies
     from .terraform import find_terraform, read_backend, show_json
 
@@ -261,21 +256,13 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
                 "usage",
                 f"{flag}: an empty name (an unset variable?); give the table or bucket name",
             )
-    config = load_config(args.config, Path(chdir or ".").resolve())
-    # `is None`, never `or`: Severity.INFO is 0, and `fail_on = "info"` means info.
-    fail_on = (
-        Severity.parse(args.fail_on)
-        if args.fail_on
-        else (Severity.HIGH if config.fail_on is None else config.fail_on)
+    effective, packs, today = _configure(
+        args,
+        Path(chdir or ".").resolve(),
+        fail_on=args.fail_on,
+        fail_on_possible=args.fail_on_possible,
     )
-    block_possible = config.block_possible
-    if args.fail_on_possible == "never":
-        block_possible = False
-    fail_on_possible = (
-        Severity.parse(args.fail_on_possible)
-        if args.fail_on_possible not in (None, "never")
-        else (Severity.HIGH if config.fail_on_possible is None else config.fail_on_possible)
-    )
+    config = effective.config
     backend = read_backend(chdir)
     context = Context.build(
         cli_tables=args.lock_table,
@@ -284,9 +271,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         config_buckets=config.state_buckets,
         backend=backend,
     )
-    packs = _packs(args, config.policy_dirs)
     policies = packs.policies
-    _check_config_names(config, policies)
 
     def show(planfile: str) -> bytes:
         return show_json(planfile, find_terraform(args.terraform_bin), chdir)
@@ -294,10 +279,9 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     sources = list(plan_sources or args.plans)
     if sources.count("-") > 1:
         raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
-    report = Report(policies=sum(1 for p in policies if config.settings(p.id).enabled))
-    if config.path is not None:
-        role = "operator" if args.config else "repository"
-        report.config_files.append(ConfigFile(config.path, role, trusted=True))
+    report = Report(policies=sum(1 for p in policies if config.enabled(p.id)))
+    report.config_files.extend(effective.files)
+    report.warnings.extend(effective.warnings)
     plans = []
     for source in sources:
         data, where = load_plan_data(source, show)
@@ -315,7 +299,12 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         )
     outcome = run_policies(plans, policies, context, config)
     report.findings = decide(
-        outcome.findings, config, fail_on, fail_on_possible, block_possible, _today()
+        outcome.findings,
+        config,
+        config.blocking_at,
+        config.possible_blocking_at,
+        config.block_possible,
+        today,
     )
     for waiver in config.waivers:
         if not any(
@@ -346,54 +335,48 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     return report
 
 
-def _check_config_names(config: Config, policies: Sequence[Policy]) -> None:
-    """A setting for a policy that is not loaded, or an option it does not take, is a typo
-    that would silently weaken the gate."""
-    known = {p.id: p for p in policies}
-    for policy_id, settings in config.policies.items():
-        item = known.get(policy_id)
-        if item is None:
-            raise PlangateError(
-                "config",
-                f"{config.path}: settings for {policy_id}, which is "
-                "not a loaded policy; `plangate policies` lists them",
-            )
-        unknown = sorted(set(settings.options) - set(item.options))
-        if unknown:
-            takes = ", ".join(sorted(item.options)) or "none"
-            raise PlangateError(
-                "config",
-                f"{config.path}: {policy_id} has no option(s) "
-                f"{', '.join(unknown)} (it takes: {takes})",
-            )
+def _configure(
+    args: argparse.Namespace,
+    start: Path,
+    *,
+    fail_on: str | None = None,
+    fail_on_possible: str | None = None,
+) -> tuple[Effective, Packs, dt.date]:
+    """The one way every command reads config and loads packs, so `policies` and `explain`
+    follow the same trust rules as `check`: the operator's config and the repository's
+    (`plangate.trust`), and policy code only from where the operator allows it."""
+    from .trust import load_sources, merge_configs, run_today
+
+    sources = load_sources(args.config, start, os.environ)
+    today, ignored_today = run_today(os.environ, sources.operator)
+    packs = _packs(args, sources.policy_dirs)
+    effective = merge_configs(
+        sources, packs.policies, today, fail_on=fail_on, fail_on_possible=fail_on_possible
+    )
+    if ignored_today is not None:
+        effective = replace(effective, warnings=(*effective.warnings, ignored_today))
+    return effective, packs, today
 
 
-def _today() -> dt.date:
-    override = os.environ.get("PLANGATE_TODAY")
-    if override:
-        try:
-            return dt.date.fromisoformat(override)
-        except ValueError:
-            raise PlangateError("usage", f"PLANGATE_TODAY={override!r} is not YYYY-MM-DD") from None
-    return dt.date.today()
+def _print_warnings(effective: Effective) -> None:
+    for warning in effective.warnings:
+        print(f"plangate: warning: {warning.message}", file=sys.stderr)
 
 
 def _list_policies(args: argparse.Namespace) -> int:
-    from .config import load_config
-
-    config = load_config(args.config, Path(".").resolve())
-    packs = _packs(args, config.policy_dirs)
-    _check_config_names(config, packs.policies)
+    effective, packs, _ = _configure(args, Path(".").resolve())
+    config = effective.config
     for item in packs.policies:
-        settings = config.settings(item.id)
-        severity = item.severity if settings.severity is None else settings.severity
-        state = "" if settings.enabled else "  (disabled in config)"
+        severity = config.settings(item.id).applied_to(item.severity)
+        state = "" if config.enabled(item.id) else "  (disabled in config)"
         print(f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}")
+    _print_warnings(effective)
     return EXIT_PASS
 
 
 def _explain(args: argparse.Namespace) -> int:
-    found = {p.id: p for p in _policies(args)}
+    effective, packs, _ = _configure(args, Path(".").resolve())
+    found = {p.id: p for p in packs.policies}
     item = found.get(args.policy_id.upper())
     if item is None:
         raise PlangateError(
@@ -404,4 +387,5 @@ def _explain(args: argparse.Namespace) -> int:
     print(f"severity: {item.severity}    looks at: {kinds}    source: {item.source}")
     print()
     print(item.doc)
+    _print_warnings(effective)
     return EXIT_PASS

@@ -64,7 +64,7 @@ def run_policies(
     context = context or Context()
     outcome = Outcome()
     started = time.perf_counter()
-    active = [p for p in policies if config.settings(p.id).enabled]
+    active = [p for p in policies if config.enabled(p.id)]
     outcome.policies_run = len(active)
     for plan in plans:
         raw: list[Finding] = []
@@ -140,9 +140,8 @@ def _short(exc: Exception) -> str:
 
 def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     # `is None`, never `or`: Severity.INFO is 0, and an INFO override or finding counts.
-    override = config.settings(item.id).severity
     own = found.severity if found.severity is not None else item.severity
-    severity = override if override is not None else own
+    severity = config.settings(item.id).applied_to(own)
     change = plan.by_address.get(found.address)
     changes = describe_change(change, found.attribute) if change is not None else ()
     return replace(

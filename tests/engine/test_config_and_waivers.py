@@ -29,17 +29,11 @@ def every_bucket(change):
 def _decided(config, today=dt.date(2026, 11, 28)):
     plan = PlanBuilder().add('module.m.aws_s3_bucket.b["a.b"]', {"bucket": "b"}).build()
     outcome = run_policies([plan], [every_bucket], config=config)
-    return decide(
-        outcome.findings,
-        config,
-        Severity.HIGH if config.fail_on is None else config.fail_on,
-        Severity.HIGH,
-        True,
-        today,
-    )
+    return decide(outcome.findings, config, config.blocking_at, Severity.HIGH, True, today)
 
 
-def test_the_config_file_is_found_from_a_subdirectory(tmp_path):
+def test_the_config_file_is_found_from_a_subdirectory_of_the_repository(tmp_path):
+    (tmp_path / ".git").mkdir()
     (tmp_path / "plangate.toml").write_text('fail_on = "critical"\n')
     sub = tmp_path / "a" / "b"
     sub.mkdir(parents=True)
@@ -117,6 +111,7 @@ def test_empty_backend_names_in_the_config_are_rejected(tmp_path):
 
 
 def test_policy_dirs_are_relative_to_the_config_file(tmp_path):
+    (tmp_path / ".git").mkdir()
     (tmp_path / "plangate.toml").write_text('policy_dirs = ["ops/policies"]\n')
     sub = tmp_path / "deep" / "er"
     sub.mkdir(parents=True)
