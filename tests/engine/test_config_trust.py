@@ -146,3 +146,16 @@ def test_plangate_today_counts_only_without_an_operator_config(tmp_path):
     today, warning = run_today({"PLANGATE_TODAY": "2001-01-01"}, operator)
     assert today == dt.date.today() and warning is not None
     assert run_today({"PLANGATE_TODAY": "2001-01-01"}, None) == (dt.date(2001, 1, 1), None)
+
+
+def test_the_example_operator_config_reads_and_names_only_built_in_policies():
+    from plangate.discovery import load_packs
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "ci" / "plangate-operator.toml"
+    sources = ConfigSources(read_config(example), None)
+    policies = load_packs().policies
+    effective = merge_configs(sources, policies, TODAY)
+    trust = effective.config.repository
+    assert trust is not None and trust.allow_waivers and not trust.allow_options
+    assert set(trust.waiver_policies) <= {p.id for p in policies}
+    assert effective.config.lock_tables == ("terraform-state-lock",)
