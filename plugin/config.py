@@ -15,10 +15,8 @@ weaken the gate. No key sets a time limit or anything else that is the operator'
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -53,19 +51,34 @@ REPOSITORY_KEYS = {"allow_waivers", "waiver_policies", "waiver_max_days", "allow
 NEVER = "never"
 
 
-@cache
-def _glob(pattern: str) -> re.Pattern[str]:
-    """`*` and `?` are wildcards; everything else is literal, so an address copied from a
-    plan (`aws_db_instance.db[0]`, `x["a.b"]`) matches itself."""
-    return re.compile(
-        "".join(
-            ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern
-        )
-    )
-
-
 def glob_matches(pattern: str, text: str) -> bool:
-    return _glob(pattern).fullmatch(text) is not None
+    """`*` (any run of characters) and `?` (any one) are wildcards; everything else is
+    literal, so an address copied from a plan (`aws_db_instance.db[0]`, `x["a.b"]`)
+    matches itself.
+
+    Matched by hand, not as a regular expression: `*a*a*a*…` compiled to `.*a.*a.*a…`
+    backtracks for minutes on a long address, and a waiver pattern may come from a
+    repository config. Here a failed match only moves the last `*` on by one character,
+    so the cost is at most len(pattern) * len(text).
+    """
+    p = t = 0
+    star = -1  # the last `*` seen in the pattern, and where in text it started matching
+    resume = 0
+    while t < len(text):
+        if p < len(pattern) and pattern[p] == "*":
+            star, resume = p, t
+            p += 1
+        elif p < len(pattern) and pattern[p] in ("?", text[t]):
+            p += 1
+            t += 1
+        elif star >= 0:
+            resume += 1
+            p, t = star + 1, resume
+        else:
+            return False
+    while p < len(pattern) and pattern[p] == "*":
+        p += 1
+    return p == len(pattern)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from plangate import Severity, finding, policy
-from plangate.config import load_config
+from plangate.config import Waiver, glob_matches, load_config
 from plangate.errors import PlangateError
 from plangate.runner import decide, run_policies
 from plangate.testing import PlanBuilder
@@ -142,3 +143,31 @@ def test_a_finding_keeps_its_own_info_severity_under_a_high_policy():
     plan = PlanBuilder().add("aws_s3_bucket.b", {"bucket": "b"}).build()
     [found] = run_policies([plan], [remarks]).findings
     assert found.severity is Severity.INFO
+
+
+def test_a_waiver_glob_full_of_stars_is_matched_without_backtracking():
+    """`*a*a*a*a*a*a*a*b` as a backtracking regular expression takes ~13 s on this address
+    (and doubles with each `*a`); a repository waiver may carry it."""
+    waiver = Waiver("*", "*a" * 7 + "*b", "r", None)
+    address = 'module.m.aws_s3_bucket.b["' + "a" * 60 + '"]'
+    for text in (address, address * 100):
+        started = time.perf_counter()
+        assert not waiver.matches("T-CFG-001", text)
+        assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("*", "", True),
+        ("a*c", "abc", True),
+        ("a*c", "abd", False),
+        ("a?c", "ac", False),
+        ("*ab*ab", "aabab", True),
+        ("a*b*c", "aXbYbZ", False),
+        ("aws_db_instance.db[0]", "aws_db_instance.db0", False),
+        ("module.m.*", 'module.m.x["line\nbreak"]', True),
+    ],
+)
+def test_waiver_globs_treat_only_star_and_question_mark_as_wildcards(pattern, text, matches):
+    assert glob_matches(pattern, text) is matches
