@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "apply":
             from .apply import run_apply
 
-            return run_apply(args, _check)
+            return run_apply(args, _check_report)
         if args.command == "policies":
             return _list_policies(args)
         return _explain(args)
@@ -187,9 +187,17 @@ def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
     )
 
 
-def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) -> int:
-    """Evaluate, then write every requested format. An error that stops the evaluation
-    still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
+def _check(args: argparse.Namespace) -> int:
+    return _check_report(args)[1]
+
+
+def _check_report(
+    args: argparse.Namespace, plan_sources: Sequence[str] | None = None
+) -> tuple[Report, int]:
+    """Evaluate, then write every requested format: the report as rendered, and the exit
+    code of the format on stdout. `apply` acts on the report's decision, never on that
+    code (the atlantis format exits 0 for a blocked plan). An error that stops the
+    evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
     from .report import Report
     from .reporters import FORMATS
     from .runner import RunError
@@ -210,7 +218,7 @@ def _check(args: argparse.Namespace, plan_sources: Sequence[str] | None = None) 
         if args.debug:
             traceback.print_exc()
         report = Report(errors=[RunError(exc.kind, exc.message)])
-    return _emit(report, args, outputs)
+    return report, _emit(report, args, outputs)
 
 
 def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str]]) -> int:

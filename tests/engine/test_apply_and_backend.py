@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from plangate.reporters import FORMATS
 from plangate.terraform import read_backend
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
@@ -31,7 +33,7 @@ def bad(change):
 
 
 def _apply(
-    workdir: Path, policies: Path, terraform_bin: str, value: str
+    workdir: Path, policies: Path, terraform_bin: str, value: str, *flags: str
 ) -> subprocess.CompletedProcess:
     (workdir / "main.tf").write_text(
         'variable "v" {}\nresource "terraform_data" "x" { input = var.v }\n'
@@ -50,6 +52,7 @@ def _apply(
             str(workdir),
             "--policy-dir",
             str(policies),
+            *flags,
             "--",
             f"-var=v={value}",
         ],
@@ -75,6 +78,37 @@ def test_apply_applies_a_passing_plan_and_refuses_a_blocked_one(tmp_path, terraf
     assert passed.returncode == 0, passed.stderr
     state = json.loads((work / "terraform.tfstate").read_text())
     assert state["resources"][0]["instances"][0]["attributes"]["input"]["value"] == "good"
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_apply_never_applies_a_blocked_plan_whatever_the_format_exits(tmp_path, terraform_bin, fmt):
+    # `--format atlantis` exits 0 for a blocked plan (Atlantis reads the FAIL lines);
+    # apply must act on the decision, not on that exit code.
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "bad.py").write_text(BLOCK_ALL)
+    work = tmp_path / "work"
+    work.mkdir()
+    report = tmp_path / "report.json"
+    blocked = _apply(
+        work, policies, terraform_bin, "bad", "--format", fmt, "--output", f"json={report}"
+    )
+    assert blocked.returncode == 1, blocked.stderr
+    assert b"not applying (decision: block)" in blocked.stderr
+    assert not (work / "terraform.tfstate").exists()
+    assert json.loads(report.read_text())["decision"] == "block"  # still written
+
+
+def test_apply_applies_a_passing_plan_with_the_atlantis_format(tmp_path, terraform_bin):
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "bad.py").write_text(BLOCK_ALL)
+    work = tmp_path / "work"
+    work.mkdir()
+    passed = _apply(work, policies, terraform_bin, "good", "--format", "atlantis")
+    assert passed.returncode == 0, passed.stderr
+    assert b"plangate" in passed.stdout  # the atlantis report was printed
+    assert (work / "terraform.tfstate").exists()
 
 
 def _init_record(folder: Path) -> None:
