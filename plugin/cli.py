@@ -20,7 +20,8 @@ from .errors import PlangateError
 
 if TYPE_CHECKING:
     from .discovery import Packs
-    from .report import Report
+    from .report import Report, RunWarning
+    from .runner import Printed
     from .trust import Effective
 
 __all__ = ["main"]
@@ -177,6 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_ERROR
+    except BaseException as exc:  # SystemExit or the like from code plangate does not own
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"plangate: internal error: {type(exc).__name__} escaped the run "
+            "(rerun with --debug and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
@@ -185,6 +195,15 @@ def _packs(args: argparse.Namespace, config_dirs: Sequence[str] = ()) -> Packs:
     return load_packs(
         [*config_dirs, *args.policy_dir], entry_points_enabled=not args.no_entry_points
     )
+
+
+def _printed_warnings(packs: Packs, printed: Sequence[Printed]) -> list[RunWarning]:
+    """What pack code printed while loading and running, as warnings (the text dropped)."""
+    from .report import RunWarning
+    from .runner import Printed
+
+    found = [Printed(what, size, "") for what, size in packs.printed]
+    return [RunWarning("output", item.warning()) for item in [*found, *printed]]
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -252,7 +271,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     from .loading import load_plan_data
     from .plan import Plan
     from .report import PlanInfo, Report, RunWarning
-    from .runner import decide, merge_rows, run_inventories, run_policies
+    from .runner import RunError, decide, merge_rows, run_inventories, run_policies
     from .terraform import find_terraform, read_backend, show_json
 
     chdir = args.chdir
@@ -328,8 +347,15 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
                     "or fix its address",
                 )
             )
-    sections, inventory_errors = run_inventories(plans, packs.inventories, context)
-    report.errors = [*outcome.errors, *inventory_errors]
+    sections, inventory_errors, inventory_printed = run_inventories(
+        plans, packs.inventories, context
+    )
+    report.warnings.extend(_printed_warnings(packs, [*outcome.printed, *inventory_printed]))
+    report.errors = [
+        *(RunError("policy", error) for error in packs.errors),
+        *outcome.errors,
+        *inventory_errors,
+    ]
     report.seconds = outcome.seconds
     # What the user and `terraform init` named, then what the packs recognised (by shape).
     report.state_backend = [
@@ -358,9 +384,14 @@ def _configure(
     sources = load_sources(args.config, start, os.environ)
     today, ignored_today = run_today(os.environ, sources.operator)
     packs = _packs(args, sources.policy_dirs)
-    effective = merge_configs(
-        sources, packs.policies, today, fail_on=fail_on, fail_on_possible=fail_on_possible
-    )
+    try:
+        effective = merge_configs(
+            sources, packs.policies, today, fail_on=fail_on, fail_on_possible=fail_on_possible
+        )
+    except PlangateError:
+        if packs.errors:  # a setting for a policy of the pack that failed: say why
+            raise PlangateError("policy", packs.errors[0]) from None
+        raise
     if ignored_today is not None:
         effective = replace(effective, warnings=(*effective.warnings, ignored_today))
     return effective, packs, today
@@ -379,11 +410,17 @@ def _list_policies(args: argparse.Namespace) -> int:
         state = "" if config.enabled(item.id) else "  (disabled in config)"
         print(f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}")
     _print_warnings(effective)
-    return EXIT_PASS
+    for warning in _printed_warnings(packs, ()):
+        print(f"plangate: warning: {warning.message}", file=sys.stderr)
+    for error in packs.errors:
+        print(f"plangate: error: {error}", file=sys.stderr)
+    return EXIT_ERROR if packs.errors else EXIT_PASS
 
 
 def _explain(args: argparse.Namespace) -> int:
     effective, packs, _ = _configure(args, Path(".").resolve())
+    if packs.errors:
+        raise PlangateError("policy", packs.errors[0])
     found = {p.id: p for p in packs.policies}
     item = found.get(args.policy_id.upper())
     if item is None:

@@ -116,6 +116,31 @@ class Finding:
         )
 
 
+def malformed(found: object) -> str | None:
+    """What is wrong with something a policy yielded, or None for a plain finding.
+
+    Only plain data crosses back from policy code: a `Finding` (not a subclass) whose
+    fields have the types the reporters expect, so rendering the report never calls policy
+    code (an object's `__str__` could raise `SystemExit` there, outside the isolation).
+    """
+    if type(found) is not Finding:
+        return f"{type(found).__name__}, not a Finding"
+    for name, ok in (
+        ("address", type(found.address) is str),
+        ("message", type(found.message) is str),
+        ("attribute", found.attribute is None or type(found.attribute) is str),
+        ("certainty", type(found.certainty) is Certainty),
+        ("chain", type(found.chain) is tuple and all(type(c) is str for c in found.chain)),
+        ("new", found.new is None or type(found.new) is bool),
+        ("severity", found.severity is None or type(found.severity) is Severity),
+        ("resource_type", type(found.resource_type) is str),
+        ("actions", type(found.actions) is tuple and all(type(a) is str for a in found.actions)),
+    ):
+        if not ok:
+            return f"a Finding whose {name} is {type(getattr(found, name)).__name__}"
+    return None
+
+
 def finding(
     resource: Any,
     message: str,

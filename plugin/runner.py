@@ -1,8 +1,10 @@
 """Running policies over a plan: routed by resource type, each one isolated.
 
-A policy that raises becomes an error naming the policy (the run exits 2), and the
-others still report. Findings get their policy's metadata here, once, so policy code
-only says what it found.
+A policy that raises anything (`sys.exit(0)` and `KeyboardInterrupt` included) becomes an
+error naming the policy (the run exits 2), and the others still report; what a policy
+prints is kept out of the report (`isolation`). Only plain findings cross back: a policy
+that yields anything else is an error too. Findings get their policy's metadata here,
+once, so policy code only says what it found.
 """
 
 from __future__ import annotations
@@ -16,10 +18,19 @@ from typing import Any
 from .config import Config
 from .context import Context
 from .explain import describe_change
+from .isolation import Failure, captured, guarded, watching_interrupts
 from .plan import Plan
-from .policy import Certainty, Finding, Inventory, Policy, Severity
+from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
 
-__all__ = ["Outcome", "RunError", "decide", "merge_rows", "run_inventories", "run_policies"]
+__all__ = [
+    "Outcome",
+    "Printed",
+    "RunError",
+    "decide",
+    "merge_rows",
+    "run_inventories",
+    "run_policies",
+]
 
 REDACTED = "(sensitive value)"
 _MIN_REDACT_LENGTH = 4
@@ -34,12 +45,31 @@ class RunError:
         return {"kind": self.kind, "message": self.message}
 
 
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """What policy or pack code wrote to stdout/stderr (kept out of the real streams):
+    who wrote it, how many characters, and the first few thousand of them."""
+
+    who: str
+    size: int
+    text: str
+
+    def warning(self) -> str:
+        """One line for stderr. The text itself is not repeated: it may quote a sensitive
+        value from the plan, or imitate plangate's own output."""
+        return (
+            f"{self.who} wrote {self.size} characters to stdout/stderr; plangate dropped them "
+            "(policies report through findings)"
+        )
+
+
 @dataclass(slots=True)
 class Outcome:
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     policies_run: int = 0
     seconds: float = 0.0
+    printed: list[Printed] = field(default_factory=list)
 
 
 def _invoke(
@@ -66,62 +96,90 @@ def run_policies(
     started = time.perf_counter()
     active = [p for p in policies if config.enabled(p.id)]
     outcome.policies_run = len(active)
-    for plan in plans:
-        raw: list[Finding] = []
-        for item in active:
-            if not item.plan_wide and not (plan.types & set(item.resource_types)):
-                continue
-            options = {**item.options, **config.settings(item.id).options}
-            try:
-                produced = _invoke(item, plan, context, options)
-            except Exception as exc:  # isolate: one broken policy must not hide the others
-                # An exception's text may quote a value from the plan: redact it too.
-                outcome.errors.append(
-                    RunError(
-                        "policy",
-                        f"policy {item.id} ({item.source}) raised {type(exc).__name__} on "
-                        f"{plan.path}: {_cleaner(plan)(_short(exc))}",
-                    )
-                )
-                continue
-            for found in produced:
-                if not isinstance(found, Finding):
-                    outcome.errors.append(
-                        RunError(
-                            "policy",
-                            f"policy {item.id} yielded {type(found).__name__}, not a Finding",
-                        )
-                    )
-                    break
-                raw.append(_stamp(found, item, config, plan))
-        outcome.findings.extend(_redact(raw, plan))
+    with watching_interrupts():
+        for plan in plans:
+            raw: list[Finding] = []
+            for item in active:
+                if not item.plan_wide and not (plan.types & set(item.resource_types)):
+                    continue
+                options = {**item.options, **config.settings(item.id).options}
+                raw.extend(_run_one(item, plan, context, config, options, outcome))
+            outcome.findings.extend(_redact(raw, plan))
     outcome.findings = sorted(set(outcome.findings), key=Finding.sort_key)
     outcome.seconds = time.perf_counter() - started
     return outcome
 
 
+def _run_one(
+    item: Policy,
+    plan: Plan,
+    context: Context,
+    config: Config,
+    options: Mapping[str, Any],
+    outcome: Outcome,
+) -> list[Finding]:
+    """One policy on one plan, behind the isolation boundary: its findings, stamped, or
+    none and an error naming it."""
+    who = f"policy {item.id} ({item.source})"
+    with captured() as printed:
+        try:
+            produced = guarded(lambda: _invoke(item, plan, context, options))
+        except Failure as failure:
+            # An exception's text may quote a value from the plan: redact it too.
+            outcome.errors.append(
+                RunError("policy", f"{who} raised {_cleaner(plan)(failure.text)} on {plan.path}")
+            )
+            produced = []
+    if printed.size:
+        outcome.printed.append(Printed(who, printed.size, printed.text))
+    stamped = []
+    for found in produced:
+        problem = malformed(found)
+        if problem:
+            outcome.errors.append(RunError("policy", f"{who} yielded {problem} on {plan.path}"))
+            return []
+        stamped.append(_stamp(found, item, config, plan))
+    return stamped
+
+
 def run_inventories(
     plans: Iterable[Plan], inventories: Iterable[Inventory], context: Context
-) -> tuple[dict[str, list[dict[str, str]]], list[RunError]]:
-    """Rows each pack reports about what it recognised (deduplicated), and their errors."""
+) -> tuple[dict[str, list[dict[str, str]]], list[RunError], list[Printed]]:
+    """Rows each pack reports about what it recognised (deduplicated), their errors, and
+    what the inventory code printed. Inventories are pack code: isolated like policies."""
     sections: dict[str, list[dict[str, str]]] = {}
     errors: list[RunError] = []
-    for plan in plans:
-        for item in inventories:
-            try:
-                rows = item(plan, context)
-            except Exception as exc:
-                errors.append(
-                    RunError(
-                        "policy",
-                        f"inventory {item.section} ({item.source}) "
-                        f"raised {type(exc).__name__} on {plan.path}: "
-                        f"{_cleaner(plan)(_short(exc))}",
+    printed: list[Printed] = []
+    with watching_interrupts():
+        for plan in plans:
+            for item in inventories:
+                who = f"inventory {item.section} ({item.source})"
+                with captured() as sink:
+                    try:
+                        rows = guarded(lambda item=item, plan=plan: item(plan, context))
+                    except Failure as failure:
+                        rows = None
+                        text = _cleaner(plan)(failure.text)
+                        errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
+                if sink.size:
+                    printed.append(Printed(who, sink.size, sink.text))
+                if rows is None:
+                    continue
+                if not all(_plain_row(row) for row in rows):
+                    errors.append(
+                        RunError(
+                            "policy",
+                            f"{who} yielded a row that is not a mapping of text to text "
+                            f"on {plan.path}",
+                        )
                     )
-                )
-                continue
-            merge_rows(sections.setdefault(item.section, []), rows)
-    return sections, errors
+                    continue
+                merge_rows(sections.setdefault(item.section, []), rows)
+    return sections, errors, printed
+
+
+def _plain_row(row: Any) -> bool:
+    return type(row) is dict and all(type(k) is str and type(v) is str for k, v in row.items())
 
 
 def merge_rows(known: list[dict[str, str]], rows: Iterable[dict[str, str]]) -> None:
@@ -133,17 +191,14 @@ def merge_rows(known: list[dict[str, str]], rows: Iterable[dict[str, str]]) -> N
             known.append(row)
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return text[:200]
-
-
 def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     # `is None`, never `or`: Severity.INFO is 0, and an INFO override or finding counts.
     own = found.severity if found.severity is not None else item.severity
     severity = config.settings(item.id).applied_to(own)
     change = plan.by_address.get(found.address)
     changes = describe_change(change, found.attribute) if change is not None else ()
+    # Everything but what the policy found is the engine's to say: a policy cannot
+    # pre-waive its own finding or mark it non-blocking.
     return replace(
         found,
         policy_id=item.id,
@@ -152,6 +207,9 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
         source=item.source,
         changes=changes,
         plan=plan.path,
+        blocking=False,
+        waived=False,
+        waiver=None,
     )
 
 

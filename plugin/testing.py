@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -326,7 +327,11 @@ def run_policy(
     lock_tables: Iterable[str] = (),
     state_buckets: Iterable[str] = (),
 ) -> list[Finding]:
-    """Run one policy the way the runner does; a policy that raises fails the test."""
+    """Run one policy the way the runner does: behind the same isolation, so a policy that
+    raises anything (`sys.exit`, `KeyboardInterrupt` included) fails the test with the
+    error the CLI would report, instead of ending or passing the test run. What the
+    policy printed is dropped from the CLI's output; here it is written to stdout, where
+    pytest shows it with a failing test."""
     if isinstance(plan, PlanBuilder):
         plan = plan.build()
     elif not isinstance(plan, Plan):
@@ -337,6 +342,8 @@ def run_policy(
         )
     config = Config(policies={policy.id: PolicySettings(options=dict(options or {}))})
     outcome = run_policies([plan], [policy], context, config)
+    for printed in outcome.printed:
+        sys.stdout.write(printed.text)
     if outcome.errors:
         raise AssertionError(outcome.errors[0].message)
     return outcome.findings
