@@ -92,9 +92,16 @@ class ResourceChange(_Resource):
 
     __slots__ = ("_actions", "_changed", "_legacy_secrets")
 
-    def __init__(self, raw: Mapping[str, Any], legacy_secrets: bool = False) -> None:
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        legacy_secrets: bool = False,
+        actions: tuple[str, ...] | None = None,
+    ) -> None:
         super().__init__(raw)
-        self._actions: tuple[str, ...] = tuple(raw.get("change", {}).get("actions", ()))
+        if actions is None:
+            actions = tuple(raw.get("change", {}).get("actions", ()))
+        self._actions: tuple[str, ...] = actions
         self._legacy_secrets = legacy_secrets
         self._changed: frozenset[str] | None = None
 

@@ -8,8 +8,8 @@ from functools import cached_property
 from pathlib import Path as PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import PlangateError
 from .model import SECRET_NAME_PARTS, ConfigModule, ResourceChange, StateResource
+from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
 
 if TYPE_CHECKING:
@@ -40,59 +40,14 @@ class Backend:
         self.use_lockfile: bool = bool(fields.get("use_lockfile"))
 
 
-def _check_item(raw: Any, path: str, position: int) -> None:
-    """The fields every reader relies on have the types Terraform writes; checked in the
-    one indexing pass (the envelope schema would take minutes on a large plan). Plain
-    loops, and the message built only on failure: this runs for every resource."""
-    try:
-        change = raw["change"]
-        index = raw.get("index")
-        actions = change.get("actions", [])
-        valid = (
-            type(raw["address"]) is str
-            and type(change) is dict
-            and (index is None or type(index) in (str, int))
-            and type(actions) is list
-        )
-        if valid:
-            for key in _STRING_FIELDS:
-                if type(raw.get(key, "")) is not str:
-                    valid = False
-                    break
-            for action in actions:
-                if type(action) is not str:
-                    valid = False
-                    break
-    except (KeyError, TypeError, AttributeError):
-        valid = False
-    if not valid:
-        raise PlangateError(
-            "input",
-            f"{path}: resource_changes[{position}] is not a resource "
-            "change as `terraform show -json` writes it (address, change, "
-            "types of fields)",
-        )
-
-
-_STRING_FIELDS = (
-    "type",
-    "name",
-    "mode",
-    "module_address",
-    "provider_name",
-    "deposed",
-    "previous_address",
-    "action_reason",
-)
-
-
 def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
     """Resource changes for a plan that lists resources only in `planned_values`.
 
-    Empty plans omit `resource_changes`, and so do some hand-made or trimmed files that
-    still list resources in `planned_values`. Reading those as "nothing to check" would
-    pass whatever they hold, so each planned resource becomes a change to a known
-    object (action `no-op`: the plan does not say what changes).
+    Empty plans omit `resource_changes` (Terraform never writes it empty), and so do some
+    hand-made or trimmed files that still list resources in `planned_values`, absent or
+    as `[]`. Reading those as "nothing to check" would pass whatever they hold, so each
+    planned resource becomes a change to a known object (action `no-op`: the plan does
+    not say what changes), placed in its module.
     """
     if not isinstance(planned, dict):
         return []
@@ -111,6 +66,8 @@ def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
                 for k, v in resource.items()
                 if k not in ("values", "sensitive_values", "schema_version")
             }
+            if module.get("address") and "module_address" not in raw:
+                raw["module_address"] = module["address"]
             raw["change"] = {
                 "actions": ["no-op"],
                 "before": values,
@@ -148,17 +105,29 @@ class Plan:
         self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
         self.by_address: dict[str, ResourceChange] = {}
         items = data.get("resource_changes")
-        if items is None:
+        listed = bool(items)
+        if not listed:
             items = _changes_from_planned_values(data.get("planned_values"))
-        for position, raw in enumerate(items or ()):
-            _check_item(raw, path, position)
-            change = ResourceChange(raw, legacy_secrets=legacy)
-            if change.deposed:
+        seen: set[tuple[str, str | None]] = set()
+        kept: list[str] = []
+        forgotten: list[str] = []
+        for position, raw in enumerate(items):
+            action, actions = check_change(raw, path, position, seen)
+            change = ResourceChange(raw, legacy_secrets=legacy, actions=actions)
+            if raw.get("deposed") is not None:
                 self.deposed.append(change)
                 continue
+            address = raw["address"]
             self.changes.append(change)
-            self.by_address[change.address] = change
-            self._by_type[change.type].append(change)
+            self.by_address[address] = change
+            self._by_type[raw.get("type", "")].append(change)
+            if action in PLANNED:
+                if raw.get("mode", "managed") == "managed":
+                    kept.append(address)
+            elif action == "forget":
+                forgotten.append(address)
+        if listed:
+            check_planned_values(data.get("planned_values"), kept, forgotten, path)
 
     # -- changes -----------------------------------------------------------------------
 

@@ -210,7 +210,7 @@ class PlanBuilder:
         (dotted paths); they are left out of `after`, as Terraform does."""
         module, mode, type_, name, index = _split_address(address)
         unknown = list(unknown)
-        after_value = None if action == "delete" else copy.deepcopy(dict(after or {}))
+        after_value = None if action in ("delete", "forget") else copy.deepcopy(dict(after or {}))
         if after_value is not None:
             for path in unknown:
                 _drop(after_value, path.split("."))
@@ -290,7 +290,7 @@ class PlanBuilder:
         data: dict[str, Any] = {
             "format_version": self.format_version,
             "terraform_version": self.terraform_version,
-            "planned_values": {"root_module": {}},
+            "planned_values": {"root_module": self._planned_values()},
             "resource_changes": copy.deepcopy(self._changes),
             "configuration": {"root_module": copy.deepcopy(self._config[()])},
         }
@@ -313,6 +313,38 @@ class PlanBuilder:
                 "values": {"root_module": root},
             }
         return data
+
+    def _planned_values(self) -> dict[str, Any]:
+        """`planned_values.root_module` as Terraform writes it: every object the changes
+        keep in the planned state (not deleted, forgotten or deposed), with its known
+        values, in nested `child_modules`."""
+        kept = [
+            raw
+            for raw in self._changes
+            if raw["change"]["actions"] not in (["delete"], ["forget"]) and "deposed" not in raw
+        ]
+        root: dict[str, Any] = {}
+        modules: dict[str, dict[str, Any]] = {"": root}
+        for raw in sorted(kept, key=lambda r: r["address"]):
+            module = self._planned_module(modules, raw.get("module_address", ""))
+            resource = {
+                k: raw[k]
+                for k in ("address", "mode", "type", "name", "index", "provider_name")
+                if k in raw
+            }
+            resource["schema_version"] = 0
+            resource["values"] = copy.deepcopy(raw["change"]["after"] or {})
+            resource["sensitive_values"] = copy.deepcopy(raw["change"]["after_sensitive"] or {})
+            module.setdefault("resources", []).append(resource)
+        return root
+
+    def _planned_module(self, modules: dict[str, dict[str, Any]], address: str) -> dict[str, Any]:
+        if address not in modules:
+            steps = parse_module_address(address)
+            parent = self._planned_module(modules, ".".join(str(s) for s in steps[:-1]))
+            modules[address] = {"address": address}
+            parent.setdefault("child_modules", []).append(modules[address])
+        return modules[address]
 
     def build(self) -> Plan:
         return Plan(self.to_dict(), "test-plan.json", self.backend)
