@@ -175,3 +175,53 @@ def test_every_corpus_and_example_plan_passes_the_validation(corpus_dir):
             Plan(data, where)
         except PlangateError as exc:
             pytest.fail(f"{path.name}: {exc}")
+
+
+def _with_key_twice(text: str, key: str, first: str, second: str, after: str = "") -> str:
+    """The plan's text with `"key": first` written as `"key": first, "key": second` (the
+    occurrence after `after`): what a stdlib parser reads as `second`."""
+    start = text.index(after) if after else 0
+    at = text.index(f'"{key}": {first}', start)
+    end = at + len(f'"{key}": {first}')
+    return f'{text[:end]}, "{key}": {second}{text[end:]}'
+
+
+def test_a_key_twice_in_a_resource_is_an_error_naming_where(tmp_path, capsys):
+    text = json.dumps(_public_db())
+    # the policy would read the last value (false); a reviewer sees the first (true)
+    text = _with_key_twice(text, "publicly_accessible", "true", "false", '"resource_changes"')
+    path = tmp_path / "edited.json"
+    path.write_text(text)
+    code = main(["check", "--no-entry-points", str(path)])
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert '"publicly_accessible" appears twice in resource_changes[0].change.after' in line
+    assert "module.db.aws_db_instance.main" in line
+
+
+def test_a_top_level_key_twice_is_an_error(tmp_path, capsys):
+    # a second, empty `resource_changes` after the one holding the database
+    text = json.dumps(_public_db())[:-1] + ', "resource_changes": [{"address": "x"}]}'
+    path = tmp_path / "edited.json"
+    path.write_text(text)
+    assert main(["check", "--no-entry-points", str(path)]) == 2
+    assert '"resource_changes" appears twice at the top level' in capsys.readouterr().err
+
+
+def test_a_key_twice_in_a_real_plan_is_an_error(real_plan, tmp_path, capsys):
+    data, _ = real_plan({"main.tf": 'resource "terraform_data" "a" { input = "x" }\n'})
+    text = _with_key_twice(json.dumps(data), "input", '"x"', '"y"', '"resource_changes"')
+    path = tmp_path / "edited.json"
+    path.write_text(text)
+    assert main(["check", "--no-entry-points", str(path)]) == 2
+    assert "terraform_data.a" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_non_standard_numbers_are_an_error(tmp_path, capsys, constant):
+    data = _public_db()
+    data["resource_changes"][1]["change"]["after"]["port"] = 5432
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data).replace('"port": 5432', f'"port": {constant}'))
+    assert main(["check", "--no-entry-points", str(path)]) == 2
+    assert f"{constant.lstrip('-')} is not a JSON number" in capsys.readouterr().err
