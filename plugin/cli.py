@@ -271,7 +271,14 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     from .loading import load_plan_data
     from .plan import Plan
     from .report import PlanInfo, Report, RunWarning
-    from .runner import RunError, decide, merge_rows, run_inventories, run_policies
+    from .runner import (
+        RunError,
+        decide,
+        merge_rows,
+        run_inventories,
+        run_policies,
+        value_errors,
+    )
     from .terraform import find_terraform, read_backend, show_json
 
     chdir = args.chdir
@@ -351,11 +358,13 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         plans, packs.inventories, context
     )
     report.warnings.extend(_printed_warnings(packs, [*outcome.printed, *inventory_printed]))
-    report.errors = [
+    errors = [
         *(RunError("policy", error) for error in packs.errors),
         *outcome.errors,
         *inventory_errors,
+        *(e for plan in plans for e in value_errors(plan)),
     ]
+    report.errors = list(dict.fromkeys(errors))  # a value error is found by several readers
     report.seconds = outcome.seconds
     # What the user and `terraform init` named, then what the packs recognised (by shape).
     report.state_backend = [

@@ -6,7 +6,7 @@ print one line (what, where, what to do) and exit 2 without a traceback.
 
 from __future__ import annotations
 
-__all__ = ["GateTimeout", "PlangateError"]
+__all__ = ["GateTimeout", "PlanValueError", "PlangateError"]
 
 
 class PlangateError(Exception):
@@ -19,6 +19,16 @@ class PlangateError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class PlanValueError(PlangateError):
+    """A value in the plan has a JSON type Terraform never writes there (a string where a
+    boolean belongs): the plan was edited. Raised by the model's typed readers
+    (`after_bool`, `after_number`, …) and reported as an input error naming the plan,
+    resource and attribute, not as a failure of the policy that read it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("input", message)
 
 
 class GateTimeout(BaseException):

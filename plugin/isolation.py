@@ -85,12 +85,15 @@ def watching_interrupts() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def guarded(call: Callable[[], T]) -> T:
+def guarded(call: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -> T:
     """`call()`, with anything it raises turned into a `Failure`, except what belongs to
-    the run: `GateTimeout` and a KeyboardInterrupt from a real Ctrl-C go on unchanged."""
+    the run: `GateTimeout` and a KeyboardInterrupt from a real Ctrl-C go on unchanged, and
+    so do the exception types in `keep` (the caller reports those itself)."""
     try:
         return call()
     except GateTimeout:
+        raise
+    except keep:
         raise
     except KeyboardInterrupt as exc:
         if _INTERRUPTS.signalled:

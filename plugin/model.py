@@ -10,7 +10,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from .addresses import ModuleStep, module_path, parse_module_address
-from .values import Path, collect_marked, has_true, lookup, marked, normalise_path
+from .errors import PlanValueError
+from .validation import shown
+from .values import (
+    ARRAY,
+    BOOLEAN,
+    NUMBER,
+    TEXT,
+    UNKNOWN,
+    Kind,
+    Path,
+    WrongType,
+    collect_marked,
+    has_true,
+    lookup,
+    marked,
+    normalise_path,
+    typed_lookup,
+)
 
 __all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
 
@@ -28,15 +45,78 @@ def provider_suffix(provider_name: str | None) -> str:
     return "/".join(parts[-2:])
 
 
+def path_text(path: Path) -> str:
+    """`("ingress", 0, "from_port")` → `ingress[0].from_port`."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else str(step))
+    return text
+
+
 class _Resource:
-    """What changes and prior-state resources share: identity and module placement."""
+    """What changes and prior-state resources share: identity and module placement, and
+    the typed readers policies decide with.
 
-    __slots__ = ("_config_key", "_module_steps", "raw")
+    `after_bool`, `after_number`, `after_text` and `after_texts` read a planned value like
+    `after_value` (None when absent, UNKNOWN when known only after apply) and check that
+    it has the JSON type Terraform writes there: a policy that tested `is True` on a
+    hand-edited `"true"` would pass the plan. A value of another type raises
+    `PlanValueError` naming the resource and attribute, and is also recorded with the
+    plan, so the run reports it even if policy code catches the exception."""
 
-    def __init__(self, raw: Mapping[str, Any]) -> None:
+    __slots__ = ("_config_key", "_module_steps", "_problems", "raw")
+
+    def __init__(self, raw: Mapping[str, Any], problems: dict[str, None] | None = None) -> None:
         self.raw = raw
         self._module_steps: tuple[ModuleStep, ...] | None = None
         self._config_key: tuple[tuple[str, ...], str] | None = None
+        self._problems = problems
+
+    # -- typed reading ------------------------------------------------------------------
+
+    def _planned(self) -> tuple[Any, Any]:
+        """The planned values and their unknown markers."""
+        raise NotImplementedError
+
+    def after_bool(self, path: str | Path) -> Any:
+        """A boolean, None or UNKNOWN; any other JSON type is an input error."""
+        return self._typed(*self._planned(), normalise_path(path), BOOLEAN, "")
+
+    def after_number(self, path: str | Path) -> Any:
+        """An int or float (never a boolean), None or UNKNOWN."""
+        return self._typed(*self._planned(), normalise_path(path), NUMBER, "")
+
+    def after_text(self, path: str | Path) -> Any:
+        """A string, None or UNKNOWN."""
+        return self._typed(*self._planned(), normalise_path(path), TEXT, "")
+
+    def after_texts(self, path: str | Path) -> list[Any]:
+        """A list of strings (members may be UNKNOWN); `[UNKNOWN]` for a list known only
+        after apply, `[]` for none."""
+        return self._texts(*self._planned(), normalise_path(path), "")
+
+    def _typed(self, value: Any, unknown: Any, path: Path, kind: Kind, side: str) -> Any:
+        try:
+            return typed_lookup(value, unknown, path, kind)
+        except WrongType as wrong:
+            raise self._wrong(wrong, side) from None
+
+    def _texts(self, value: Any, unknown: Any, path: Path, side: str) -> list[Any]:
+        items = self._typed(value, unknown, path, ARRAY, side)
+        if items is UNKNOWN:
+            return [UNKNOWN]
+        if items is None:
+            return []
+        return [self._typed(value, unknown, (*path, i), TEXT, side) for i in range(len(items))]
+
+    def _wrong(self, wrong: WrongType, side: str) -> PlanValueError:
+        message = (
+            f"{shown(self.address)}: {side}{shown(path_text(wrong.where))} is {wrong.found} "
+            f"where Terraform writes {wrong.expected}"
+        )
+        if self._problems is not None:
+            self._problems[message] = None
+        return PlanValueError(message)
 
     @property
     def address(self) -> str:
@@ -97,8 +177,9 @@ class ResourceChange(_Resource):
         raw: Mapping[str, Any],
         legacy_secrets: bool = False,
         actions: tuple[str, ...] | None = None,
+        problems: dict[str, None] | None = None,
     ) -> None:
-        super().__init__(raw)
+        super().__init__(raw, problems)
         if actions is None:
             actions = tuple(raw.get("change", {}).get("actions", ()))
         self._actions: tuple[str, ...] = actions
@@ -179,6 +260,23 @@ class ResourceChange(_Resource):
     def before_value(self, path: str | Path) -> Any:
         return lookup(self.before, None, normalise_path(path))
 
+    def _planned(self) -> tuple[Any, Any]:
+        change = self.raw.get("change", {})
+        return change.get("after"), change.get("after_unknown")
+
+    def before_bool(self, path: str | Path) -> Any:
+        """The prior value, typed like `after_bool`."""
+        return self._typed(self.before, None, normalise_path(path), BOOLEAN, "prior ")
+
+    def before_number(self, path: str | Path) -> Any:
+        return self._typed(self.before, None, normalise_path(path), NUMBER, "prior ")
+
+    def before_text(self, path: str | Path) -> Any:
+        return self._typed(self.before, None, normalise_path(path), TEXT, "prior ")
+
+    def before_texts(self, path: str | Path) -> list[Any]:
+        return self._texts(self.before, None, normalise_path(path), "prior ")
+
     def is_unknown(self, path: str | Path) -> bool:
         return marked(self.change.get("after_unknown"), normalise_path(path))
 
@@ -243,6 +341,9 @@ class StateResource(_Resource):
 
     def value(self, path: str | Path) -> Any:
         return lookup(self.values, None, normalise_path(path))
+
+    def _planned(self) -> tuple[Any, Any]:
+        return self.raw.get("values"), None
 
     # The same reading interface as a change, so helpers can take either.
     after_value = value

@@ -104,6 +104,9 @@ class Plan:
         self.deposed: list[ResourceChange] = []
         self._by_type: dict[str, list[ResourceChange]] = defaultdict(list)
         self.by_address: dict[str, ResourceChange] = {}
+        # Values of a JSON type Terraform never writes, found by the typed readers (one
+        # line each, without the plan's path): input errors of this plan.
+        self.value_errors: dict[str, None] = {}
         items = data.get("resource_changes")
         listed = bool(items)
         if not listed:
@@ -113,7 +116,7 @@ class Plan:
         forgotten: list[str] = []
         for position, raw in enumerate(items):
             action, actions = check_change(raw, path, position, seen)
-            change = ResourceChange(raw, legacy_secrets=legacy, actions=actions)
+            change = ResourceChange(raw, legacy, actions, self.value_errors)
             if raw.get("deposed") is not None:
                 self.deposed.append(change)
                 continue
@@ -155,7 +158,7 @@ class Plan:
         stack = [root]
         while stack:
             module = stack.pop()
-            found.extend(StateResource(r) for r in module.get("resources") or ())
+            found.extend(StateResource(r, self.value_errors) for r in module.get("resources") or ())
             stack.extend(module.get("child_modules") or ())
         found.sort(key=lambda r: r.address)
         return found

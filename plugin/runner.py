@@ -17,10 +17,12 @@ from typing import Any
 
 from .config import Config
 from .context import Context
+from .errors import PlanValueError
 from .explain import describe_change
 from .isolation import Failure, captured, guarded, watching_interrupts
 from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
+from .validation import REGENERATE
 
 __all__ = [
     "Outcome",
@@ -30,6 +32,7 @@ __all__ = [
     "merge_rows",
     "run_inventories",
     "run_policies",
+    "value_errors",
 ]
 
 REDACTED = "(sensitive value)"
@@ -105,6 +108,7 @@ def run_policies(
                 options = {**item.options, **config.settings(item.id).options}
                 raw.extend(_run_one(item, plan, context, config, options, outcome))
             outcome.findings.extend(_redact(raw, plan))
+            outcome.errors.extend(value_errors(plan))
     outcome.findings = sorted(set(outcome.findings), key=Finding.sort_key)
     outcome.seconds = time.perf_counter() - started
     return outcome
@@ -123,7 +127,9 @@ def _run_one(
     who = f"policy {item.id} ({item.source})"
     with captured() as printed:
         try:
-            produced = guarded(lambda: _invoke(item, plan, context, options))
+            produced = guarded(lambda: _invoke(item, plan, context, options), (PlanValueError,))
+        except PlanValueError:
+            produced = []  # the plan recorded it: reported once, as an input error
         except Failure as failure:
             # An exception's text may quote a value from the plan: redact it too.
             outcome.errors.append(
@@ -156,7 +162,11 @@ def run_inventories(
                 who = f"inventory {item.section} ({item.source})"
                 with captured() as sink:
                     try:
-                        rows = guarded(lambda item=item, plan=plan: item(plan, context))
+                        rows = guarded(
+                            lambda item=item, plan=plan: item(plan, context), (PlanValueError,)
+                        )
+                    except PlanValueError:
+                        rows = None  # recorded by the plan (`value_errors`)
                     except Failure as failure:
                         rows = None
                         text = _cleaner(plan)(failure.text)
@@ -176,6 +186,14 @@ def run_inventories(
                     continue
                 merge_rows(sections.setdefault(item.section, []), rows)
     return sections, errors, printed
+
+
+def value_errors(plan: Plan) -> list[RunError]:
+    """The plan's values of a JSON type Terraform never writes, found by the typed
+    readers while policies ran: input errors, not failures of the policies."""
+    return [
+        RunError("input", f"{plan.path}: {problem}; {REGENERATE}") for problem in plan.value_errors
+    ]
 
 
 def _plain_row(row: Any) -> bool:

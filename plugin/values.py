@@ -12,7 +12,17 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["UNKNOWN", "Path", "is_unknown", "lookup", "merge_unknown", "normalise_path"]
+__all__ = [
+    "UNKNOWN",
+    "Kind",
+    "Path",
+    "WrongType",
+    "is_unknown",
+    "lookup",
+    "merge_unknown",
+    "normalise_path",
+    "typed_lookup",
+]
 
 Path = tuple[str | int, ...]
 
@@ -88,6 +98,83 @@ def lookup(value: Any, unknown: Any, path: Path) -> Any:
             value = _step(value, key)
             unknown = _step(unknown, key)
     return merge_unknown(value, unknown)
+
+
+class Kind:
+    """A JSON type Terraform writes for an attribute: what a typed reader accepts."""
+
+    __slots__ = ("accepts", "name")
+
+    def __init__(self, name: str, *accepts: type) -> None:
+        self.name = name
+        self.accepts = accepts
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+BOOLEAN = Kind("a boolean", bool)
+NUMBER = Kind("a number", int, float)  # `type(True) is bool`: a boolean is no number here
+TEXT = Kind("a string", str)
+ARRAY = Kind("an array", list)
+_OBJECT = Kind("an object", dict)
+
+
+class WrongType(Exception):
+    """The value at `path[:depth]` is not of the JSON type `expected`."""
+
+    def __init__(self, path: Path, depth: int, found: Any, expected: Kind) -> None:
+        super().__init__(f"{path[:depth]} is {json_type(found)}, not {expected.name}")
+        self.where = path[:depth]
+        self.found = json_type(found)
+        self.expected = expected.name
+
+
+def json_type(value: Any) -> str:
+    """How a parsed JSON value's type reads in a message."""
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), "null" if value is None else "a value")
+
+
+def typed_lookup(value: Any, unknown: Any, path: Path, kind: Kind) -> Any:
+    """`lookup` that also checks JSON types: every step's container (an object for a
+    name, an array for an index) and the value itself, which is `kind`, null (absent) or
+    UNKNOWN. Anything else raises `WrongType`: a reader that skipped it would read a
+    hand-edited `"true"` as "not true" and pass the plan."""
+    for depth, key in enumerate(path):
+        if unknown is True:
+            return UNKNOWN
+        if value is None:
+            return merge_unknown(None, _marker_at(unknown, path[depth:]))
+        if type(key) is int:
+            if type(value) is not list:
+                raise WrongType(path, depth, value, ARRAY)
+            value = value[key] if -len(value) <= key < len(value) else None
+            unknown = _step(unknown, key)
+        else:
+            if type(value) is not dict:
+                raise WrongType(path, depth, value, _OBJECT)
+            value = value.get(key)
+            unknown = unknown.get(key) if isinstance(unknown, dict) else None
+    if unknown is True:
+        return UNKNOWN
+    if value is None or type(value) in kind.accepts:
+        return value
+    raise WrongType(path, len(path), value, kind)
+
+
+def _marker_at(unknown: Any, path: Path) -> Any:
+    for key in path:
+        if unknown is True:
+            return True
+        unknown = _step(unknown, key)
+    return unknown
 
 
 def merge_unknown(value: Any, unknown: Any) -> Any:

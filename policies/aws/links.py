@@ -5,7 +5,6 @@ that may be partly unknown, JSON documents, resources only in the prior state, r
 - `members`, `has_unknown`: an attribute's members, and whether any part is unknown at
   plan time (unknown never reads as absent);
 - `json_value`: a JSON document attribute (`policy`, `container_definitions`) decoded;
-- `block_field`: a field of the first nested block (`ttl[0].enabled`);
 - `configured`: whether the configuration sets an attribute (an unknown value it does
   not set is the provider's to compute);
 - `prior_only`, `in_state`: managed resources in the prior state that the plan does not
@@ -24,7 +23,6 @@ from typing import Any, TypeVar
 from plangate import UNKNOWN, Plan, Ref, ResourceChange, StateResource
 
 __all__ = [
-    "block_field",
     "configured",
     "has_unknown",
     "in_state",
@@ -81,16 +79,6 @@ def json_value(value: Any) -> Any:
         except ValueError:
             pass
     return value
-
-
-def block_field(blocks: Any, field: str) -> Any:
-    """`ttl[0].enabled` from the `ttl` blocks: UNKNOWN while the blocks are, None when
-    there is none."""
-    if blocks is UNKNOWN:
-        return UNKNOWN
-    if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
-        return blocks[0].get(field)
-    return None
 
 
 def configured(plan: Plan, resource: Resource, attribute: str) -> bool:

@@ -382,26 +382,22 @@ def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
         return [IngressRule(group, UNKNOWN, UNKNOWN, UNKNOWN, (Source("ingress", UNKNOWN),))]
     held = _standalone_permissions(plan).get(group.after_value("id"), set()) if mirror else set()
     rules = []
-    for block in members(value):
-        if block is UNKNOWN or not isinstance(block, dict):
-            block = {"protocol": UNKNOWN, "cidr_blocks": UNKNOWN}
-        reach = _permission(block.get("protocol"), block.get("from_port"), block.get("to_port"))
-        sources = [
-            Source("ingress", c)
-            for key in ("cidr_blocks", "ipv6_cidr_blocks")
-            for c in members(block.get(key))
-            if (*reach, c) not in held
-        ]
-        sources.extend(_prefix_list_sources(plan, members(block.get("prefix_list_ids")), None))
-        rules.append(
-            IngressRule(
-                group,
-                block.get("protocol"),
-                block.get("from_port"),
-                block.get("to_port"),
-                tuple(sources),
-            )
-        )
+    for i, block in enumerate(members(value)):
+        at = ("ingress", i)
+        if block is UNKNOWN:
+            protocol, low, high, cidrs, lists = UNKNOWN, None, None, [UNKNOWN], []
+        else:  # typed: a hand-edited "5432" or "tcp " list must not read as "no rule"
+            protocol = group.after_text((*at, "protocol"))
+            low, high = group.after_number((*at, "from_port")), group.after_number((*at, "to_port"))
+            cidrs = [
+                *group.after_texts((*at, "cidr_blocks")),
+                *group.after_texts((*at, "ipv6_cidr_blocks")),
+            ]
+            lists = group.after_texts((*at, "prefix_list_ids"))
+        reach = _permission(protocol, low, high)
+        sources = [Source("ingress", c) for c in cidrs if (*reach, c) not in held]
+        sources.extend(_prefix_list_sources(plan, lists, None))
+        rules.append(IngressRule(group, protocol, low, high, tuple(sources)))
     return rules
 
 
@@ -424,14 +420,18 @@ def _standalone_permissions(plan: Plan) -> dict[Any, set[tuple[Any, ...]]]:
         if not isinstance(rule.before, dict):
             continue
         if rule.type == "aws_vpc_security_group_ingress_rule":
-            keys, protocol = ("cidr_ipv4", "cidr_ipv6"), rule.before_value("ip_protocol")
-        elif rule.before_value("type") == "ingress":
-            keys, protocol = ("cidr_blocks", "ipv6_cidr_blocks"), rule.before_value("protocol")
+            protocol = rule.before_text("ip_protocol")
+            cidrs = [rule.before_text("cidr_ipv4"), rule.before_text("cidr_ipv6")]
+        elif rule.before_text("type") == "ingress":
+            protocol = rule.before_text("protocol")
+            cidrs = [*rule.before_texts("cidr_blocks"), *rule.before_texts("ipv6_cidr_blocks")]
         else:
             continue
-        reach = _permission(protocol, rule.before_value("from_port"), rule.before_value("to_port"))
+        reach = _permission(
+            protocol, rule.before_number("from_port"), rule.before_number("to_port")
+        )
         index[rule.before_value("security_group_id")].update(
-            (*reach, cidr) for key in keys for cidr in members(rule.before_value(key))
+            (*reach, cidr) for cidr in cidrs if cidr is not None
         )
     return index
 
@@ -439,28 +439,28 @@ def _standalone_permissions(plan: Plan) -> dict[Any, set[tuple[Any, ...]]]:
 def _standalone_rule(plan: Plan, rule: Resource) -> IngressRule | None:
     """An `aws_security_group_rule` of type ingress, or an `aws_vpc_security_group_ingress_rule`."""
     if rule.type == "aws_vpc_security_group_ingress_rule":
-        sources = [Source(key, rule.after_value(key)) for key in ("cidr_ipv4", "cidr_ipv6")]
-        protocol = rule.after_value("ip_protocol")
+        sources = [Source(key, rule.after_text(key)) for key in ("cidr_ipv4", "cidr_ipv6")]
+        protocol = rule.after_text("ip_protocol")
         lists = "prefix_list_id"
         applies = Certainty.CERTAIN
     else:
-        kind = rule.after_value("type")
+        kind = rule.after_text("type")
         if kind is not UNKNOWN and kind != "ingress":
             return None
         applies = Certainty.POSSIBLE if kind is UNKNOWN else Certainty.CERTAIN
         sources = [
             Source(key, c)
             for key in ("cidr_blocks", "ipv6_cidr_blocks")
-            for c in members(rule.after_value(key))
+            for c in rule.after_texts(key)
         ]
-        protocol = rule.after_value("protocol")
+        protocol = rule.after_text("protocol")
         lists = "prefix_list_ids"
     sources.extend(_prefix_list_sources(plan, None, (rule, lists)))
     return IngressRule(
         rule,
         protocol,
-        rule.after_value("from_port"),
-        rule.after_value("to_port"),
+        rule.after_number("from_port"),
+        rule.after_number("to_port"),
         tuple(s for s in sources if s.cidr is not None),
         applies,
     )
@@ -484,24 +484,23 @@ def _prefix_list_sources(
         ]
         where = "ingress"
     return [
-        Source(
-            where, entry.get("cidr") if isinstance(entry, dict) else UNKNOWN, prefix_list.address
-        )
+        Source(where, cidr, prefix_list.address)
         for prefix_list in lists
-        for entry in _prefix_list_entries(plan, prefix_list)
+        for cidr in _prefix_list_cidrs(plan, prefix_list)
     ]
 
 
-def _prefix_list_entries(plan: Plan, prefix_list: Resource) -> list[Any]:
-    """A managed prefix list's `entry` blocks; when it configures none (a new list shows
-    them unknown), the `aws_ec2_managed_prefix_list_entry` resources that fill it."""
+def _prefix_list_cidrs(plan: Plan, prefix_list: Resource) -> list[Any]:
+    """The CIDRs of a managed prefix list's `entry` blocks; when it configures none (a new
+    list shows them unknown), those of the `aws_ec2_managed_prefix_list_entry` resources
+    that fill it."""
     entries = prefix_list.after_value("entry")
     if entries is UNKNOWN and not configured(plan, prefix_list, "entry"):
-        return [
-            {"cidr": e.after_value("cidr")}
-            for e in _entries_by_list(plan).get(prefix_list.address, ())
-        ]
-    return members(entries)
+        return [e.after_text("cidr") for e in _entries_by_list(plan).get(prefix_list.address, ())]
+    return [
+        UNKNOWN if entry is UNKNOWN else prefix_list.after_text(("entry", i, "cidr"))
+        for i, entry in enumerate(members(entries))
+    ]
 
 
 @per_plan
@@ -578,7 +577,7 @@ def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:
     certain = [e for e in found if e.certainty is Certainty.CERTAIN]
     if certain:
         return certain[0]
-    flag = None if isinstance(subnet, str) else subnet.after_value("map_public_ip_on_launch")
+    flag = None if isinstance(subnet, str) else subnet.after_bool("map_public_ip_on_launch")
     if flag is True:
         return Exposure(Certainty.CERTAIN, "map_public_ip_on_launch = true")
     if found:
@@ -640,22 +639,22 @@ def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
         routes = table.after_value("route")
         if routes is UNKNOWN:  # computed when no inline routes are configured
             routes = [UNKNOWN] if configured(plan, table, "route") else []
-        for route in members(routes):
-            if not isinstance(route, dict):
-                route = {"cidr_block": UNKNOWN, "gateway_id": UNKNOWN}
-            destination = _default_destination(route, "cidr_block", "ipv6_cidr_block")
-            gateway = _internet_gateway(plan, table, "route", route.get("gateway_id"))
+        for i, route in enumerate(members(routes)):
+            if route is UNKNOWN:
+                v4, v6, via = UNKNOWN, None, UNKNOWN
+            else:
+                v4 = table.after_text(("route", i, "cidr_block"))
+                v6 = table.after_text(("route", i, "ipv6_cidr_block"))
+                via = table.after_text(("route", i, "gateway_id"))
+            destination = _default_destination(v4, v6)
+            gateway = _internet_gateway(plan, table, "route", via)
             _add_route(index, table.address, table.address, destination, gateway)
     for route in plan.existing("aws_route"):
         destination = _default_destination(
-            {
-                "c": route.after_value("destination_cidr_block"),
-                "v6": route.after_value("destination_ipv6_cidr_block"),
-            },
-            "c",
-            "v6",
+            route.after_text("destination_cidr_block"),
+            route.after_text("destination_ipv6_cidr_block"),
         )
-        gateway = _internet_gateway(plan, route, "gateway_id", route.after_value("gateway_id"))
+        gateway = _internet_gateway(plan, route, "gateway_id", route.after_text("gateway_id"))
         # `route_table_id = aws_vpc.main.main_route_table_id`: the VPC's main table,
         # keyed by the VPC (see `_main_tables`)
         for table in linked(plan, route, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")).keys:
@@ -687,10 +686,11 @@ def _add_route(
     index[table].append(Exposure(verdict, f"{reason} in {where or table}", hops))
 
 
-def _default_destination(route: dict[str, Any], v4: str, v6: str) -> tuple[Verdict, str]:
-    """Whether a route's destination holds internet addresses: 0.0.0.0/0, ::/0, or any
-    public block (0.0.0.0/1 and 128.0.0.0/1 together are the default route, split)."""
-    values = [route.get(v4), route.get(v6)]
+def _default_destination(v4: Any, v6: Any) -> tuple[Verdict, str]:
+    """Whether a route's destination (IPv4, IPv6 block) holds internet addresses:
+    0.0.0.0/0, ::/0, or any public block (0.0.0.0/1 and 128.0.0.0/1 together are the
+    default route, split)."""
+    values = [v4, v6]
     for value in values:
         if isinstance(value, str) and value and is_public_cidr(value) is Certainty.CERTAIN:
             return Certainty.CERTAIN, value.strip()

@@ -64,9 +64,11 @@ def db_port(plan: Plan, db: Resource, depth: int = 0) -> int | None:
     read replica's source's port; else its engine's default."""
     owners = (db, *clusters_of(plan, db))
     for owner in owners:
-        port = owner.after_value("port")
-        if isinstance(port, int) and not isinstance(port, bool):
+        port = owner.after_number("port")
+        if isinstance(port, int):
             return port
+        if isinstance(port, float):  # a whole number, or no port we can match: unknown
+            return int(port) if port.is_integer() else None
         if (
             port is UNKNOWN
             and configured(plan, owner, "port")
@@ -84,7 +86,7 @@ def publicly_accessible(plan: Plan, db: Resource) -> Verdict:
     """`publicly_accessible = true` (CERTAIN), set from a value known only after apply
     (POSSIBLE), or not. Unset, a cluster's or cluster instance's is planned as unknown
     (optional and computed) and the provider creates it private."""
-    value = db.after_value("publicly_accessible")
+    value = db.after_bool("publicly_accessible")
     if value is True:
         return Certainty.CERTAIN
     unknown = value is UNKNOWN and configured(plan, db, "publicly_accessible")

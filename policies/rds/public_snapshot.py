@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.links import members
 
 SNAPSHOT_TYPES = (
     "aws_db_snapshot",
@@ -41,13 +40,13 @@ def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
     - https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_snapshot#shared_accounts-1
     """
-    accounts = members(change.after_value("shared_accounts"))
+    accounts = change.after_texts("shared_accounts")
     if any(_is_all(a) for a in accounts):
         yield finding(
             change,
             'shared_accounts contains "all": any AWS account can copy or restore the snapshot.',
             attribute="shared_accounts",
-            new=not any(_is_all(a) for a in members(change.before_value("shared_accounts"))),
+            new=not any(_is_all(a) for a in change.before_texts("shared_accounts")),
         )
     elif any(a is UNKNOWN for a in accounts):
         yield finding(

@@ -17,7 +17,7 @@ from plangate import (
     policy,
 )
 from plangate.policies.aws.backend import LOCK_HASH_KEY, LOCK_TABLE, links_to_backend, state_backend
-from plangate.policies.aws.links import block_field, configured
+from plangate.policies.aws.links import configured
 
 
 @policy(
@@ -67,8 +67,8 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
     if target is None:
         return
     signs: list[tuple[str, Any, str]] = [
-        ("ttl", block_field(change.after_value("ttl"), "enabled"), "TTL is enabled"),
-        ("stream_enabled", change.after_value("stream_enabled"), "a stream is enabled"),
+        ("ttl", change.after_bool(("ttl", 0, "enabled")), "TTL is enabled"),
+        ("stream_enabled", change.after_bool("stream_enabled"), "a stream is enabled"),
         ("range_key", change.after_value("range_key"), "it has a range key"),
         (
             "global_secondary_index",

@@ -16,7 +16,7 @@ from plangate import (
     policy,
 )
 from plangate.policies.aws.backend import state_backend
-from plangate.policies.aws.links import block_field, configured
+from plangate.policies.aws.links import configured
 
 
 @policy(
@@ -53,11 +53,11 @@ def lock_table_protection(
     if target is None:
         return
     if target.is_lock_table:
-        recovery = block_field(change.after_value("point_in_time_recovery"), "enabled")
+        recovery = change.after_bool(("point_in_time_recovery", 0, "enabled"))
         checks = [
             (
                 "deletion_protection_enabled",
-                change.after_value("deletion_protection_enabled"),
+                change.after_bool("deletion_protection_enabled"),
                 "deletion protection",
             ),
             ("point_in_time_recovery", recovery, "point-in-time recovery"),
@@ -83,7 +83,7 @@ def lock_table_protection(
 
 def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
     """True when enabled, UNKNOWN when it cannot be told at plan time, else False."""
-    if block_field(bucket.after_value("versioning"), "enabled") is True:
+    if bucket.after_bool(("versioning", 0, "enabled")) is True:
         return True
     name = bucket.after_value("bucket")
     result: object = False
@@ -96,7 +96,7 @@ def _bucket_versioning(bucket: ResourceChange, plan: Plan) -> object:
             if refs.unresolved and not refs.refs:
                 result = UNKNOWN  # a versioning resource for a bucket we cannot name
             continue
-        status = block_field(versioning.after_value("versioning_configuration"), "status")
+        status = versioning.after_text(("versioning_configuration", 0, "status"))
         if status == "Enabled":
             return True
         if status is UNKNOWN:

@@ -55,12 +55,12 @@ def s3_public_access_block(plan: Plan) -> Iterator[Finding]:
     - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_public_access_block
     """
     for account_block in plan.existing("aws_s3_account_public_access_block"):
-        if all(account_block.after_value(s) is True for s in SETTINGS):
+        if all(account_block.after_bool(s) is True for s in SETTINGS):
             return  # the whole account blocks public access: every bucket is covered
     covered: set[str] = set()
     unlinked = False
     for block in plan.existing("aws_s3_bucket_public_access_block"):
-        values = {s: block.after_value(s) for s in SETTINGS}
+        values = {s: block.after_bool(s) for s in SETTINGS}
         unknown = [s for s, v in values.items() if v is UNKNOWN]
         off = [s for s, v in values.items() if v is not True and v is not UNKNOWN]
         if off:
