@@ -32,6 +32,46 @@ def test_the_fixtures_build_a_plan_and_run_a_policy(pytester):
     result.assert_outcomes(passed=1)
 
 
+def test_a_policy_that_interrupts_or_exits_fails_its_test_and_the_run_goes_on(pytester):
+    # Without the runner's isolation, KeyboardInterrupt from policy code would stop the
+    # whole pytest session, and sys.exit(0) would escape the test kit.
+    pytester.makepyfile(
+        '''
+        import sys
+        from plangate import Severity, policy
+
+        def _policy(id, body):
+            @policy(id=id, title="t", severity=Severity.LOW, resource_types=("aws_vpc",))
+            def bad(change):
+                """## What it checks
+                x
+                ## Why it matters
+                x
+                ## How to fix
+                x
+                """
+                body()
+                yield from ()
+            return bad
+
+        def _interrupt():
+            raise KeyboardInterrupt
+
+        def test_interrupt(plan_builder, run_policy):
+            run_policy(_policy("X-T-002", _interrupt), plan_builder.add("aws_vpc.main", {}))
+
+        def test_exit(plan_builder, run_policy):
+            run_policy(_policy("X-T-003", lambda: sys.exit(0)), plan_builder.add("aws_vpc.a", {}))
+
+        def test_after(plan_builder):
+            assert plan_builder is not None
+        '''
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(["*X-T-002 * raised KeyboardInterrupt*"])
+
+
 def test_the_plugin_module_imports_nothing_heavy():
     import subprocess
     import sys
