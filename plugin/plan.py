@@ -111,11 +111,11 @@ class Plan:
         listed = bool(items)
         if not listed:
             items = _changes_from_planned_values(data.get("planned_values"))
-        seen: set[tuple[str, str | None]] = set()
+        deposed_seen: set[tuple[str, str]] = set()
         kept: list[str] = []
         forgotten: list[str] = []
         for position, raw in enumerate(items):
-            action, actions = check_change(raw, path, position, seen)
+            action, actions = check_change(raw, path, position, self.by_address, deposed_seen)
             change = ResourceChange(raw, legacy, actions, self.value_errors)
             if raw.get("deposed") is not None:
                 self.deposed.append(change)

@@ -28,7 +28,7 @@ built only on failure.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from .errors import PlangateError
@@ -73,7 +73,11 @@ def _reject(path: str, position: int, address: object, problem: str) -> Plangate
 
 
 def check_change(
-    raw: Any, path: str, position: int, seen: set[tuple[str, str | None]]
+    raw: Any,
+    path: str,
+    position: int,
+    current: Container[str],
+    deposed_seen: set[tuple[str, str]],
 ) -> tuple[str, tuple[str, ...]]:
     """The one-word action and the actions of one entry of `resource_changes`, after the
     checks above; raises an input error naming the entry otherwise. The fields every
@@ -138,10 +142,11 @@ def check_change(
             address,
             "the address does not match module_address, mode, type, name and index",
         )
-    key = (address, deposed)
-    if key in seen:
+    # `current`: the addresses of the objects indexed so far (the index itself)
+    if address in current if deposed is None else (address, deposed) in deposed_seen:
         raise _reject(path, position, address, "a second change for the same object")
-    seen.add(key)
+    if deposed is not None:
+        deposed_seen.add((address, deposed))
     return action, actions
 
 
