@@ -109,13 +109,17 @@ class Plan:
         self.value_errors: dict[str, None] = {}
         items = data.get("resource_changes")
         listed = bool(items)
+        field = "resource_changes"
         if not listed:
             items = _changes_from_planned_values(data.get("planned_values"))
+            field = "planned_values resources"
         deposed_seen: set[tuple[str, str]] = set()
         kept: list[str] = []
         forgotten: list[str] = []
         for position, raw in enumerate(items):
-            action, actions = check_change(raw, path, position, self.by_address, deposed_seen)
+            action, actions = check_change(
+                raw, path, position, self.by_address, deposed_seen, field
+            )
             change = ResourceChange(raw, legacy, actions, self.value_errors)
             if raw.get("deposed") is not None:
                 self.deposed.append(change)

@@ -65,8 +65,8 @@ def shown(text: object) -> str:
     return json.dumps(text[:200])
 
 
-def _reject(path: str, position: int, address: object, problem: str) -> PlangateError:
-    where = f"resource_changes[{position}]"
+def _reject(path: str, position: str, address: object, problem: str) -> PlangateError:
+    where = position
     if isinstance(address, str):
         where += f" ({shown(address)})"
     return PlangateError("input", f"{path}: {where}: {problem}; {REGENERATE}")
@@ -78,6 +78,7 @@ def check_change(
     position: int,
     current: Container[str],
     deposed_seen: set[tuple[str, str]],
+    field: str = "resource_changes",
 ) -> tuple[str, tuple[str, ...]]:
     """The one-word action and the actions of one entry of `resource_changes`, after the
     checks above; raises an input error naming the entry otherwise. The fields every
@@ -109,42 +110,46 @@ def check_change(
     if not valid:
         raise PlangateError(
             "input",
-            f"{path}: resource_changes[{position}] is not a resource change as "
+            f"{path}: {field}[{position}] is not a resource change as "
             "`terraform show -json` writes it (address, change, types of fields)",
         )
-    if action is None:
-        raise _reject(path, position, address, _actions_problem(actions))
-    if mode not in _MODES:
-        raise _reject(path, position, address, f"mode {shown(mode)} is not managed or data")
-    if deposed is not None and action not in _DEPOSED_ACTIONS:
-        raise _reject(path, position, address, f"a deposed object cannot be planned for {action}")
     before, after = change.get("before"), change.get("after")
-    if not (before is None or type(before) is dict) or not (after is None or type(after) is dict):
-        raise _reject(path, position, address, "before and after must be objects or null")
-    if mode == "managed":
-        if action == "read":
-            raise _reject(path, position, address, "a managed resource cannot be read")
-        if action == "create" and before is not None:
-            raise _reject(path, position, address, "a create has a prior object (before)")
-        if action == "update" and before is None:
-            raise _reject(path, position, address, "an update has no prior object (before)")
-        if action in _NEEDS_AFTER and after is None and change.get("after_unknown") is not True:
-            raise _reject(path, position, address, f"{_an(action)} has no planned object (after)")
-        if action in _NO_AFTER and after is not None:
-            raise _reject(path, position, address, f"{_an(action)} has a planned object (after)")
-        expected = f"{module}.{type_}.{name}" if module else f"{type_}.{name}"
+    managed = mode == "managed"
+    problem = None
+    if action is None:
+        problem = _actions_problem(actions)
+    elif mode not in _MODES:
+        problem = f"mode {shown(mode)} is not managed or data"
+    elif deposed is not None and action not in _DEPOSED_ACTIONS:
+        problem = f"a deposed object cannot be planned for {action}"
+    elif not (before is None or type(before) is dict) or not (after is None or type(after) is dict):
+        problem = "before and after must be objects or null"
+    elif managed and action == "read":
+        problem = "a managed resource cannot be read"
+    elif managed and action == "create" and before is not None:
+        problem = "a create has a prior object (before)"
+    elif managed and action == "update" and before is None:
+        problem = "an update has no prior object (before)"
+    elif (
+        managed
+        and action in _NEEDS_AFTER
+        and after is None
+        and change.get("after_unknown") is not True
+    ):
+        problem = f"{_an(action)} has no planned object (after)"
+    elif managed and action in _NO_AFTER and after is not None:
+        problem = f"{_an(action)} has a planned object (after)"
     else:
-        expected = f"{module}.data.{type_}.{name}" if module else f"data.{type_}.{name}"
-    if address != expected and not _indexed(address, expected, index):
-        raise _reject(
-            path,
-            position,
-            address,
-            "the address does not match module_address, mode, type, name and index",
-        )
-    # `current`: the addresses of the objects indexed so far (the index itself)
-    if address in current if deposed is None else (address, deposed) in deposed_seen:
-        raise _reject(path, position, address, "a second change for the same object")
+        if managed:
+            expected = f"{module}.{type_}.{name}" if module else f"{type_}.{name}"
+        else:
+            expected = f"{module}.data.{type_}.{name}" if module else f"data.{type_}.{name}"
+        if address != expected and not _indexed(address, expected, index):
+            problem = "the address does not match module_address, mode, type, name and index"
+        elif address in current if deposed is None else (address, deposed) in deposed_seen:
+            problem = "a second change for the same object"
+    if problem is not None:
+        raise _reject(path, f"{field}[{position}]", address, problem)
     if deposed is not None:
         deposed_seen.add((address, deposed))
     return action, actions
