@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 from plangate import Plan
 from plangate.cli import main
+from plangate.discovery import discover
 from plangate.errors import PlangateError
 from plangate.loading import load_plan_data
+from plangate.runner import run_policies
 from plangate.testing import PlanBuilder
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "plans"
@@ -164,17 +166,22 @@ def _plans(corpus_dir: Path | None) -> list[Path]:
 
 
 def test_every_corpus_and_example_plan_passes_the_validation(corpus_dir):
+    """Structure, duplicate keys, and the JSON types every built-in policy reads."""
+
     def no_terraform(path: str) -> bytes:
         raise AssertionError(path)
 
+    policies = discover(entry_points_enabled=False)
     paths = _plans(corpus_dir)
     assert len(paths) > 100
     for path in paths:
-        data, where = load_plan_data(str(path), no_terraform)
         try:
-            Plan(data, where)
+            data, where = load_plan_data(str(path), no_terraform)
+            plan = Plan(data, where)
         except PlangateError as exc:
             pytest.fail(f"{path.name}: {exc}")
+        errors = run_policies([plan], policies).errors
+        assert errors == [], f"{path.name}: {errors[0].message}"
 
 
 def _with_key_twice(text: str, key: str, first: str, second: str, after: str = "") -> str:
