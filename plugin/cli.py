@@ -20,6 +20,7 @@ from .errors import PlangateError
 
 if TYPE_CHECKING:
     from .discovery import Packs
+    from .plan import Plan
     from .report import Report, RunWarning
     from .runner import Printed
     from .trust import Effective
@@ -375,7 +376,26 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
         ),
     ]
     merge_rows(report.state_backend, sections.get("state_backend", ()))
+    _withhold_secrets(report, plans)
     return report
+
+
+def _withhold_secrets(report: Report, plans: Sequence[Plan]) -> None:
+    """Errors and warnings may quote any plan of the run (policies' errors are already
+    cleaned with their own plan's): clean each with every plan's redactor."""
+    if not (report.errors or report.warnings):
+        return
+    from .redaction import redactor_for
+
+    redactors = [redactor_for(plan) for plan in plans]
+
+    def clean(text: str) -> str:
+        for redactor in redactors:
+            text = redactor.clean(text)
+        return text
+
+    report.errors = [replace(e, message=clean(e.message)) for e in report.errors]
+    report.warnings = [replace(w, message=clean(w.message)) for w in report.warnings]
 
 
 def _configure(

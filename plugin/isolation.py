@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from .errors import GateTimeout
 
-__all__ = ["Failure", "captured", "describe", "guarded", "watching_interrupts"]
+__all__ = ["Failure", "captured", "describe", "guarded", "summary", "watching_interrupts"]
 
 T = TypeVar("T")
 
@@ -40,11 +40,15 @@ CAPTURE_LIMIT = 4096
 
 class Failure(Exception):
     """Code plangate does not own raised (or printed nothing but failed); `text` is one
-    line: the exception's type and the first line of its message."""
+    line: the exception's type and the first line of its message. `name` and `message`
+    (the whole message, as read) are there for a caller that must clean the message
+    before it is cut: a secret the cut splits is no longer recognisable (`redaction`)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, name: str = "", message: str = "") -> None:
         super().__init__(text)
         self.text = text
+        self.name = name
+        self.message = message
 
 
 class _Interrupts:
@@ -98,14 +102,30 @@ def guarded(call: Callable[[], T], keep: tuple[type[BaseException], ...] = ()) -
     except KeyboardInterrupt as exc:
         if _INTERRUPTS.signalled:
             raise
-        raise Failure(describe(exc)) from None
+        raise _failure(exc) from None
     except BaseException as exc:  # SystemExit, GeneratorExit, anything: never the run's end
-        raise Failure(describe(exc)) from None
+        raise _failure(exc) from None
+
+
+def _failure(exc: BaseException) -> Failure:
+    name, message = _read(exc)
+    return Failure(summary(name, message), name, message)
 
 
 def describe(exc: BaseException) -> str:
     """`Type: first line of the message`, read without trusting the exception object: its
     `__str__` is policy code too, and may raise or return anything."""
+    return summary(*_read(exc))
+
+
+def summary(name: str, message: str) -> str:
+    """`Type: first line of the message` (at most 200 characters of it)."""
+    first = message.splitlines()[0] if message else ""
+    return f"{name}: {first[:200]}" if first else name
+
+
+def _read(exc: BaseException) -> tuple[str, str]:
+    """The exception's type name and whole message."""
     name = type(exc).__name__
     name = name if isinstance(name, str) else "exception"
     try:
@@ -118,8 +138,7 @@ def describe(exc: BaseException) -> str:
         text = ""
     if isinstance(exc, SystemExit):
         text = f"sys.exit({text})" if text else "sys.exit()"
-    first = text.splitlines()[0] if text else ""
-    return f"{name}: {first[:200]}" if first else name
+    return name, text
 
 
 class _Sink(io.TextIOBase):

@@ -6,7 +6,9 @@ with the plan and nothing is parsed twice. Policies get these views, never the d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from .addresses import ModuleStep, module_path, parse_module_address
@@ -29,10 +31,76 @@ from .values import (
     typed_lookup,
 )
 
-__all__ = ["ConfigModule", "ConfigResource", "ResourceChange", "StateResource"]
+__all__ = [
+    "SECRET_NAME_PARTS",
+    "ConfigModule",
+    "ConfigResource",
+    "ResourceChange",
+    "StateResource",
+    "looks_secret",
+]
 
-# Names that mark a value as a secret in plans too old to carry sensitive markers.
-SECRET_NAME_PARTS = ("password", "secret", "token", "private_key", "access_key", "credential")
+# Parts of a name that say its value is a credential: in plans too old to carry sensitive
+# markers, and wherever Terraform does not mark one (an environment variable, a tag).
+# Written without separators: `looks_secret` compares names with theirs removed, so
+# `DB_PASSWORD`, `dbPassword`, `db-password` and `api_key` / `apiKey` / `API-KEY` all match.
+SECRET_NAME_PARTS = (
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "privatekey",
+    "accesskey",
+    "apikey",
+    "authkey",
+    "signingkey",
+    "credential",
+    "connectionstring",
+)
+# A last word that makes a credential-like name a reference or a setting about one: the
+# secret's ARN, id or name, a KMS key id, a file path, a length or an age. Their values are
+# not credentials, and withholding them would hide ARNs and ids that findings name.
+_NOT_A_CREDENTIAL = frozenset(
+    {
+        "age",
+        "arn",
+        "arns",
+        "count",
+        "enabled",
+        "file",
+        "id",
+        "ids",
+        "length",
+        "name",
+        "names",
+        "path",
+        "policy",
+        "rotation",
+        "status",
+        "ttl",
+        "type",
+        "uri",
+        "url",
+        "version",
+    }
+)
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=8192)  # names repeat: attribute and variable names, environment keys
+def looks_secret(name: str) -> bool:
+    """Whether a name (a variable, an environment variable, a tag key) holds a credential:
+    `DB_PASSWORD`, `dbPassword`, `db-password`, `API_KEY`, `apiKey`, `GITHUB_TOKEN`,
+    `AWS_SECRET_ACCESS_KEY`; not `secret_arn`, `master_user_secret_kms_key_id`,
+    `DB_PASSWORD_FILE`."""
+    words = _WORDS.findall(_CAMEL.sub(r"\1_\2", name).lower())
+    if len(words) > 1 and words[-1] in _NOT_A_CREDENTIAL:
+        return False
+    flat = "".join(words)
+    return any(part in flat for part in SECRET_NAME_PARTS)
 
 
 def provider_suffix(provider_name: str | None) -> str:
@@ -288,7 +356,7 @@ class ResourceChange(_Resource):
         ):
             return True
         if self._legacy_secrets:
-            return any(part in str(step) for step in path for part in SECRET_NAME_PARTS)
+            return any(looks_secret(str(step)) for step in path)
         return False
 
     def was(self, path: str | Path, value: Any) -> bool:
@@ -326,7 +394,7 @@ class ResourceChange(_Resource):
             for side in (change.get("after"), change.get("before")):
                 if isinstance(side, dict):
                     for key, value in side.items():
-                        if any(part in key for part in SECRET_NAME_PARTS):
+                        if looks_secret(key):
                             collect_marked(value, True, into)
 
 

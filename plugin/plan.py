@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path as PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .model import SECRET_NAME_PARTS, ConfigModule, ResourceChange, StateResource
+from .model import ConfigModule, ResourceChange, StateResource, looks_secret
 from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
 
@@ -239,26 +239,28 @@ class Plan:
         return self.raw.get("output_changes") or {}
 
     def sensitive_strings(self) -> set[str]:
-        """Every sensitive scalar in the plan, as text: what no output may contain."""
+        """Every sensitive scalar in the plan, as text: what no output may contain.
+
+        Booleans are left out: one bit is no secret, and withholding `True` everywhere
+        would garble every message that quotes a flag."""
         # One list for the whole plan: this visits every resource whenever there are findings.
         leaves: list[Any] = []
         for change in (*self.changes, *self.deposed):
             change.collect_sensitive(leaves)
         for resource in self.prior_resources:
             resource.collect_sensitive(leaves)
-        found: set[str] = set(map(str, leaves))
         config_vars = ((self.raw.get("configuration") or {}).get("root_module") or {}).get(
             "variables"
         ) or {}
         for name, var in self.variables.items():
             declared = config_vars.get(name) or {}
-            if declared.get("sensitive") or any(p in name for p in SECRET_NAME_PARTS):
-                found.update(str(v) for v in marked_leaves(var.get("value"), True))
+            if declared.get("sensitive") or looks_secret(name):
+                leaves.extend(marked_leaves(var.get("value"), True))
         for output in self.output_changes.values():
             if isinstance(output, dict):
-                leaves = marked_leaves(output.get("after"), output.get("after_sensitive"))
-                found.update(str(v) for v in leaves)
-        return found
+                leaves.extend(marked_leaves(output.get("after"), output.get("after_sensitive")))
+                leaves.extend(marked_leaves(output.get("before"), output.get("before_sensitive")))
+        return {str(v) for v in leaves if not isinstance(v, bool)}
 
     def memo(self, key: object, build: Callable[[], T]) -> T:
         """A per-plan cache for indexes that policies share (built once, on first use)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,12 +19,14 @@ from .config import Config
 from .context import Context
 from .errors import PlanValueError
 from .explain import describe_change
-from .isolation import Failure, captured, guarded, watching_interrupts
+from .isolation import Failure, captured, guarded, summary, watching_interrupts
 from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
+from .redaction import REDACTED, redactor_for
 from .validation import REGENERATE
 
 __all__ = [
+    "REDACTED",
     "Outcome",
     "Printed",
     "RunError",
@@ -34,9 +36,6 @@ __all__ = [
     "run_policies",
     "value_errors",
 ]
-
-REDACTED = "(sensitive value)"
-_MIN_REDACT_LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +132,7 @@ def _run_one(
         except Failure as failure:
             # An exception's text may quote a value from the plan: redact it too.
             outcome.errors.append(
-                RunError("policy", f"{who} raised {_cleaner(plan)(failure.text)} on {plan.path}")
+                RunError("policy", f"{who} raised {_failure_text(failure, plan)} on {plan.path}")
             )
             produced = []
     if printed.size:
@@ -169,7 +168,7 @@ def run_inventories(
                         rows = None  # recorded by the plan (`value_errors`)
                     except Failure as failure:
                         rows = None
-                        text = _cleaner(plan)(failure.text)
+                        text = _failure_text(failure, plan)
                         errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
                 if sink.size:
                     printed.append(Printed(who, sink.size, sink.text))
@@ -191,8 +190,12 @@ def run_inventories(
 def value_errors(plan: Plan) -> list[RunError]:
     """The plan's values of a JSON type Terraform never writes, found by the typed
     readers while policies ran: input errors, not failures of the policies."""
+    if not plan.value_errors:
+        return []
+    clean = redactor_for(plan).clean  # a problem may quote the value it found
     return [
-        RunError("input", f"{plan.path}: {problem}; {REGENERATE}") for problem in plan.value_errors
+        RunError("input", f"{plan.path}: {clean(problem)}; {REGENERATE}")
+        for problem in plan.value_errors
     ]
 
 
@@ -231,41 +234,21 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     )
 
 
-def _cleaner(plan: Plan) -> Callable[[str], str]:
-    """A function that replaces every sensitive value of the plan in a text."""
-    secrets: list[str] = plan.memo(
-        "plangate.redact",
-        lambda: sorted(
-            (s for s in plan.sensitive_strings() if len(s) >= _MIN_REDACT_LENGTH),
-            key=len,
-            reverse=True,
-        ),
-    )
-
-    def clean(text: str) -> str:
-        for secret in secrets:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
-
-    return clean
+def _failure_text(failure: Failure, plan: Plan) -> str:
+    """`Type: first line of the message`, at most 200 characters of it. An exception may
+    quote a value from the plan: the whole message is cleaned before it is cut, so a
+    secret split by the cut or by a line break is still recognised whole."""
+    if not failure.name:
+        return redactor_for(plan).clean(failure.text)
+    return summary(failure.name, redactor_for(plan).clean(failure.message))
 
 
 def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
     """Policies may quote values; no sensitive value ever leaves the process."""
     if not findings:
         return findings
-    clean = _cleaner(plan)
-    return [
-        replace(
-            f,
-            message=clean(f.message),
-            chain=tuple(clean(c) for c in f.chain),
-            changes=tuple(clean(c) for c in f.changes),
-            attribute=clean(f.attribute) if f.attribute else f.attribute,
-        )
-        for f in findings
-    ]
+    redactor = redactor_for(plan)
+    return [redactor.finding(f) for f in findings]
 
 
 def decide(
