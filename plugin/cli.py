@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlangateError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"plangate: error: {exc.message}", file=sys.stderr)
+        _stderr("error", exc.message)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("plangate: interrupted", file=sys.stderr)
@@ -173,19 +173,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
             return EXIT_ERROR
-        print(
-            f"plangate: internal error: {type(exc).__name__}: {exc} (rerun with --debug "
-            "and report it)",
-            file=sys.stderr,
-        )
+        # Not the exception's text: it may quote a value of the plan (a secret), and no
+        # plan is at hand here to clean it with. --debug shows it.
+        _stderr("internal error", f"{type(exc).__name__} (rerun with --debug and report it)")
         return EXIT_ERROR
     except BaseException as exc:  # SystemExit or the like from code plangate does not own
         if args.debug:
             traceback.print_exc()
-        print(
-            f"plangate: internal error: {type(exc).__name__} escaped the run "
-            "(rerun with --debug and report it)",
-            file=sys.stderr,
+        _stderr(
+            "internal error",
+            f"{type(exc).__name__} escaped the run (rerun with --debug and report it)",
         )
         return EXIT_ERROR
 
@@ -259,12 +256,21 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
         sys.stdout.write(render(args.format, data, color))
         sys.stdout.flush()
     for warning in report.warnings:  # one line each, whatever the format on stdout
-        print(f"plangate: warning: {warning.message}", file=sys.stderr)
+        _stderr("warning", warning.message)
     for error in report.errors:
-        print(f"plangate: error: {error.message}", file=sys.stderr)
+        _stderr("error", error.message)
     if args.format == "atlantis" and not report.errors:
         return EXIT_PASS  # Atlantis decides from the FAIL lines of a completed evaluation
     return report.exit_code
+
+
+def _stderr(kind: str, message: str) -> None:
+    """One line on stderr, `plangate: KIND: MESSAGE`; the message may quote the plan, so
+    it is made one visible line that no CI log reads as a command."""
+    from .reporters.escaping import log_lines, terminal_line
+
+    sys.stderr.write(log_lines(f"plangate: {kind}: {terminal_line(message)}\n"))
+    sys.stderr.flush()
 
 
 def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> Report:
@@ -428,25 +434,30 @@ def _configure(
 
 def _print_warnings(effective: Effective) -> None:
     for warning in effective.warnings:
-        print(f"plangate: warning: {warning.message}", file=sys.stderr)
+        _stderr("warning", warning.message)
 
 
 def _list_policies(args: argparse.Namespace) -> int:
+    from .reporters.escaping import log_lines, terminal_line
+
     effective, packs, _ = _configure(args, Path(".").resolve())
     config = effective.config
     for item in packs.policies:
         severity = config.settings(item.id).applied_to(item.severity)
         state = "" if config.enabled(item.id) else "  (disabled in config)"
-        print(f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}")
+        line = f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}"
+        print(log_lines(terminal_line(line)))
     _print_warnings(effective)
     for warning in _printed_warnings(packs, ()):
-        print(f"plangate: warning: {warning.message}", file=sys.stderr)
+        _stderr("warning", warning.message)
     for error in packs.errors:
-        print(f"plangate: error: {error}", file=sys.stderr)
+        _stderr("error", error)
     return EXIT_ERROR if packs.errors else EXIT_PASS
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from .reporters.escaping import log_lines, terminal_line
+
     effective, packs, _ = _configure(args, Path(".").resolve())
     if packs.errors:
         raise PlangateError("policy", packs.errors[0])
@@ -457,9 +468,12 @@ def _explain(args: argparse.Namespace) -> int:
             "usage", f"no policy {args.policy_id!r}; `plangate policies` lists them"
         )
     kinds = ", ".join(item.resource_types) if item.resource_types else "the whole plan"
-    print(f"{item.id}: {item.title}")
-    print(f"severity: {item.severity}    looks at: {kinds}    source: {item.source}")
-    print()
-    print(item.doc)
+    lines = [
+        f"{item.id}: {item.title}",
+        f"severity: {item.severity}    looks at: {kinds}    source: {item.source}",
+        "",
+        *item.doc.splitlines(),
+    ]
+    print(log_lines("\n".join(terminal_line(line) for line in lines)))
     _print_warnings(effective)
     return EXIT_PASS

@@ -20,18 +20,17 @@ line, so a report that does not pass always shows at least one.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-__all__ = ["render"]
+from .escaping import log_lines, terminal_line
 
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+__all__ = ["render"]
 
 
 def _one_line(text: str) -> str:
     """Line-based readers must not see a value's newline as a new FAIL/WARN line, and a
     terminal or log viewer must not act on a control character (an ANSI escape)."""
-    return _CONTROL.sub("\ufffd", " ".join(str(text).split()))
+    return " ".join(terminal_line(text).split())
 
 
 def _line(tag: str, where: str, what: str, message: str) -> str:
@@ -95,7 +94,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     counts.append(f"{len(excps)} exceptions")
 
     lines = [
-        f"plangate {report['plangate_version']}: {decision.upper()}",
+        f"plangate {_one_line(report['plangate_version'])}: {decision.upper()}",
         "",
         *fails,
         *warns,
@@ -104,4 +103,4 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     if fails or warns or excps:
         lines.append("")
     lines.append(", ".join(counts))
-    return "\n".join(lines) + "\n"
+    return log_lines("\n".join(lines) + "\n")

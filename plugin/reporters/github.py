@@ -11,45 +11,45 @@ or start a new one.
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from .escaping import visible, workflow_data, workflow_property
 
 __all__ = ["escape_data", "escape_property", "render"]
 
-# Control characters other than CR/LF (which are escaped): an ANSI escape in a message
-# must not repaint or hide lines of the job log.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def escape_data(text: Any) -> str:
-    escaped = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return _CONTROL.sub("\ufffd", escaped)
+    return workflow_data(text)
 
 
 def escape_property(text: Any) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return workflow_property(text)
 
 
-def _command(kind: str, title: str, message: str) -> str:
-    return f"::{kind} title={escape_property(title)}::{escape_data(message)}"
+def _command(kind: str, title: str, lines: list[str]) -> str:
+    """One command; each of `lines` is a value made one visible line, and the breaks
+    between them are escaped, so an annotation shows several lines and stays one."""
+    return f"::{kind} title={escape_property(title)}::{workflow_data(chr(10).join(lines))}"
 
 
-def _message(f: dict[str, Any]) -> str:
-    lines = [f"{f['address']}: {f['message']}"]
+def _message(f: dict[str, Any]) -> list[str]:
+    lines = [visible(f"{f['address']}: {f['message']}")]
     if f.get("certainty") == "possible":
         lines.append("possible: depends on values known only after apply")
     if f.get("chain"):
-        lines.append("path: " + " -> ".join(f["chain"]))
-    lines += [f"change: {change}" for change in f.get("changes", ())]
+        lines.append(visible("path: " + " -> ".join(f["chain"])))
+    lines += [visible(f"change: {change}") for change in f.get("changes", ())]
     waiver = f.get("waiver")
     if f.get("waived") and waiver:
         lines.append(
-            f"waived: {waiver.get('reason', '')}"
-            + (f" (until {waiver['expires']})" if waiver.get("expires") else "")
+            visible(
+                f"waived: {waiver.get('reason', '')}"
+                + (f" (until {waiver['expires']})" if waiver.get("expires") else "")
+            )
         )
     elif waiver and waiver.get("expired"):
-        lines.append(f"waiver expired {waiver.get('expires')}")
-    return "\n".join(lines)
+        lines.append(visible(f"waiver expired {waiver.get('expires')}"))
+    return lines
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
@@ -58,18 +58,22 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     warnings: list[str] = []
     notices: list[str] = []
     for error in report["errors"]:
-        errors.append(_command("error", f"plangate error ({error['kind']})", error["message"]))
+        errors.append(
+            _command("error", f"plangate error ({error['kind']})", [visible(error["message"])])
+        )
     for plan in report["plans"]:
         if plan.get("errored"):
             errors.append(
                 _command(
                     "error",
                     "plangate: plan errored",
-                    f"{plan['path']}: Terraform reported errors: the plan is incomplete",
+                    [visible(f"{plan['path']}: Terraform reported errors: the plan is incomplete")],
                 )
             )
     for warning in report.get("warnings", ()):
-        warnings.append(_command("warning", f"plangate ({warning['kind']})", warning["message"]))
+        warnings.append(
+            _command("warning", f"plangate ({warning['kind']})", [visible(warning["message"])])
+        )
     for f in report["findings"]:
         if f["waived"]:
             notices.append(_command("notice", f["policy_id"], _message(f)))

@@ -5,6 +5,9 @@ it leads with the resource address; `fingerprint` (sha256 of policy id, address 
 attribute) is what GitLab compares between the source and target branch, so it stays
 the same from run to run. Waived findings are accepted risk and are left out; run errors
 and errored plans are `blocker` issues, so a run that did not complete is visible.
+
+`description` is one visible line (`escaping.visible`) and `content.body` is markdown
+(the Code Climate format says so), escaped as such; other values stay exact.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
+
+from .escaping import json_document, markdown_text, visible
 
 __all__ = ["fingerprint", "render"]
 
@@ -26,7 +31,9 @@ SEVERITIES = {
 
 def fingerprint(*parts: str | None) -> str:
     key = json.dumps([p or "" for p in parts], ensure_ascii=False)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    # `surrogatepass`: the same bytes for every valid string, and no error on a lone
+    # surrogate a hand-edited plan may hold.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _plan_path(report: dict[str, Any], f: dict[str, Any] | None = None) -> str:
@@ -43,7 +50,7 @@ def _issue(
     return {
         "type": "issue",
         "engine_name": "plangate",
-        "description": description,
+        "description": visible(description),
         "check_name": check_name,
         "fingerprint": print_,
         "severity": severity,
@@ -73,8 +80,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         )
         body = []
         if f.get("chain"):
-            body.append("Path: " + " -> ".join(f["chain"]))
-        body += [f"Change: {change}" for change in f.get("changes", ())]
+            body.append(markdown_text("Path: " + " -> ".join(f["chain"])))
+        body += [markdown_text(f"Change: {change}") for change in f.get("changes", ())]
         if body:
             issue["content"] = {"body": "\n\n".join(body)}
         issues.append(issue)
@@ -112,4 +119,4 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 ["Bug Risk"],
             )
         )
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_document(issues)

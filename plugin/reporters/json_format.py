@@ -1,11 +1,16 @@
-"""`--format json`: the documented contract, byte-identical for the same plan."""
+"""`--format json`: the documented contract, byte-identical for the same plan.
+
+Values are exact (an address is the address Terraform wrote); characters that do not
+print are written as `\\uXXXX` escapes, so the bytes are safe to show (`escaping`).
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from .escaping import json_document
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
     del color
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json_document(report)

@@ -10,21 +10,18 @@ does not pass never reads green. No timings: the same report gives the same byte
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from .escaping import log_lines
+from .escaping import xml_text as _x
+
 __all__ = ["render"]
-
-# Characters XML 1.0 cannot carry at all (ElementTree escapes markup, not these).
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _x(value: Any) -> str:
-    return _INVALID_XML.sub("\ufffd", "" if value is None else str(value))
 
 
 def _details(f: dict[str, Any]) -> str:
+    """Several lines, each one value made one visible line (so a value cannot add a
+    line, and no line can start a CI log command)."""
     lines = [
         f"{f['policy_id']}: {f.get('title', '')}",
         f"severity: {f['severity']}",
@@ -46,7 +43,7 @@ def _details(f: dict[str, Any]) -> str:
             + (f" until {waiver['expires']}" if waiver.get("expires") else "")
         )
     lines.append(f"message: {f['message']}")
-    return "\n".join(lines)
+    return "\n".join(_x(line) for line in lines)
 
 
 def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
@@ -85,16 +82,16 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         if f["waived"]:
             reason = (f.get("waiver") or {}).get("reason", "")
             ET.SubElement(case, "skipped", {"message": _x(f"waived: {reason}")})
-            ET.SubElement(case, "system-out").text = _x(_details(f))
+            ET.SubElement(case, "system-out").text = _details(f)
             skipped += 1
         elif f["blocking"]:
             failure = ET.SubElement(
                 case, "failure", {"message": _x(f["message"]), "type": _x(f["severity"])}
             )
-            failure.text = _x(_details(f))
+            failure.text = _details(f)
             failures += 1
         else:
-            ET.SubElement(case, "system-out").text = _x(_details(f))
+            ET.SubElement(case, "system-out").text = _details(f)
     for error in report["errors"]:
         case = _case(suite, "plangate", f"error: {error['kind']}")
         element = ET.SubElement(
@@ -125,4 +122,5 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     root = ET.Element("testsuites", {"name": "plangate", **counts})
     root.append(suite)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    document = ET.tostring(root, encoding="unicode")
+    return log_lines('<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n")

@@ -2,14 +2,18 @@
 
 A headline with the decision, a table of blocking findings, each finding's details (its
 path through the plan) folded in `<details>`, then errors, non-blocking and waived
-findings. Text from the report is escaped so that a `|`, a backtick or HTML in a message
-or an address cannot break the table or inject markup.
+findings. Text from the report is escaped (`escaping.markdown_text` / `markdown_code`)
+so that a `|`, a backtick or HTML in a message or an address cannot break the table or
+inject markup, and an `@team` or a URL in it notifies nobody and links nowhere.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from .escaping import log_lines
+from .escaping import markdown_code as _code
+from .escaping import markdown_text as _text
 
 __all__ = ["render"]
 
@@ -18,43 +22,6 @@ _HEADLINES = {
     "block": ":x: plangate: **blocked**",
     "error": ":warning: plangate: **error** (the check did not complete)",
 }
-_TEXT_ESCAPES = {
-    "\\": "\\\\",
-    "`": "\\`",
-    "*": "\\*",
-    "_": "\\_",
-    "[": "\\[",
-    "]": "\\]",
-    "~": "\\~",
-    "#": "\\#",
-    "|": "\\|",
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-}
-_TEXT_PATTERN = re.compile("|".join(re.escape(c) for c in _TEXT_ESCAPES))
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
-
-
-def _flat(value: Any) -> str:
-    """One line (a newline would end a table row), no control characters."""
-    return _CONTROL.sub("\ufffd", " ".join(str(value).split()))
-
-
-def _text(value: Any) -> str:
-    """Plain text for a table cell or a list item: one line, markup characters escaped."""
-    return _TEXT_PATTERN.sub(lambda m: _TEXT_ESCAPES[m.group(0)], _flat(value))
-
-
-def _code(value: Any, in_table: bool = True) -> str:
-    """A code span that survives any backticks in the value (CommonMark: a longer fence)."""
-    flat = _flat(value)
-    runs = [len(r) for r in re.findall("`+", flat)]
-    fence = "`" * (max(runs, default=0) + 1)
-    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
-    if in_table:  # GFM splits table cells on `|` even inside code spans unless escaped
-        flat = flat.replace("|", "\\|")
-    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _table(findings: list[dict[str, Any]], waived: bool = False) -> list[str]:
@@ -161,4 +128,4 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     if waived:
         out += ["", "### Waived findings", "", *_table(waived, waived=True), "", *_details(waived)]
     out += ["", f"<sub>plangate {_text(report['plangate_version'])}</sub>"]
-    return "\n".join(out) + "\n"
+    return log_lines("\n".join(out) + "\n")

@@ -5,6 +5,9 @@ follow the report's order. A finding points at its resource twice: a logical loc
 (the address, kind "resource") and the plan file as the physical location. Waived
 findings carry a SARIF suppression with the waiver's reason. Run errors become tool
 execution notifications and mark the invocation unsuccessful.
+
+Texts people read in a code-scanning view (messages, notifications) are made one visible
+line (`escaping.visible`); every other value stays exact, written as safe JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import json
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
+
+from .escaping import json_document, visible
 
 __all__ = ["SCHEMA_URI", "render"]
 
@@ -27,15 +32,17 @@ _RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 def fingerprint(f: dict[str, Any]) -> str:
     """Stable across runs: the same policy on the same resource attribute."""
     key = json.dumps([f["policy_id"], f["address"], f.get("attribute") or ""], ensure_ascii=False)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    # `surrogatepass`: the same bytes for every valid string, and no error on a lone
+    # surrogate a hand-edited plan may hold.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _uri(path: str) -> str:
     """A plan path as a URI reference: relative paths stay relative (repo-rooted)."""
     posix = path.replace("\\", "/")
     if PurePosixPath(posix).is_absolute():
-        return "file://" + quote(posix, safe="/")
-    return quote(posix, safe="/")
+        return "file://" + quote(posix, safe="/", errors="backslashreplace")
+    return quote(posix, safe="/", errors="backslashreplace")
 
 
 def _plan_path(report: dict[str, Any], f: dict[str, Any]) -> str:
@@ -70,7 +77,7 @@ def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
             {
                 "id": policy_id,
                 "name": meta["title"],
-                "shortDescription": {"text": meta["title"]},
+                "shortDescription": {"text": visible(meta["title"])},
                 "help": {
                     "text": f"Run `plangate explain {policy_id}` for what it checks, why "
                     "it matters and how to fix it."
@@ -93,7 +100,7 @@ def _result(
         "ruleId": f["policy_id"],
         "ruleIndex": rule_index,
         "level": _LEVELS.get(f["severity"], "warning"),
-        "message": {"text": f"{f['address']}: {f['message']}"},
+        "message": {"text": visible(f"{f['address']}: {f['message']}")},
         "locations": [
             {
                 "physicalLocation": physical,
@@ -150,13 +157,19 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 }
             )
     notifications = [
-        {"level": "error", "message": {"text": e["message"]}, "descriptor": {"id": e["kind"]}}
+        {
+            "level": "error",
+            "message": {"text": visible(e["message"])},
+            "descriptor": {"id": e["kind"]},
+        }
         for e in report["errors"]
     ]
     notifications += [
         {
             "level": "error",
-            "message": {"text": f"{p['path']}: Terraform reported errors: the plan is incomplete"},
+            "message": {
+                "text": visible(f"{p['path']}: Terraform reported errors: the plan is incomplete")
+            },
             "descriptor": {"id": "plan-errored"},
         }
         for p in report["plans"]
@@ -165,7 +178,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     configuration = [
         {
             "level": "warning",
-            "message": {"text": w["message"]},
+            "message": {"text": visible(w["message"])},
             "descriptor": {"id": w["kind"]},
         }
         for w in report.get("warnings", ())
@@ -192,4 +205,4 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         },
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)

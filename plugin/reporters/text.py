@@ -1,20 +1,19 @@
-"""`--format text`: for people; grouped by severity, colour only on a terminal."""
+"""`--format text`: for people; grouped by severity, colour only on a terminal.
+
+Every value from the report goes through `terminal_line` (one line, characters that do
+not print shown as escapes), and the whole output through `log_lines`, so nothing from
+the plan can repaint a terminal or start a CI log command.
+"""
 
 from __future__ import annotations
 
-import re
 from itertools import groupby
 from typing import Any
 
+from .escaping import log_lines
+from .escaping import terminal_line as _safe
+
 _COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _safe(text: str) -> str:
-    """No control characters from plan data reach a terminal (ANSI escapes repaint lines)."""
-    return _CONTROL.sub("?", text).replace("\n", " ")
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -28,14 +27,16 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         note = "  (Terraform reported errors: the plan is incomplete)" if plan["errored"] else ""
         count = plan["resources"]
         lines.append(
-            f"plan {plan['path']}: {count} resource{'s' if count != 1 else ''}, "
-            f"Terraform {version}, format {plan['format_version']}{note}"
+            f"plan {_safe(plan['path'])}: {count} resource{'s' if count != 1 else ''}, "
+            f"Terraform {_safe(version)}, format {_safe(plan['format_version'])}{note}"
         )
     for item in report.get("config_files", ()):
         trust = "" if item["trusted"] else ", may only tighten the gate"
         lines.append(_safe(f"config: {item['path']} ({item['role']}{trust})"))
     for item in report.get("state_backend", []):
-        lines.append(f"state backend: {item['kind']} {item['name']} ({item['source']})")
+        lines.append(
+            _safe(f"state backend: {item.get('kind')} {item.get('name')} ({item.get('source')})")
+        )
     findings = report["findings"]
     if findings:
         lines.append("")
@@ -80,4 +81,4 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         + f": {len(report['findings'])} finding(s), {blocking} blocking, {waived} waived; "
         f"{stats['policies']} policies over {stats['resources']} resources"
     )
-    return "\n".join(lines) + "\n"
+    return log_lines("\n".join(lines) + "\n")

@@ -130,7 +130,7 @@ def test_markup_and_control_characters_in_messages_stay_well_formed(report_for, 
     report["findings"][0]["address"] = 'x["<&>"]'
     root = parse(report)
     failure = case(root, "T-RDS-001", 'x["<&>"]').find("failure")
-    assert failure.get("message") == 'a <b> & "c" ]]> \ufffd\ufffd[31m end'
+    assert failure.get("message") == 'a <b> & "c" ]]> \\u0001\\u001b[31m end'
 
 
 def test_same_report_renders_identical_bytes(report_for, databases):
