@@ -7,6 +7,7 @@ Exit codes: 0 pass, 1 blocked, 2 error. Errors print one line and no traceback u
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -239,22 +240,36 @@ def _check_report(
 
 
 def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str]]) -> int:
-    from .reporters import render
+    """Render stdout and every `--output` before writing any, then write each file whole.
+
+    A file that cannot be written makes the run an error, and the files already written
+    are written again from the error report, so no file says "pass" for a run that
+    failed. Rendering never leaves a file half-written or empty: when a format cannot be
+    rendered, every output holds an `error` report instead.
+    """
+    from .report_files import write_whole
     from .runner import RunError
 
-    data = report.to_dict()
-    for fmt, path in outputs:
+    show = bool(report.plans) or args.format != "text"
+    # no-color.org: a NO_COLOR that is set and not empty turns colour off.
+    color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    rendered, report = _render_all(report, args, outputs, show, color)
+    failed: list[RunError] = []
+    written: list[int] = []
+    for index, (_, path) in enumerate(outputs):
         try:
-            Path(path).write_text(render(fmt, data), encoding="utf-8")
+            write_whole(path, rendered[index])
+            written.append(index)
         except OSError as exc:
-            report.errors.append(RunError("output", f"cannot write {path}: {exc.strerror}"))
-            data = report.to_dict()
-    evaluated = bool(report.plans)
-    if evaluated or args.format != "text":
-        # no-color.org: a NO_COLOR that is set and not empty turns colour off.
-        color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(render(args.format, data, color))
-        sys.stdout.flush()
+            failed.append(RunError("output", f"cannot write {path}: {exc.strerror or exc}"))
+    if failed:
+        report.errors.extend(failed)
+        rendered, report = _render_all(report, args, outputs, show, color)
+        for index in written:
+            with contextlib.suppress(OSError):  # it was writable a moment ago
+                write_whole(outputs[index][1], rendered[index])
+    if show:
+        _write_stdout(rendered[-1])
     for warning in report.warnings:  # one line each, whatever the format on stdout
         _stderr("warning", warning.message)
     for error in report.errors:
@@ -262,6 +277,59 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
     if args.format == "atlantis" and not report.errors:
         return EXIT_PASS  # Atlantis decides from the FAIL lines of a completed evaluation
     return report.exit_code
+
+
+def _render_all(
+    report: Report,
+    args: argparse.Namespace,
+    outputs: list[tuple[str, str]],
+    show: bool,
+    color: bool,
+) -> tuple[list[bytes], Report]:
+    """Every `--output`, then stdout (last), as UTF-8 bytes; and the report they show.
+
+    Should any format fail to render or encode, the run is an error and every output is
+    rendered from a report that says only that (it holds nothing from the plan, so it
+    renders; a format that still fails gets that one line as plain text)."""
+    from .report import Report
+    from .reporters import render
+    from .runner import RunError
+
+    wanted = [*((fmt, False) for fmt, _ in outputs), (args.format, color)]
+    try:
+        data = report.to_dict()
+        return [
+            render(fmt, data, paint).encode("utf-8") if show or i < len(outputs) else b""
+            for i, (fmt, paint) in enumerate(wanted)
+        ], report
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        message = (
+            f"a report could not be rendered ({type(exc).__name__}); "
+            "rerun with --debug and report it"
+        )
+    failure = Report(errors=[RunError("output", message)])
+    data = failure.to_dict()
+    rendered = []
+    for fmt, paint in wanted:
+        try:
+            rendered.append(render(fmt, data, paint).encode("utf-8"))
+        except Exception:
+            rendered.append(f"plangate: error: {message}\n".encode())
+    return rendered, failure
+
+
+def _write_stdout(data: bytes) -> None:
+    """The rendered bytes as they are (UTF-8 whatever the locale), through the text
+    stream when it has no byte buffer (a caller's StringIO)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    if buffer is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+        buffer.flush()
 
 
 def _stderr(kind: str, message: str) -> None:
