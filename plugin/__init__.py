@@ -5,6 +5,7 @@ may change between releases.
 """
 
 from .context import Context, Named
+from .globs import glob_match, globs_meet
 from .model import ResourceChange, StateResource
 from .plan import Backend, Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, finding, inventory, policy
@@ -28,6 +29,8 @@ __all__ = [
     "StateResource",
     "expression_references",
     "finding",
+    "glob_match",
+    "globs_meet",
     "inventory",
     "is_unknown",
     "policy",

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PlangateError
+from .globs import glob_match
 from .policy import Severity
 
 __all__ = [
@@ -56,29 +57,11 @@ def glob_matches(pattern: str, text: str) -> bool:
     literal, so an address copied from a plan (`aws_db_instance.db[0]`, `x["a.b"]`)
     matches itself.
 
-    Matched by hand, not as a regular expression: `*a*a*a*…` compiled to `.*a.*a.*a…`
-    backtracks for minutes on a long address, and a waiver pattern may come from a
-    repository config. Here a failed match only moves the last `*` on by one character,
-    so the cost is at most len(pattern) * len(text).
+    Never as a regular expression: `*a*a*a*…` compiled to `.*a.*a.*a…` backtracks for
+    minutes on a long address, and a waiver pattern may come from a repository config.
+    The engine's one wildcard matcher (shared with IAM patterns) is linear.
     """
-    p = t = 0
-    star = -1  # the last `*` seen in the pattern, and where in text it started matching
-    resume = 0
-    while t < len(text):
-        if p < len(pattern) and pattern[p] == "*":
-            star, resume = p, t
-            p += 1
-        elif p < len(pattern) and pattern[p] in ("?", text[t]):
-            p += 1
-            t += 1
-        elif star >= 0:
-            resume += 1
-            p, t = star + 1, resume
-        else:
-            return False
-    while p < len(pattern) and pattern[p] == "*":
-        p += 1
-    return p == len(pattern)
+    return glob_match(pattern, text)
 
 
 @dataclass(frozen=True, slots=True)

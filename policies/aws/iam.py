@@ -36,7 +36,7 @@ from functools import cache, lru_cache, partial
 from importlib import resources
 from typing import Any
 
-from plangate import Ref
+from plangate import Ref, glob_match, globs_meet
 
 from .links import json_value, ref_text
 
@@ -65,7 +65,6 @@ HOLE = "\x00"
 # What a hole is replaced by to ask "does the pattern match whatever the hole holds?":
 # characters no pattern literal can match, long enough that only `*` absorbs them.
 _ANY_VALUE = "\x01\x02\x03\x04"
-_POLICY_VARIABLE = re.compile(r"\$\{[^}]*\}")
 
 
 class Match(enum.IntEnum):
@@ -248,47 +247,34 @@ def _block_principals(value: Any) -> tuple[tuple[str, Element], ...] | None:
 # -- matching ------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)
-def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    parts = [".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern]
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
-def _glob_match(pattern: str, text: str, ignore_case: bool = False) -> bool:
-    return _glob(pattern, ignore_case).fullmatch(text) is not None
-
-
-@lru_cache(maxsize=8192)
-def _globs_meet(a: str, b: str) -> bool:
-    """Whether some string matches both globs (`*`, `?` in either)."""
-    la, lb = len(a), len(b)
-    reach = [[False] * (lb + 1) for _ in range(la + 1)]
-    reach[la][lb] = True
-    for i in range(la, -1, -1):
-        for j in range(lb, -1, -1):
-            if i == la and j == lb:
-                continue
-            if i < la and a[i] == "*":
-                reach[i][j] = reach[i + 1][j] or (j < lb and reach[i][j + 1])
-            elif j < lb and b[j] == "*":
-                reach[i][j] = reach[i][j + 1] or (i < la and reach[i + 1][j])
-            elif i < la and j < lb:
-                reach[i][j] = (a[i] == "?" or b[j] == "?" or a[i] == b[j]) and reach[i + 1][j + 1]
-    return reach[0][0]
-
-
 @lru_cache(maxsize=65536)  # a plan repeats a few patterns against the same few actions
 def action_matches(pattern: str, action: str) -> bool:
     """`dynamodb:Put*`, `*`, `DynamoDB:?etItem` against `dynamodb:GetItem` (case-insensitive)."""
-    return _glob_match(pattern, action, ignore_case=True)
+    return glob_match(pattern, action, ignore_case=True)
 
 
 def _segment_match(pattern: str, template: str) -> Match:
     if HOLE not in template:
-        return Match.YES if _glob_match(pattern, template) else Match.NO
-    if _glob_match(pattern, template.replace(HOLE, _ANY_VALUE)):
+        return Match.YES if glob_match(pattern, template) else Match.NO
+    if glob_match(pattern, template.replace(HOLE, _ANY_VALUE)):
         return Match.YES
-    return Match.POSSIBLE if _globs_meet(pattern, template.replace(HOLE, "*")) else Match.NO
+    return Match.POSSIBLE if globs_meet(pattern, template.replace(HOLE, "*")) else Match.NO
+
+
+def _without_policy_variables(pattern: str) -> str:
+    """`${aws:username}` and the like replaced by `*` (what a request may fill in).
+
+    A scan, not a regular expression: on a pattern of many `${` and no `}`, the
+    expression `${[^}]*}` tried every `${` to the end, quadratic in the pattern.
+    """
+    parts, position = [], 0
+    while (start := pattern.find("${", position)) >= 0:
+        end = pattern.find("}", start + 2)
+        if end < 0:
+            break  # no `}` after this `${`, nor after any later one
+        parts += (pattern[position:start], "*")
+        position = end + 1
+    return "".join(parts) + pattern[position:]
 
 
 def arn_matches(pattern: str, template: str) -> Match:
@@ -301,7 +287,7 @@ def arn_matches(pattern: str, template: str) -> Match:
         return Match.YES
     variable = Match.YES
     if "${" in pattern:
-        pattern = _POLICY_VARIABLE.sub("*", pattern)
+        pattern = _without_policy_variables(pattern)
         variable = Match.POSSIBLE
     wanted = pattern.split(":", 5)
     have = template.split(":", 5)

@@ -1,0 +1,123 @@
+"""Small, valid Terraform written to hang the gate: each case must finish in seconds.
+
+Plans are made by the real terraform binary with the stub aws provider (tests/tfstub),
+and checked by the installed console script. The bound asserted is generous (the
+attacks ran for minutes to hours before); it is the protection, not a benchmark.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PLANGATE = str(Path(sys.executable).parent / "plangate")
+BOUND = 5.0  # seconds
+
+
+def _load_tfstub() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "tfstub_hostile", ROOT / "tests" / "tfstub" / "__init__.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+tfstub = _load_tfstub()
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform"),
+]
+
+LOCK_TABLE = """
+provider "aws" { region = "us-east-1" }
+
+resource "aws_dynamodb_table" "lock" {
+  name     = "terraform-state-lock"
+  hash_key = "LockID"
+  attribute {
+    name = "LockID"
+    type = "S"
+  }
+}
+
+resource "aws_iam_role" "task" {
+  name = "app-task"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+    }]
+  })
+}
+"""
+
+
+def plan_of(tmp_path: Path, files: dict[str, str], *, modules: bool = False) -> Path:
+    """Write the configuration, plan it with the stub provider; the plan JSON's path."""
+    work = tmp_path / "work"
+    for name, text in files.items():
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text)
+    env = tfstub.stub_env(tmp_path / "env")
+    if modules:
+        tfstub.init(work, env)
+    data, _ = tfstub.plan(work, env)
+    path = work / "plan.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def timed_check(plan: Path, *args: str) -> tuple[int, dict, float]:
+    started = time.perf_counter()
+    result = subprocess.run(
+        [PLANGATE, "check", "--format", "json", *args, str(plan)],
+        capture_output=True,
+        cwd=plan.parent,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    assert result.returncode in (0, 1), result.stderr.decode()
+    return result.returncode, json.loads(result.stdout), seconds
+
+
+def blocking(report: dict) -> set[tuple[str, str]]:
+    return {(f["policy_id"], f["address"]) for f in report["findings"] if f["blocking"]}
+
+
+def test_iam_patterns_of_thousands_of_stars_are_matched_at_once(tmp_path):
+    # As regular expressions, 13 stars took a minute and 16 more than two.
+    stars = "*" * 3000
+    policy = f"""
+resource "aws_iam_role_policy" "hostile" {{
+  name = "hostile"
+  role = aws_iam_role.task.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+      {{
+        Effect   = "Allow"
+        Action   = "dynamodb:{stars}Item"
+        Resource = "arn:aws:dynamodb:*:*:{stars}lock"
+      }},
+      {{ Effect = "Allow", Action = "s3:{stars}x", Resource = "arn:aws:s3:::{stars}x" }},
+    ]
+  }})
+}}
+"""
+    plan = plan_of(tmp_path, {"main.tf": LOCK_TABLE + policy})
+    code, report, seconds = timed_check(plan)
+    assert seconds < BOUND
+    assert code == 1
+    assert blocking(report) == {("PG-STATE-001", "aws_iam_role_policy.hostile")}
