@@ -5,12 +5,18 @@ found through the `configuration` expressions: `references` lists, followed thro
 module input variables and child module outputs, per module instance. Known values
 (ARNs, ids, names) are the fallback, and the only way through `local.*` values, which
 Terraform does not write into the plan.
+
+The configuration is the pull request author's, so following it is bounded: what a
+module variable, a module output or a local value leads to is worked out once per
+module instance and kept (a chain of modules passing a value through several inputs
+walked every path, exponentially many), and one resolve stops after `WORK_BUDGET` steps,
+marking what it found `unresolved` so that policies report it as possible, never clean.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,7 +29,7 @@ from .values import UNKNOWN, Path, normalise_path
 if TYPE_CHECKING:
     from .plan import Plan
 
-__all__ = ["Ref", "Resolution", "Resolver", "expression_references"]
+__all__ = ["WORK_BUDGET", "Ref", "Resolution", "Resolver", "expression_references"]
 
 Resource = ResourceChange | StateResource
 _IGNORED_ROOTS = frozenset({"each", "count", "path", "terraform", "self"})
@@ -38,6 +44,11 @@ IDENTIFIER_ATTRIBUTES = (
     "cluster_identifier",
 )
 _MAX_DEPTH = 32
+# Steps one resolve may take (references read, targets and values gathered): far above
+# what real configurations need, far below what makes a run noticeably slower.
+WORK_BUDGET = 200_000
+# The `via` of a link found by a known value (an ARN or name), whatever path led there.
+_BY_VALUE = ("value",)
 # A parsed reference: `a.b["k"].c` → (("a", None), ("b", "k"), ("c", None)).
 Traversal = tuple[tuple[str, str | int | None], ...]
 
@@ -59,7 +70,8 @@ class Ref:
 class Resolution:
     refs: list[Ref] = field(default_factory=list)
     # True when some reference could not be followed (a local value, a root variable
-    # whose value names nothing in the plan): the link may exist but cannot be proven.
+    # whose value names nothing in the plan, a walk that ran out of budget): the link
+    # may exist but cannot be proven.
     unresolved: bool = False
     # Constant or variable values met on the way, for callers that match names or ARNs.
     values: list[Any] = field(default_factory=list)
@@ -72,6 +84,41 @@ class Resolution:
 
     def of_type(self, *types: str) -> list[Ref]:
         return [r for r in self.refs if r.target.type in types]
+
+
+class _Found:
+    """What a walk found so far: refs (one per target, the first path kept unless a later
+    one names an attribute), values (each object once), and whether something could not
+    be followed."""
+
+    __slots__ = ("_positions", "_seen_values", "refs", "unresolved", "values")
+
+    def __init__(self) -> None:
+        self.refs: list[Ref] = []
+        self.values: list[Any] = []
+        self.unresolved = False
+        self._positions: dict[int, int] = {}
+        self._seen_values: set[int] = set()
+
+    def add(self, ref: Ref) -> None:
+        position = self._positions.get(id(ref.target))
+        if position is None:
+            self._positions[id(ref.target)] = len(self.refs)
+            self.refs.append(ref)
+        elif self.refs[position].attribute is None and ref.attribute is not None:
+            self.refs[position] = ref
+
+    def add_values(self, values: Iterable[Any]) -> None:
+        # By identity: the same constant reached along two paths is one object, and
+        # values (dicts, lists) need not be hashable.
+        for value in values:
+            if id(value) not in self._seen_values:
+                self._seen_values.add(id(value))
+                self.values.append(value)
+
+
+class _OutOfBudget(Exception):
+    """One resolve took `WORK_BUDGET` steps."""
 
 
 def _leaves(expr: Any) -> Iterator[dict[str, Any]]:
@@ -109,6 +156,11 @@ class Resolver:
         self._expressions: dict[
             tuple[object, Path], tuple[bool, tuple[str, ...], tuple[Any, ...]]
         ] = {}
+        # What a module variable, output or local value leads to, per module instance
+        # (vias relative to it), kept across resolves; and those being worked out now.
+        self._memo: dict[tuple[Any, ...], _Found] = {}
+        self._active: set[tuple[Any, ...]] = set()
+        self._budget = WORK_BUDGET
 
     # -- indexes, built once on first use --------------------------------------------------
 
@@ -182,16 +234,20 @@ class Resolver:
     def resolve(self, resource: Resource, path: str | Path) -> Resolution:
         """Resources the attribute at `path` of this instance refers to."""
         path = normalise_path(path)
-        result = Resolution()
+        found = _Found()
         configured, refs, constants = self._expression(resource, path)
         if configured:
-            result.values.extend(constants)
-            self._follow(refs, resource.module_steps, resource.index, (), result, 0)
+            found.add_values(constants)
+            self._budget = WORK_BUDGET
+            try:
+                self._follow(refs, resource.module_steps, resource.index, (), found, 0)
+            except _OutOfBudget:
+                found.unresolved = True  # the link may exist: fail closed
         value = resource.after_value(path)
-        self._match_values(value, resource, result)
-        if value is UNKNOWN and not result.refs and not configured:
-            result.unresolved = True
-        return result
+        self._match_values(value, resource, found)
+        if value is UNKNOWN and not found.refs and not configured:
+            found.unresolved = True
+        return Resolution(found.refs, found.unresolved, found.values)
 
     def _expression(
         self, resource: Resource, path: Path
@@ -220,27 +276,55 @@ class Resolver:
 
     # -- following references ------------------------------------------------------------
 
+    def _spend(self, steps: int) -> None:
+        self._budget -= steps
+        if self._budget < 0:
+            raise _OutOfBudget
+
     def _follow(
         self,
         refs: Iterable[str],
         steps: tuple[ModuleStep, ...],
         referrer_index: str | int | None,
         via: tuple[str, ...],
-        result: Resolution,
+        found: _Found,
         depth: int,
     ) -> None:
         if depth > _MAX_DEPTH:
-            result.unresolved = True
+            found.unresolved = True
             return
         traversals, by_instance = _to_follow(tuple(refs))
+        self._spend(1 + len(traversals))
         for traversal in traversals:
             root = traversal[0][0]
             if root == "var" and len(traversal) > 1:
-                self._follow_variable(traversal[1][0], steps, via, result, depth)
+                name = traversal[1][0]
+                self._through(
+                    ("var", steps, name),
+                    lambda into, name=name: self._follow_variable(name, steps, into, depth),
+                    via,
+                    found,
+                )
             elif root == "local" and len(traversal) > 1:
-                self._follow_local(traversal[1][0], steps, referrer_index, via, result, depth)
+                name = traversal[1][0]
+                self._through(
+                    ("local", steps, name, referrer_index),
+                    lambda into, name=name: self._follow_local(
+                        name, steps, referrer_index, into, depth
+                    ),
+                    via,
+                    found,
+                )
             elif root == "module" and len(traversal) > 2:
-                self._follow_output(traversal[1], traversal[2][0], steps, via, result, depth)
+                call, output = traversal[1], traversal[2][0]
+                self._through(
+                    ("output", steps, call, output),
+                    lambda into, call=call, output=output: self._follow_output(
+                        call, output, steps, into, depth
+                    ),
+                    via,
+                    found,
+                )
             elif root == "module":
                 continue  # the whole module object; its more specific sibling follows
             elif root == "data" and len(traversal) > 2:
@@ -252,7 +336,7 @@ class Resolver:
                     traversal[3:],
                     via,
                     referrer_index if by_instance else None,
-                    result,
+                    found,
                 )
             elif len(traversal) > 1:
                 self._add_instances(
@@ -263,8 +347,40 @@ class Resolver:
                     traversal[2:],
                     via,
                     referrer_index if by_instance else None,
-                    result,
+                    found,
                 )
+
+    def _through(
+        self,
+        key: tuple[Any, ...],
+        walk: Callable[[_Found], None],
+        via: tuple[str, ...],
+        found: _Found,
+    ) -> None:
+        """Add what a module variable, output or local value leads to, worked out once.
+
+        A node met again while it is being worked out (a cycle, which Terraform forbids
+        but a hand-edited plan or a misread source may hold) is unresolved. A node whose
+        walk ran out of budget is kept as far as it got, unresolved: a later resolve that
+        meets it pays for what was found, not for the walk again.
+        """
+        if key in self._active:
+            found.unresolved = True
+            return
+        known = self._memo.get(key)
+        if known is None:
+            known = self._memo[key] = _Found()
+            self._active.add(key)
+            try:
+                walk(known)
+            except _OutOfBudget:
+                known.unresolved = True
+                _merge(known, via, found)  # what was found so far still counts
+                raise
+            finally:
+                self._active.discard(key)
+        self._spend(1 + len(known.refs) + len(known.values))
+        _merge(known, via, found)
 
     def _add_instances(
         self,
@@ -275,10 +391,11 @@ class Resolver:
         rest: Traversal,
         via: tuple[str, ...],
         referrer_index: str | int | None,
-        result: Resolution,
+        found: _Found,
     ) -> None:
         name, key = name_step
         instances = self._instances.get((steps, mode, type_, name), [])
+        self._spend(len(instances))
         if key is not None:
             instances = [i for i in instances if i.index == key]
         elif referrer_index is not None:
@@ -286,7 +403,7 @@ class Resolver:
             instances = narrowed or instances
         attribute = rest[0][0] if rest else None
         for instance in instances:
-            self._add(result, Ref(instance, attribute, via))
+            found.add(Ref(instance, attribute, via))
 
     @cached_property
     def _locals(self) -> LocalsIndex | None:
@@ -303,34 +420,28 @@ class Resolver:
         name: str,
         steps: tuple[ModuleStep, ...],
         referrer_index: str | int | None,
-        via: tuple[str, ...],
-        result: Resolution,
+        found: _Found,
         depth: int,
     ) -> None:
         refs = self._locals.references(module_path(steps), name) if self._locals else None
         if refs is None:
-            result.unresolved = True
+            found.unresolved = True
             return
-        self._follow(refs, steps, referrer_index, (*via, f"local.{name}"), result, depth + 1)
+        self._follow(refs, steps, referrer_index, (f"local.{name}",), found, depth + 1)
 
     def _follow_variable(
-        self,
-        name: str,
-        steps: tuple[ModuleStep, ...],
-        via: tuple[str, ...],
-        result: Resolution,
-        depth: int,
+        self, name: str, steps: tuple[ModuleStep, ...], found: _Found, depth: int
     ) -> None:
         if not steps:
             variable = self.plan.variables.get(name)
             if isinstance(variable, dict) and "value" in variable:
-                result.values.append(variable["value"])
-                before = len(result.refs)
-                self._match_values(variable["value"], None, result)
-                if len(result.refs) == before:
-                    result.unresolved = True
+                found.add_values((variable["value"],))
+                before = len(found.refs)
+                self._match_values(variable["value"], None, found)
+                if len(found.refs) == before:
+                    found.unresolved = True
             else:
-                result.unresolved = True
+                found.unresolved = True
             return
         parent_steps, call = steps[:-1], steps[-1]
         parent = self.plan.config_module(module_path(parent_steps))
@@ -341,68 +452,60 @@ class Resolver:
             child = self.plan.config_module(module_path(steps))
             default = (child.variable(name) or {}).get("default") if child else None
             if default is not None:
-                result.values.append(default)
-                self._match_values(default, None, result)
+                found.add_values((default,))
+                self._match_values(default, None, found)
             return
-        result.values.extend(expression_constants(expr))
+        found.add_values(expression_constants(expr))
         refs = expression_references(expr)
         if any(r.startswith("each.value") for r in refs):
             refs.extend(expression_references((call_raw or {}).get("for_each_expression")))
-        self._follow(
-            refs,
-            parent_steps,
-            call.key,
-            (*via, f"{call}: var.{name}"),
-            result,
-            depth + 1,
-        )
+        self._follow(refs, parent_steps, call.key, (f"{call}: var.{name}",), found, depth + 1)
 
     def _follow_output(
         self,
         module_step: tuple[str, str | int | None],
         output: str,
         steps: tuple[ModuleStep, ...],
-        via: tuple[str, ...],
-        result: Resolution,
+        found: _Found,
         depth: int,
     ) -> None:
         name, key = module_step
         config = self.plan.config_module((*module_path(steps), name))
         expr = config.output_expression(output) if config else None
         if expr is None:
-            result.unresolved = True
+            found.unresolved = True
             return
         children = [
             c
             for c in self._module_instances.get(steps, ())
             if c[-1].name == name and (key is None or c[-1].key == key)
         ]
+        self._spend(len(children))
         if not children:
             # The module holds no resources of its own (outputs pass through its children).
             children = [(*steps, ModuleStep(name, key))]
-        result.values.extend(expression_constants(expr))
+        found.add_values(expression_constants(expr))
         refs = expression_references(expr)
         for child in children:
-            self._follow(
-                refs, child, None, (*via, f"{child[-1]}: output.{output}"), result, depth + 1
-            )
+            self._follow(refs, child, None, (f"{child[-1]}: output.{output}",), found, depth + 1)
 
     # -- known values ---------------------------------------------------------------------
 
-    def _match_values(self, value: Any, referrer: Resource | None, result: Resolution) -> None:
+    def _match_values(self, value: Any, referrer: Resource | None, found: _Found) -> None:
         for item in _strings(value):
             for target in self._identifiers.get(item, ()):
                 if target is not referrer:
-                    self._add(result, Ref(target, None, ("value",)))
+                    found.add(Ref(target, None, _BY_VALUE))
 
-    @staticmethod
-    def _add(result: Resolution, ref: Ref) -> None:
-        for i, existing in enumerate(result.refs):
-            if existing.target is ref.target:
-                if existing.attribute is None and ref.attribute is not None:
-                    result.refs[i] = ref
-                return
-        result.refs.append(ref)
+
+def _merge(known: _Found, via: tuple[str, ...], found: _Found) -> None:
+    """Add a node's findings (vias relative to it) to a walk that reached it by `via`."""
+    for ref in known.refs:
+        if ref.via is not _BY_VALUE:
+            ref = Ref(ref.target, ref.attribute, (*via, *ref.via))
+        found.add(ref)
+    found.add_values(known.values)
+    found.unresolved = found.unresolved or known.unresolved
 
 
 @lru_cache(maxsize=16384)

@@ -121,3 +121,38 @@ resource "aws_iam_role_policy" "hostile" {{
     assert seconds < BOUND
     assert code == 1
     assert blocking(report) == {("PG-STATE-001", "aws_iam_role_policy.hostile")}
+
+
+def test_a_role_passed_through_every_input_of_ten_nested_modules_is_followed_at_once(tmp_path):
+    # 5 ** 10 paths from the role policy to the role: walked one by one, 108 s.
+    width, depth = 5, 10
+    joined = 'join("", [' + ", ".join(f"var.v{j}" for j in range(width)) + "])"
+    files = {
+        "main.tf": LOCK_TABLE
+        + 'module "l1" {\n  source = "./modules/l1"\n'
+        + "".join(f"  v{j} = aws_iam_role.task.id\n" for j in range(width))
+        + "}\n"
+    }
+    for level in range(1, depth + 1):
+        text = "".join(f'variable "v{j}" {{}}\n' for j in range(width))
+        if level < depth:
+            text += f'module "l{level + 1}" {{\n  source = "../l{level + 1}"\n'
+            text += "".join(f"  v{j} = {joined}\n" for j in range(width)) + "}\n"
+        else:
+            text += f"""
+resource "aws_iam_role_policy" "leaf" {{
+  name   = "leaf"
+  role   = {joined}
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "dynamodb:GetItem", Resource = "*" }}]
+  }})
+}}
+"""
+        files[f"modules/l{level}/main.tf"] = text
+    plan = plan_of(tmp_path, files, modules=True)
+    code, report, seconds = timed_check(plan)
+    assert seconds < BOUND
+    assert code == 1
+    leaf = "".join(f"module.l{n}." for n in range(1, depth + 1)) + "aws_iam_role_policy.leaf"
+    assert blocking(report) == {("PG-STATE-001", leaf)}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
-from plangate import Plan
+from plangate import Plan, references
 from plangate.testing import PlanBuilder, refs
 
 ROOT_TF = """
@@ -209,3 +211,94 @@ def test_memo_builds_a_shared_index_once():
     assert plan.memo("k", lambda: calls.append(1) or 42) == 42
     assert plan.memo("k", lambda: calls.append(1) or 0) == 42
     assert calls == [1]
+
+
+# -- hostile configurations: following references is memoised and bounded ----------------
+
+
+def _module_chain(depth: int, width: int) -> dict[str, str]:
+    """Modules nested `depth` deep, each with `width` inputs, every input fed by all of
+    the parent's: width ** depth paths lead from the innermost input to the root."""
+    joined = 'join("", [' + ", ".join(f"var.v{j}" for j in range(width)) + "])"
+    files = {
+        "main.tf": 'resource "terraform_data" "role" {\n  input = "role"\n}\n'
+        'module "l1" {\n  source = "./modules/l1"\n'
+        + "".join(f"  v{j} = terraform_data.role.id\n" for j in range(width))
+        + "}\n"
+    }
+    for level in range(1, depth + 1):
+        text = "".join(f'variable "v{j}" {{}}\n' for j in range(width))
+        if level < depth:
+            text += f'module "l{level + 1}" {{\n  source = "../l{level + 1}"\n'
+            text += "".join(f"  v{j} = {joined}\n" for j in range(width)) + "}\n"
+        else:
+            text += f'resource "terraform_data" "leaf" {{\n  input = {joined}\n}}\n'
+        files[f"modules/l{level}/main.tf"] = text
+    return files
+
+
+def _innermost(depth: int) -> str:
+    return "".join(f"module.l{level}." for level in range(1, depth + 1)) + "terraform_data.leaf"
+
+
+def test_a_value_passed_through_every_input_of_ten_nested_modules_resolves_at_once(real_plan):
+    # 4 ** 10 paths: walked one by one, this took 10 s; each input is now followed once.
+    data, _ = real_plan(_module_chain(10, 4))
+    plan = Plan(data, "real")
+    started = time.perf_counter()
+    resolution = plan.references.resolve(plan.by_address[_innermost(10)], "input")
+    assert time.perf_counter() - started < 5
+    assert [(r.address, r.attribute) for r in resolution.refs] == [("terraform_data.role", "id")]
+    assert resolution.refs[0].via == tuple(f"module.l{level}: var.v0" for level in range(10, 0, -1))
+    assert resolution.unresolved is False
+
+
+def test_a_resolve_that_runs_out_of_budget_is_unresolved_never_silently_empty(
+    real_plan, monkeypatch
+):
+    data, _ = real_plan(_module_chain(6, 3))
+    leaf = _innermost(6)
+    monkeypatch.setattr(references, "WORK_BUDGET", 25)
+    plan = Plan(data, "real")
+    cut = plan.references.resolve(plan.by_address[leaf], "input")
+    assert cut.unresolved is True
+    # Asked again, the answer is the same (what was found is kept, still unresolved).
+    again = plan.references.resolve(plan.by_address[leaf], "input")
+    assert again.unresolved is True
+    assert [r.address for r in again.refs] == [r.address for r in cut.refs]
+    monkeypatch.setattr(references, "WORK_BUDGET", 200_000)
+    fresh = Plan(data, "real")
+    whole = fresh.references.resolve(fresh.by_address[leaf], "input")
+    assert (whole.unresolved, [r.address for r in whole.refs]) == (False, ["terraform_data.role"])
+
+
+def test_local_values_each_built_from_the_two_before_resolve_at_once(real_plan, tmp_path):
+    # local.l28 has fib(28) ~ 300,000 paths down to local.l0.
+    locals_ = ["  l0 = terraform_data.role.id", "  l1 = terraform_data.role.id"]
+    locals_ += [f"  l{n} = try(local.l{n - 1}, local.l{n - 2})" for n in range(2, 29)]
+    data, _ = real_plan(
+        {
+            "main.tf": 'resource "terraform_data" "role" {\n  input = "role"\n}\n'
+            "locals {\n" + "\n".join(locals_) + "\n}\n"
+            'resource "terraform_data" "uses" {\n  input = local.l28\n}\n'
+        }
+    )
+    plan = Plan(data, "real")
+    plan.source_dir = tmp_path
+    started = time.perf_counter()
+    resolution = plan.references.resolve(plan.by_address["terraform_data.uses"], "input")
+    assert time.perf_counter() - started < 5
+    assert [(r.address, r.attribute) for r in resolution.refs] == [("terraform_data.role", "id")]
+    assert resolution.unresolved is False
+
+
+def test_local_values_that_refer_to_each_other_are_unresolved(tmp_path):
+    # Terraform rejects the cycle; a hand-made plan beside such sources must still end.
+    (tmp_path / "main.tf").write_text("locals {\n  a = local.b\n  b = local.a\n}\n")
+    builder = PlanBuilder().add(
+        "aws_s3_bucket.b", {}, unknown=["bucket"], expressions={"bucket": refs("local.a")}
+    )
+    plan = builder.build()
+    plan.source_dir = tmp_path
+    resolution = plan.references.resolve(plan.by_address["aws_s3_bucket.b"], "bucket")
+    assert (resolution.refs, resolution.unresolved) == ([], True)
