@@ -18,7 +18,7 @@ from typing import Any
 from .config import Config
 from .context import Context
 from .errors import PlanValueError
-from .explain import describe_change
+from .explain import CompareBudget, describe_change
 from .isolation import Failure, captured, guarded, summary, watching_interrupts
 from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
@@ -217,7 +217,11 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
     own = found.severity if found.severity is not None else item.severity
     severity = config.settings(item.id).applied_to(own)
     change = plan.by_address.get(found.address)
-    changes = describe_change(change, found.attribute) if change is not None else ()
+    changes = (
+        describe_change(change, found.attribute, plan.memo(CompareBudget, CompareBudget))
+        if change is not None
+        else ()
+    )
     # Everything but what the policy found is the engine's to say: a policy cannot
     # pre-waive its own finding or mark it non-blocking.
     return replace(
