@@ -585,12 +585,19 @@ class Attachment:
     certain: bool = True
 
 
+# The index key of attachments whose role is known only after apply and could not be
+# followed (a local value without its sources, a walk past its budget): any role.
+_ANY_ROLE = "?"
+
+
 def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
-    """Inline policies, attached customer and AWS managed policies of one principal."""
+    """Inline policies, attached customer and AWS managed policies of one principal, and
+    (possibly) those whose role plangate cannot tell."""
     index = _attachment_index(plan)
     found = list(index.get(principal.address, ()))
     if principal.name and principal.name != principal.address:
         found.extend(a for a in index.get(f"name:{principal.name}", ()) if a not in found)
+    found.extend(a for a in index.get(_ANY_ROLE, ()) if a not in found)
     return found
 
 
@@ -599,9 +606,16 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
     index: dict[str, list[Attachment]] = defaultdict(list)
 
     def link(carrier: Resource, role_path: str, attachment: Attachment) -> None:
-        for role, certain in _role_links(plan, carrier, (role_path,)):
+        links = _role_links(plan, carrier, (role_path,))
+        for role, certain in links:
             key = role.address if isinstance(role, Ref) else f"name:{_role_name(role)}"
             index[key].append(replace(attachment, certain=certain))
+        if (
+            not links
+            and has_unknown(carrier.after_value(role_path))
+            and plan.references.resolve(carrier, role_path).unresolved
+        ):
+            index[_ANY_ROLE].append(replace(attachment, certain=False))
 
     for carrier in in_state(plan, "aws_iam_role_policy"):
         link(

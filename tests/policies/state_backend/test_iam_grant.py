@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from plangate import Plan
+from plangate import Plan, references
 from plangate.policies.state_backend.iam_grant import iam_grant
 from plangate.testing import PlanBuilder, const, refs, run_policy, summarise
 
@@ -563,3 +563,24 @@ def test_a_role_trusted_by_a_same_named_role_of_another_account_is_not_chained()
         action="no-op",
     )
     assert run_policy(iam_grant, b, lock_tables=[LOCK]) == []
+
+
+def test_a_role_policy_whose_role_cannot_be_followed_possibly_grants_the_app_roles():
+    # Its role comes through a local value, and the sources are not at hand.
+    b = app().add(
+        "module.app.aws_iam_role_policy.hidden",
+        {"name": "hidden", "policy": policy(allow("dynamodb:*", "*"))},
+        unknown=["id", "role"],
+        expressions={"role": refs("local.role_name")},
+    )
+    hidden = "module.app.aws_iam_role_policy.hidden"
+    assert summarise(run_policy(iam_grant, b)) == [("PG-STATE-001", hidden, "policy", "possible")]
+
+
+def test_a_role_link_past_the_reference_budget_is_possible_never_absent(monkeypatch):
+    b = role_policy(app(), "direct", policy(allow("dynamodb:*", "*")))
+    direct = "module.app.aws_iam_role_policy.direct"
+    assert summarise(run_policy(iam_grant, b)) == [("PG-STATE-001", direct, "policy", "certain")]
+    monkeypatch.setattr(references, "WORK_BUDGET", 1)  # every resolve runs out at once
+    found = summarise(run_policy(iam_grant, b))
+    assert set(found) == {("PG-STATE-001", direct, "policy", "possible")}
