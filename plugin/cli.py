@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import PlangateError
+from .errors import GateTimeout, PlangateError
 
 if TYPE_CHECKING:
     from .discovery import Packs
@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
         "backend recorded by `terraform init`); default: current directory",
     )
     gate.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="end the run with exit 2 and an error report if it has not decided by then "
+        "(default: $PLANGATE_TIMEOUT, else 300; a config file cannot change it)",
+    )
+    gate.add_argument(
         "--terraform-bin",
         metavar="PATH",
         help="terraform/tofu binary for binary plan files "
@@ -138,6 +145,15 @@ def _parser() -> argparse.ArgumentParser:
     explain = sub.add_parser("explain", parents=[common], help="explain a policy")
     explain.add_argument("policy_id")
     return parser
+
+
+def _seconds(text: str) -> float:
+    from .time_limit import parse_seconds
+
+    try:
+        return parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _version() -> str:
@@ -219,6 +235,7 @@ def _check_report(
     from .report import Report
     from .reporters import FORMATS
     from .runner import RunError
+    from .time_limit import ENVIRONMENT, TimeLimit, limit_seconds
 
     outputs = []
     for item in args.output:
@@ -230,13 +247,28 @@ def _check_report(
                 f"one of {', '.join(sorted(FORMATS))}",
             )
         outputs.append((fmt, path))
-    try:
-        report = _evaluate(args, plan_sources)
-    except PlangateError as exc:
-        if args.debug:
-            traceback.print_exc()
-        report = Report(errors=[RunError(exc.kind, exc.message)])
-    return report, _emit(report, args, outputs)
+    seconds = limit_seconds(args.timeout, os.environ)
+    with TimeLimit(seconds) as limit:  # the watchdog also covers writing the reports
+        try:
+            with limit.interrupting():
+                report = _evaluate(args, plan_sources)
+        except PlangateError as exc:
+            if args.debug:
+                traceback.print_exc()
+            report = Report(errors=[RunError(exc.kind, exc.message)])
+        except GateTimeout as exc:
+            if args.debug:
+                traceback.print_exc()  # where it was when the time ran out
+            report = Report(
+                errors=[
+                    RunError(
+                        "timeout",
+                        f"{exc} (--timeout / {ENVIRONMENT}); if a plan this large needs "
+                        "longer, raise the limit",
+                    )
+                ]
+            )
+        return report, _emit(report, args, outputs)
 
 
 def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str]]) -> int:
