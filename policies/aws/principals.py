@@ -18,6 +18,7 @@ managed policies plangate knows. Everything is computed once per plan.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -232,22 +233,45 @@ def application_principals(plan: Plan) -> list[Principal]:
 
 def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
     """Roles whose trust policy names an application role (by reference, ARN or name):
-    the application reaches them with one `sts:AssumeRole`, so they are its roles too."""
+    the application reaches them with one `sts:AssumeRole`, so they are its roles too.
+
+    Rounds over the roles in plan order until none is added; a role is looked at again
+    only once a key its trust policy names has become an application role's (a chain of
+    roles each trusting the one before made every round look at every role: quadratic).
+    """
     by_key: dict[str, Principal] = {}
+    candidates = [r for r in in_state(plan, ROLE) if r.address not in roles]
+    naming: dict[str, list[int]] = defaultdict(list)  # key → candidates whose trust names it
+    for position, role in enumerate(candidates):
+        for key in _trust_keys(plan, role):
+            naming[key].append(position)
+    this_round = list(range(len(candidates)))  # a heap of positions to look at
+    next_round: set[int] = set()
+    position = -1
 
     def index(principal: Principal) -> None:
-        if not principal.execution_only:
-            for key in (principal.address, principal.arn, principal.name):
-                if key:
-                    by_key.setdefault(key, principal)
+        if principal.execution_only:
+            return
+        for key in (principal.address, principal.arn, principal.name):
+            if key and key not in by_key:
+                by_key[key] = principal
+                for other in naming.get(key, ()):
+                    if other > position:
+                        heapq.heappush(this_round, other)
+                    else:
+                        next_round.add(other)
 
     for principal in list(roles.values()):
         index(principal)
-    added = True
-    while added and by_key:
-        added = False
-        for role in in_state(plan, ROLE):
-            app = None if role.address in roles else _trusting_app_role(plan, role, by_key)
+    while this_round and by_key:
+        seen = -1
+        while this_round:
+            position = heapq.heappop(this_round)
+            role = candidates[position]
+            if position == seen or role.address in roles:
+                continue
+            seen = position
+            app = _trusting_app_role(plan, role, by_key)
             if app is not None:
                 roles[role.address] = Principal(
                     role.address,
@@ -258,7 +282,28 @@ def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
                     assumed_from=app.chain,
                 )
                 index(roles[role.address])
-                added = True
+        this_round = sorted(next_round)
+        next_round.clear()
+        position = -1
+
+
+def _trust_keys(plan: Plan, role: Resource) -> set[str]:
+    """Every key `_trusting_app_role` may look up for this role."""
+    keys: set[str] = set()
+    for document, _ in policy_documents(plan, role, "assume_role_policy"):
+        for statement in document.statements:
+            if not statement.is_allow or not _assumes(statement):
+                continue
+            for kind, element in statement.principals or ():
+                if kind != "AWS":
+                    continue
+                if isinstance(element, Opaque):
+                    keys.update(r.target.address for r in element.refs)
+                else:
+                    keys.add(element)
+                    if ":role/" in element:
+                        keys.add(_role_name(element))
+    return keys
 
 
 def _trusting_app_role(
