@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import log_lines, terminal_line
+from .shared import INCOMPLETE_PLAN, chain_note, errored_plans, possible_note, waiver_note
 
 __all__ = ["render"]
 
@@ -38,18 +39,14 @@ def _line(tag: str, where: str, what: str, message: str) -> str:
 
 
 def _finding_message(f: dict[str, Any]) -> str:
-    parts = [f["message"]]
-    if f.get("certainty") == "possible":
-        parts.append("(possible: depends on values known only after apply)")
-    if f.get("chain"):
-        parts.append("[path: " + " -> ".join(f["chain"]) + "]")
-    waiver = f.get("waiver")
-    if f.get("waived") and waiver:
-        until = f", until {waiver['expires']}" if waiver.get("expires") else ""
-        parts.append(f"(waived: {waiver.get('reason', '')}{until})")
-    elif waiver and waiver.get("expired"):
-        parts.append(f"(waiver expired {waiver.get('expires')})")
-    return " ".join(parts)
+    possible, chain, waiver = possible_note(f), chain_note(f), waiver_note(f)
+    parts = [
+        f["message"],
+        f"({possible})" if possible else "",
+        f"[{chain}]" if chain else "",
+        f"({waiver})" if waiver else "",
+    ]
+    return " ".join(part for part in parts if part)
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
@@ -58,16 +55,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     fails: list[str] = []
     warns: list[str] = []
     excps: list[str] = []
-    for plan in report["plans"]:
-        if plan.get("errored"):
-            fails.append(
-                _line(
-                    "FAIL",
-                    plan["path"],
-                    "plangate/plan-errored",
-                    "Terraform reported errors: the plan is incomplete",
-                )
-            )
+    for plan in errored_plans(report):
+        fails.append(_line("FAIL", plan["path"], "plangate/plan-errored", INCOMPLETE_PLAN))
     for f in findings:
         line_parts = (f["address"], f["policy_id"], _finding_message(f))
         if f["waived"]:

@@ -14,6 +14,16 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import visible, workflow_data, workflow_property
+from .shared import (
+    chain_note,
+    change_notes,
+    counts_text,
+    errored_plans,
+    headline,
+    incomplete_plan,
+    possible_note,
+    waiver_note,
+)
 
 __all__ = ["escape_data", "escape_property", "render"]
 
@@ -33,23 +43,8 @@ def _command(kind: str, title: str, lines: list[str]) -> str:
 
 
 def _message(f: dict[str, Any]) -> list[str]:
-    lines = [visible(f"{f['address']}: {f['message']}")]
-    if f.get("certainty") == "possible":
-        lines.append("possible: depends on values known only after apply")
-    if f.get("chain"):
-        lines.append(visible("path: " + " -> ".join(f["chain"])))
-    lines += [visible(f"change: {change}") for change in f.get("changes", ())]
-    waiver = f.get("waiver")
-    if f.get("waived") and waiver:
-        lines.append(
-            visible(
-                f"waived: {waiver.get('reason', '')}"
-                + (f" (until {waiver['expires']})" if waiver.get("expires") else "")
-            )
-        )
-    elif waiver and waiver.get("expired"):
-        lines.append(visible(f"waiver expired {waiver.get('expires')}"))
-    return lines
+    notes = [headline(f), possible_note(f), chain_note(f), *change_notes(f), waiver_note(f)]
+    return [visible(note) for note in notes if note]
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
@@ -61,15 +56,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         errors.append(
             _command("error", f"plangate error ({error['kind']})", [visible(error["message"])])
         )
-    for plan in report["plans"]:
-        if plan.get("errored"):
-            errors.append(
-                _command(
-                    "error",
-                    "plangate: plan errored",
-                    [visible(f"{plan['path']}: Terraform reported errors: the plan is incomplete")],
-                )
-            )
+    for plan in errored_plans(report):
+        errors.append(_command("error", "plangate: plan errored", [visible(incomplete_plan(plan))]))
     for warning in report.get("warnings", ()):
         warnings.append(
             _command("warning", f"plangate ({warning['kind']})", [visible(warning["message"])])
@@ -81,13 +69,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             errors.append(_command("error", f["policy_id"], _message(f)))
         else:
             warnings.append(_command("warning", f["policy_id"], _message(f)))
-    findings = report["findings"]
-    blocking = sum(1 for f in findings if f["blocking"])
-    waived = sum(1 for f in findings if f["waived"])
     summary = (
         f"plangate {report['plangate_version']}: {report['decision']}: "
-        f"{len(findings)} finding(s), {blocking} blocking, {waived} waived, "
-        f"{len(report['errors'])} error(s)"
+        f"{counts_text(report)}, {len(report['errors'])} error(s)"
     )
     # A plain line is only a log line; escape it anyway so it can never be a command.
     return "\n".join([*errors, *warnings, *notices, escape_data(summary)]) + "\n"

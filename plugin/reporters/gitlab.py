@@ -12,13 +12,22 @@ and errored plans are `blocker` issues, so a run that did not complete is visibl
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from .escaping import json_document, markdown_text, visible
+from .shared import (
+    chain_note,
+    change_notes,
+    errored_plans,
+    finding_fingerprint,
+    fingerprint,
+    headline,
+    incomplete_plan,
+    plan_path,
+    possible_note,
+)
 
-__all__ = ["fingerprint", "render"]
+__all__ = ["render"]
 
 SEVERITIES = {
     "info": "info",
@@ -29,19 +38,8 @@ SEVERITIES = {
 }
 
 
-def fingerprint(*parts: str | None) -> str:
-    key = json.dumps([p or "" for p in parts], ensure_ascii=False)
-    # `surrogatepass`: the same bytes for every valid string, and no error on a lone
-    # surrogate a hand-edited plan may hold.
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _plan_path(report: dict[str, Any], f: dict[str, Any] | None = None) -> str:
-    named = (f or {}).get("plan")
-    if isinstance(named, str) and named:
-        return named
-    plans = report["plans"]
-    return plans[0]["path"] if plans else "plangate"
+# GitLab needs a path for every issue; a run that read no plan has none of its own.
+_NO_PLAN = "plangate"
 
 
 def _issue(
@@ -65,38 +63,35 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     for f in report["findings"]:
         if f["waived"]:
             continue
-        description = f"{f['address']}: {f['message']}"
-        if f.get("certainty") == "possible":
-            description += " (possible: depends on values known only after apply)"
+        description = headline(f)
+        possible = possible_note(f)
+        if possible:
+            description += f" ({possible})"
         if f["blocking"]:
             description += " [blocking]"
         issue = _issue(
             description,
             f["policy_id"],
-            fingerprint(f["policy_id"], f["address"], f.get("attribute")),
+            finding_fingerprint(f),
             SEVERITIES.get(f["severity"], "major"),
-            _plan_path(report, f),
+            plan_path(report, f, _NO_PLAN),
             ["Security"],
         )
-        body = []
-        if f.get("chain"):
-            body.append(markdown_text("Path: " + " -> ".join(f["chain"])))
-        body += [markdown_text(f"Change: {change}") for change in f.get("changes", ())]
+        body = [markdown_text(note) for note in (chain_note(f), *change_notes(f)) if note]
         if body:
             issue["content"] = {"body": "\n\n".join(body)}
         issues.append(issue)
-    for plan in report["plans"]:
-        if plan.get("errored"):
-            issues.append(
-                _issue(
-                    f"{plan['path']}: Terraform reported errors: the plan is incomplete",
-                    "plangate/plan-errored",
-                    fingerprint("plangate/plan-errored", plan["path"]),
-                    "blocker",
-                    plan["path"],
-                    ["Bug Risk"],
-                )
+    for plan in errored_plans(report):
+        issues.append(
+            _issue(
+                incomplete_plan(plan),
+                "plangate/plan-errored",
+                fingerprint("plangate/plan-errored", plan["path"]),
+                "blocker",
+                plan["path"],
+                ["Bug Risk"],
             )
+        )
     for warning in report.get("warnings", ()):
         issues.append(
             _issue(
@@ -104,7 +99,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 f"plangate/{warning['kind']}",
                 fingerprint(f"plangate/{warning['kind']}", warning["message"]),
                 "info",
-                _plan_path(report),
+                plan_path(report, None, _NO_PLAN),
                 ["Security"],
             )
         )
@@ -115,7 +110,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 f"plangate/{error['kind']}",
                 fingerprint(f"plangate/{error['kind']}", error["message"]),
                 "blocker",
-                _plan_path(report),
+                plan_path(report, None, _NO_PLAN),
                 ["Bug Risk"],
             )
         )

@@ -15,6 +15,14 @@ from typing import Any
 
 from .escaping import log_lines
 from .escaping import xml_text as _x
+from .shared import (
+    INCOMPLETE_PLAN,
+    chain_note,
+    change_notes,
+    errored_plans,
+    newness_note,
+    waiver_note,
+)
 
 __all__ = ["render"]
 
@@ -30,18 +38,8 @@ def _details(f: dict[str, Any]) -> str:
     if f.get("attribute"):
         lines.append(f"attribute: {f['attribute']}")
     lines.append(f"certainty: {f['certainty']}")
-    if f.get("new") is not None:
-        lines.append("new in this plan" if f["new"] else "already in the current state")
-    if f.get("chain"):
-        lines.append("path: " + " -> ".join(f["chain"]))
-    lines += [f"change: {change}" for change in f.get("changes", ())]
-    waiver = f.get("waiver")
-    if waiver:
-        state = "expired" if waiver.get("expired") else "active"
-        lines.append(
-            f"waiver ({state}): {waiver.get('reason', '')}"
-            + (f" until {waiver['expires']}" if waiver.get("expires") else "")
-        )
+    notes = [newness_note(f), chain_note(f), *change_notes(f), waiver_note(f)]
+    lines += [note for note in notes if note]
     lines.append(f"message: {f['message']}")
     return "\n".join(_x(line) for line in lines)
 
@@ -65,23 +63,14 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
 
     failures = errors = skipped = 0
-    for plan in report["plans"]:
-        if plan.get("errored"):
-            case = _case(suite, "plangate", plan["path"])
-            ET.SubElement(
-                case,
-                "failure",
-                {
-                    "message": "Terraform reported errors: the plan is incomplete",
-                    "type": "plan-errored",
-                },
-            )
-            failures += 1
+    for plan in errored_plans(report):
+        case = _case(suite, "plangate", plan["path"])
+        ET.SubElement(case, "failure", {"message": INCOMPLETE_PLAN, "type": "plan-errored"})
+        failures += 1
     for f in report["findings"]:
         case = _case(suite, f["policy_id"], f["address"])
         if f["waived"]:
-            reason = (f.get("waiver") or {}).get("reason", "")
-            ET.SubElement(case, "skipped", {"message": _x(f"waived: {reason}")})
+            ET.SubElement(case, "skipped", {"message": _x(waiver_note(f) or "waived")})
             ET.SubElement(case, "system-out").text = _details(f)
             skipped += 1
         elif f["blocking"]:

@@ -14,6 +14,16 @@ from typing import Any
 from .escaping import log_lines
 from .escaping import markdown_code as _code
 from .escaping import markdown_text as _text
+from .shared import (
+    INCOMPLETE_PLAN,
+    change_notes,
+    errored_plans,
+    newness_note,
+    outcomes,
+    possible_note,
+    waiver_note,
+    waiver_terms,
+)
 
 __all__ = ["render"]
 
@@ -43,12 +53,7 @@ def _table(findings: list[dict[str, Any]], waived: bool = False) -> list[str]:
 
 
 def _waiver_text(waiver: dict[str, Any] | None) -> str:
-    if not waiver:
-        return ""
-    text = _text(waiver.get("reason", ""))
-    if waiver.get("expires"):
-        text += f" (until {_text(waiver['expires'])})"
-    return text
+    return _text(waiver_terms(waiver)) if waiver else ""
 
 
 def _details(findings: list[dict[str, Any]]) -> list[str]:
@@ -62,30 +67,28 @@ def _details(findings: list[dict[str, Any]]) -> list[str]:
         ]
         if f.get("attribute"):
             facts.append(f"attribute {_code(f['attribute'], False)}")
-        if f.get("certainty") == "possible":
-            facts.append("*possible*: depends on values known only after apply")
-        if f.get("new") is True:
-            facts.append("new in this plan")
-        elif f.get("new") is False:
-            facts.append("already in the current state")
-        waiver = f.get("waiver")
-        if waiver and waiver.get("expired") and not f.get("waived"):
-            facts.append(f"waiver expired {_text(waiver.get('expires'))}")
+        facts += [
+            _text(note)
+            for note in (
+                possible_note(f),
+                newness_note(f),
+                None if f.get("waived") else waiver_note(f),  # the table says why it is waived
+            )
+            if note
+        ]
         item = "- " + "; ".join(facts)
         if f.get("chain"):
+            # Each hop a code span, so no address in the path can be read as markup.
             item += "\n  - path: " + " &rarr; ".join(_code(hop, False) for hop in f["chain"])
-        for change in f.get("changes", ()):
-            item += f"\n  - change: {_text(change)}"
+        item += "".join(f"\n  - {_text(note)}" for note in change_notes(f))
         items.append(item)
     return ["<details><summary>Details</summary>", "", *items, "", "</details>"]
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
     del color
-    findings = report["findings"]
-    blocking = [f for f in findings if f["blocking"] and not f["waived"]]
-    waived = [f for f in findings if f["waived"]]
-    other = [f for f in findings if not f["blocking"] and not f["waived"]]
+    split = outcomes(report)
+    blocking, other, waived = split.blocking, split.other, split.waived
     stats = report["stats"]
     plans = ", ".join(_code(p["path"], False) for p in report["plans"]) or "no plan"
 
@@ -95,13 +98,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         f"finding(s); {stats['policies']} policies over {stats['resources']} "
         f"resources in {plans}."
     )
-    for plan in report["plans"]:
-        if plan.get("errored"):
-            out += [
-                "",
-                f"> **Terraform reported errors for {_code(plan['path'], False)}:** "
-                "the plan is incomplete, so it is blocked.",
-            ]
+    for plan in errored_plans(report):
+        out += ["", f"> {_code(plan['path'], False)}: **{INCOMPLETE_PLAN}**, so it is blocked."]
     configs = report.get("config_files", ())
     if configs:
         out += [

@@ -12,13 +12,12 @@ line (`escaping.visible`); every other value stays exact, written as safe JSON.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from .escaping import json_document, visible
+from .shared import errored_plans, finding_fingerprint, headline, incomplete_plan, plan_path
 
 __all__ = ["SCHEMA_URI", "render"]
 
@@ -29,28 +28,12 @@ _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": 
 _RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
-def fingerprint(f: dict[str, Any]) -> str:
-    """Stable across runs: the same policy on the same resource attribute."""
-    key = json.dumps([f["policy_id"], f["address"], f.get("attribute") or ""], ensure_ascii=False)
-    # `surrogatepass`: the same bytes for every valid string, and no error on a lone
-    # surrogate a hand-edited plan may hold.
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 def _uri(path: str) -> str:
     """A plan path as a URI reference: relative paths stay relative (repo-rooted)."""
     posix = path.replace("\\", "/")
     if PurePosixPath(posix).is_absolute():
         return "file://" + quote(posix, safe="/", errors="backslashreplace")
     return quote(posix, safe="/", errors="backslashreplace")
-
-
-def _plan_path(report: dict[str, Any], f: dict[str, Any]) -> str:
-    named = f.get("plan")
-    if isinstance(named, str) and named:
-        return named
-    plans = report["plans"]
-    return plans[0]["path"] if plans else ""
 
 
 def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -92,7 +75,7 @@ def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _result(
     report: dict[str, Any], f: dict[str, Any], rule_index: int, artifact_index: dict[str, int]
 ) -> dict[str, Any]:
-    path = _plan_path(report, f)
+    path = plan_path(report, f)
     physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": 1}}
     if path in artifact_index:
         physical["artifactLocation"]["index"] = artifact_index[path]
@@ -100,14 +83,14 @@ def _result(
         "ruleId": f["policy_id"],
         "ruleIndex": rule_index,
         "level": _LEVELS.get(f["severity"], "warning"),
-        "message": {"text": visible(f"{f['address']}: {f['message']}")},
+        "message": {"text": visible(headline(f))},
         "locations": [
             {
                 "physicalLocation": physical,
                 "logicalLocations": [{"fullyQualifiedName": f["address"], "kind": "resource"}],
             }
         ],
-        "partialFingerprints": {"plangate/v1": fingerprint(f)},
+        "partialFingerprints": {"plangate/v1": finding_fingerprint(f)},
         "properties": {
             "severity": f["severity"],
             "certainty": f["certainty"],
@@ -167,13 +150,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     notifications += [
         {
             "level": "error",
-            "message": {
-                "text": visible(f"{p['path']}: Terraform reported errors: the plan is incomplete")
-            },
+            "message": {"text": visible(incomplete_plan(p))},
             "descriptor": {"id": "plan-errored"},
         }
-        for p in report["plans"]
-        if p.get("errored")
+        for p in errored_plans(report)
     ]
     configuration = [
         {

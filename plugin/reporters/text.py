@@ -12,6 +12,15 @@ from typing import Any
 
 from .escaping import log_lines
 from .escaping import terminal_line as _safe
+from .shared import (
+    INCOMPLETE_PLAN,
+    NEW,
+    chain_note,
+    change_notes,
+    counts_text,
+    possible_note,
+    waiver_note,
+)
 
 _COLORS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "info": "2"}
 
@@ -24,7 +33,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     lines: list[str] = []
     for plan in report["plans"]:
         version = plan["terraform_version"] or "unknown Terraform"
-        note = "  (Terraform reported errors: the plan is incomplete)" if plan["errored"] else ""
+        note = f"  ({INCOMPLETE_PLAN})" if plan["errored"] else ""
         count = plan["resources"]
         lines.append(
             f"plan {_safe(plan['path'])}: {count} resource{'s' if count != 1 else ''}, "
@@ -46,39 +55,33 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             _paint(f"{severity.upper()} ({len(group)})", _COLORS.get(severity, "0"), color)
         )
         for f in group:
-            tags = []
-            if f["blocking"]:
-                tags.append("BLOCKING")
-            if f["waived"]:
-                tags.append(f"waived: {f['waiver']['reason']}")
-            elif f["waiver"] and f["waiver"].get("expired"):
-                tags.append(f"waiver expired {f['waiver']['expires']}")
-            if f["certainty"] == "possible":
-                tags.append("possible: depends on values known only after apply")
-            if f["new"] is True:
-                tags.append("new in this plan")
+            tags = [
+                tag
+                for tag in (
+                    "BLOCKING" if f["blocking"] else None,
+                    waiver_note(f),
+                    possible_note(f),
+                    NEW if f["new"] is True else None,
+                )
+                if tag
+            ]
             suffix = f"  [{'; '.join(tags)}]" if tags else ""
             lines.append(_safe(f"  {f['policy_id']}  {f['address']}{suffix}"))
             lines.append(_safe(f"      {f['message']}"))
-            if f["chain"]:
-                lines.append(_safe("      path: " + " -> ".join(f["chain"])))
-            for change in f.get("changes", ()):
-                lines.append(_safe(f"      changes: {change}"))
+            notes = [chain_note(f), *change_notes(f)]
+            lines += [_safe(f"      {note}") for note in notes if note]
     for warning in report.get("warnings", ()):
         lines.append(
             _paint(_safe(f"warning ({warning['kind']}): {warning['message']}"), "33", color)
         )
     for error in report["errors"]:
         lines.append(_paint(_safe(f"error ({error['kind']}): {error['message']}"), "1;31", color))
-    blocking = sum(1 for f in report["findings"] if f["blocking"])
-    waived = sum(1 for f in report["findings"] if f["waived"])
     stats = report["stats"]
     lines.append("")
     decision = report["decision"].upper()
     code = {"PASS": "1;32", "BLOCK": "1;31", "ERROR": "1;31"}[decision]
     lines.append(
-        _paint(decision, code, color)
-        + f": {len(report['findings'])} finding(s), {blocking} blocking, {waived} waived; "
+        _paint(decision, code, color) + f": {counts_text(report)}; "
         f"{stats['policies']} policies over {stats['resources']} resources"
     )
     return log_lines("\n".join(lines) + "\n")

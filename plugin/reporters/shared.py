@@ -1,0 +1,168 @@
+"""What every output format says alike, read from the report dict.
+
+A reviewer who reads the same run as a PR comment, a CI annotation and a JUnit test
+should meet the same words for the same fact (a finding that may only hold after apply,
+a plan Terraform left incomplete, a waiver), and GitLab and GitHub, which compare
+fingerprints between runs, should see one identity for one finding. So each fact is
+phrased once, here; each format only escapes it for its place (`escaping`) and lays it
+out in its own syntax.
+
+Everything here reads the documented report dict (the JSON contract) and nothing else,
+so a third-party format can use it as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "INCOMPLETE_PLAN",
+    "NEW",
+    "NOT_NEW",
+    "POSSIBLE",
+    "Outcomes",
+    "chain_note",
+    "chain_text",
+    "change_notes",
+    "counts_text",
+    "errored_plans",
+    "finding_fingerprint",
+    "fingerprint",
+    "headline",
+    "incomplete_plan",
+    "newness_note",
+    "outcomes",
+    "plan_path",
+    "possible_note",
+    "waiver_note",
+    "waiver_terms",
+]
+
+POSSIBLE = "possible: depends on values known only after apply"
+INCOMPLETE_PLAN = "Terraform reported errors: the plan is incomplete"
+NEW = "new in this plan"
+NOT_NEW = "already in the current state"
+
+Finding = dict[str, Any]
+
+
+# -- identity ------------------------------------------------------------------------------
+
+
+def fingerprint(*parts: str | None) -> str:
+    """The sha256 of the parts (a missing one counts as empty): what GitLab's Code Quality
+    and SARIF consumers compare between runs, so it depends on nothing that changes when a
+    message is reworded."""
+    key = json.dumps([p or "" for p in parts], ensure_ascii=False)
+    # `surrogatepass`: the same bytes for every valid string, and no error on a lone
+    # surrogate a hand-edited plan may hold.
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def finding_fingerprint(f: Finding) -> str:
+    """One finding's identity across runs: the same policy on the same resource attribute."""
+    return fingerprint(f["policy_id"], f["address"], f.get("attribute"))
+
+
+def plan_path(report: dict[str, Any], f: Finding | None = None, default: str = "") -> str:
+    """The plan file a finding comes from (the first plan for a run-wide item), or
+    `default` when the run read no plan."""
+    named = (f or {}).get("plan")
+    if isinstance(named, str) and named:
+        return named
+    plans = report["plans"]
+    return plans[0]["path"] if plans else default
+
+
+# -- plans ---------------------------------------------------------------------------------
+
+
+def errored_plans(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Plans Terraform marked `errored`: each blocks the run, and every format says so."""
+    return [plan for plan in report["plans"] if plan.get("errored")]
+
+
+def incomplete_plan(plan: dict[str, Any]) -> str:
+    return f"{plan['path']}: {INCOMPLETE_PLAN}"
+
+
+# -- one finding ---------------------------------------------------------------------------
+
+
+def headline(f: Finding) -> str:
+    """Where and what, for a view that shows one line per finding."""
+    return f"{f['address']}: {f['message']}"
+
+
+def possible_note(f: Finding) -> str | None:
+    return POSSIBLE if f.get("certainty") == "possible" else None
+
+
+def newness_note(f: Finding) -> str | None:
+    """Whether the plan brings the problem in or it is already there (None: not known)."""
+    new = f.get("new")
+    return NEW if new is True else NOT_NEW if new is False else None
+
+
+def chain_text(chain: Iterable[str]) -> str:
+    return " -> ".join(chain)
+
+
+def chain_note(f: Finding) -> str | None:
+    """The finding's path through the plan, from where it starts to the resource."""
+    return "path: " + chain_text(f["chain"]) if f.get("chain") else None
+
+
+def change_notes(f: Finding) -> list[str]:
+    return [f"change: {change}" for change in f.get("changes", ())]
+
+
+def waiver_terms(waiver: dict[str, Any]) -> str:
+    """A waiver's reason and, when it has one, how long it holds."""
+    until = f", until {waiver['expires']}" if waiver.get("expires") else ""
+    return f"{waiver.get('reason', '')}{until}"
+
+
+def waiver_note(f: Finding) -> str | None:
+    """Why a finding does not block (its waiver), or that its waiver no longer counts."""
+    waiver = f.get("waiver")
+    if not waiver:
+        return None
+    if f.get("waived"):
+        return f"waived: {waiver_terms(waiver)}"
+    if waiver.get("expired"):
+        return f"waiver expired {waiver.get('expires')}"
+    return None
+
+
+# -- the run -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """The findings by what they do to the run: each is in exactly one list."""
+
+    blocking: list[Finding]
+    other: list[Finding]
+    waived: list[Finding]
+
+
+def outcomes(report: dict[str, Any]) -> Outcomes:
+    findings = report["findings"]
+    return Outcomes(
+        blocking=[f for f in findings if f["blocking"] and not f["waived"]],
+        other=[f for f in findings if not f["blocking"] and not f["waived"]],
+        waived=[f for f in findings if f["waived"]],
+    )
+
+
+def counts_text(report: dict[str, Any]) -> str:
+    split = outcomes(report)
+    return (
+        f"{len(report['findings'])} finding(s), {len(split.blocking)} blocking, "
+        f"{len(split.waived)} waived"
+    )
