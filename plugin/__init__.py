@@ -1,7 +1,8 @@
 """plangate: a gate for Terraform plans.
 
-The public API for policy authors. Everything not listed in `__all__` is private and
-may change between releases.
+The public API for policy and output-format authors. Everything not listed in `__all__`
+is private and may change between releases; for format authors `plangate.reporters`
+documents its own public modules (`escaping`, `shared`).
 """
 
 from .context import Context, Named
@@ -10,6 +11,7 @@ from .model import ResourceChange, StateResource
 from .plan import Backend, Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, finding, inventory, policy
 from .references import Ref, Resolution, expression_references
+from .reporters import Reporter
 from .values import UNKNOWN, is_unknown
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Plan",
     "Policy",
     "Ref",
+    "Reporter",
     "Resolution",
     "ResourceChange",
     "Severity",

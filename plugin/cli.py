@@ -1,4 +1,4 @@
-"""The `plangate` command: check, apply, policies, explain.
+"""The `plangate` command: check, apply, policies, explain, formats.
 
 Exit codes: 0 pass, 1 blocked, 2 error. Errors print one line and no traceback unless
 `--debug`; plangate fails closed, so nothing unexpected ever exits 0.
@@ -14,8 +14,9 @@ import sys
 import traceback
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import GateTimeout, PlangateError
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from .discovery import Packs
     from .plan import Plan
     from .report import Report, RunWarning
+    from .reporters import Reporter
     from .runner import Printed
     from .trust import Effective
 
@@ -33,8 +35,6 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .reporters import FORMATS
-
     parser = argparse.ArgumentParser(
         prog="plangate",
         description="Gate Terraform plans: keep the state backend off the application's data "
@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     gate.add_argument(
         "--format",
         default="text",
-        choices=sorted(FORMATS),
-        help="output format on stdout (default: text)",
+        metavar="FORMAT",
+        help="output format on stdout (default: text; `plangate formats` lists them)",
     )
     gate.add_argument(
         "--output",
@@ -144,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("policies", parents=[common], help="list policies")
     explain = sub.add_parser("explain", parents=[common], help="explain a policy")
     explain.add_argument("policy_id")
+    sub.add_parser("formats", help="list output formats (built-in and installed)")
     return parser
 
 
@@ -174,9 +175,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "apply":
             from .apply import run_apply
 
-            return run_apply(args, _check_report)
+            # An unknown or broken format fails before Terraform plans anything.
+            return run_apply(args, partial(_check_report, formats=_formats(args)))
         if args.command == "policies":
             return _list_policies(args)
+        if args.command == "formats":
+            return _list_formats()
         return _explain(args)
     except PlangateError as exc:
         if args.debug:
@@ -225,28 +229,51 @@ def _check(args: argparse.Namespace) -> int:
     return _check_report(args)[1]
 
 
-def _check_report(
-    args: argparse.Namespace, plan_sources: Sequence[str] | None = None
-) -> tuple[Report, int]:
-    """Evaluate, then write every requested format: the report as rendered, and the exit
-    code of the format on stdout. `apply` acts on the report's decision, never on that
-    code (the atlantis format exits 0 for a blocked plan). An error that stops the
-    evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
-    from .report import Report
-    from .reporters import FORMATS
-    from .runner import RunError
-    from .time_limit import ENVIRONMENT, TimeLimit, limit_seconds
+class _Formats(NamedTuple):
+    """The format on stdout, and each `--output` file with its format."""
+
+    stdout: Reporter
+    outputs: list[tuple[Reporter, str]]
+
+
+def _formats(args: argparse.Namespace) -> _Formats:
+    """Import the formats the run asks for, and only those; an unknown, duplicated or
+    broken one is a one-line error before anything is evaluated."""
+    from .reporters import format_names, load_format
+
+    def load(name: str, flag: str) -> Reporter:
+        try:
+            return load_format(name)
+        except PlangateError as exc:
+            raise PlangateError(exc.kind, f"{flag}: {exc.message}") from None
 
     outputs = []
     for item in args.output:
-        fmt, sep, path = item.partition("=")
-        if not sep or fmt not in FORMATS or not path:
+        name, sep, path = item.partition("=")
+        if not sep or not name or not path:
             raise PlangateError(
                 "usage",
                 f"--output {item!r}: expected FORMAT=PATH with FORMAT "
-                f"one of {', '.join(sorted(FORMATS))}",
+                f"one of {', '.join(format_names())}",
             )
-        outputs.append((fmt, path))
+        outputs.append((load(name, f"--output {item!r}"), path))
+    return _Formats(load(args.format, "--format"), outputs)
+
+
+def _check_report(
+    args: argparse.Namespace,
+    plan_sources: Sequence[str] | None = None,
+    formats: _Formats | None = None,
+) -> tuple[Report, int]:
+    """Evaluate, then write every requested format: the report as rendered, and the exit
+    code the format on stdout gives it. `apply` acts on the report's decision, never on
+    that code (the atlantis format exits 0 for a blocked plan). An error that stops the
+    evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
+    from .report import Report
+    from .runner import RunError
+    from .time_limit import ENVIRONMENT, TimeLimit, limit_seconds
+
+    formats = formats if formats is not None else _formats(args)
     seconds = limit_seconds(args.timeout, os.environ)
     with TimeLimit(seconds) as limit:  # the watchdog also covers writing the reports
         try:
@@ -268,10 +295,10 @@ def _check_report(
                     )
                 ]
             )
-        return report, _emit(report, args, outputs)
+        return report, _emit(report, args, formats)
 
 
-def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str]]) -> int:
+def _emit(report: Report, args: argparse.Namespace, formats: _Formats) -> int:
     """Render stdout and every `--output` before writing any, then write each file whole.
 
     A file that cannot be written makes the run an error, and the files already written
@@ -282,10 +309,11 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
     from .report_files import write_whole
     from .runner import RunError
 
-    show = bool(report.plans) or args.format != "text"
+    outputs = formats.outputs
+    show = bool(report.plans) or formats.stdout.name != "text"
     # no-color.org: a NO_COLOR that is set and not empty turns colour off.
-    color = args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    rendered, report = _render_all(report, args, outputs, show, color)
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    rendered, report, code = _render_all(report, args, formats, show, color)
     failed: list[RunError] = []
     written: list[int] = []
     for index, (_, path) in enumerate(outputs):
@@ -296,7 +324,7 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
             failed.append(RunError("output", f"cannot write {path}: {exc.strerror or exc}"))
     if failed:
         report.errors.extend(failed)
-        rendered, report = _render_all(report, args, outputs, show, color)
+        rendered, report, code = _render_all(report, args, formats, show, color)
         for index in written:
             with contextlib.suppress(OSError):  # it was writable a moment ago
                 write_whole(outputs[index][1], rendered[index])
@@ -306,39 +334,42 @@ def _emit(report: Report, args: argparse.Namespace, outputs: list[tuple[str, str
         _stderr("warning", warning.message)
     for error in report.errors:
         _stderr("error", error.message)
-    if args.format == "atlantis" and not report.errors:
-        return EXIT_PASS  # Atlantis decides from the FAIL lines of a completed evaluation
-    return report.exit_code
+    return code
 
 
 def _render_all(
     report: Report,
     args: argparse.Namespace,
-    outputs: list[tuple[str, str]],
+    formats: _Formats,
     show: bool,
     color: bool,
-) -> tuple[list[bytes], Report]:
-    """Every `--output`, then stdout (last), as UTF-8 bytes; and the report they show.
+) -> tuple[list[bytes], Report, int]:
+    """Every `--output`, then stdout (last), as UTF-8 bytes; the report they show, and
+    the exit code the format on stdout gives it.
 
-    Should any format fail to render or encode, the run is an error and every output is
-    rendered from a report that says only that (it holds nothing from the plan, so it
-    renders; a format that still fails gets that one line as plain text)."""
+    Should any format fail to render or encode, or its exit rule fail, the run is an
+    error and every output is rendered from a report that says only that (it holds
+    nothing from the plan, so it renders; a format that still fails gets that one line
+    as plain text)."""
     from .report import Report
-    from .reporters import render
     from .runner import RunError
 
-    wanted = [*((fmt, False) for fmt, _ in outputs), (args.format, color)]
+    wanted = [*((fmt, False) for fmt, _ in formats.outputs), (formats.stdout, color)]
+    where = "the report"
     try:
         data = report.to_dict()
-        return [
-            render(fmt, data, paint).encode("utf-8") if show or i < len(outputs) else b""
-            for i, (fmt, paint) in enumerate(wanted)
-        ], report
+        rendered = []
+        for i, (fmt, paint) in enumerate(wanted):
+            where = f"the {fmt.name} format"
+            text = fmt.render(data, paint) if show or i < len(formats.outputs) else ""
+            rendered.append(text.encode("utf-8"))
+        where = f"the {formats.stdout.name} format's exit rule"
+        return rendered, report, formats.stdout.exit_code(data)
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
         message = (
-            f"a report could not be rendered ({type(exc).__name__}); "
+            f"a report could not be rendered ({where}: {type(exc).__name__}); "
             "rerun with --debug and report it"
         )
     failure = Report(errors=[RunError("output", message)])
@@ -346,10 +377,10 @@ def _render_all(
     rendered = []
     for fmt, paint in wanted:
         try:
-            rendered.append(render(fmt, data, paint).encode("utf-8"))
+            rendered.append(fmt.render(data, paint).encode("utf-8"))
         except Exception:
             rendered.append(f"plangate: error: {message}\n".encode())
-    return rendered, failure
+    return rendered, failure, EXIT_ERROR
 
 
 def _write_stdout(data: bytes) -> None:
@@ -553,6 +584,18 @@ def _list_policies(args: argparse.Namespace) -> int:
     for error in packs.errors:
         _stderr("error", error)
     return EXIT_ERROR if packs.errors else EXIT_PASS
+
+
+def _list_formats() -> int:
+    from .reporters import load_formats
+    from .reporters.escaping import log_lines, terminal_line
+
+    found, errors = load_formats()
+    for item in found:
+        print(log_lines(terminal_line(f"{item.name:<10} {item.description}")))
+    for error in errors:
+        _stderr("error", error)
+    return EXIT_ERROR if errors else EXIT_PASS
 
 
 def _explain(args: argparse.Namespace) -> int:

@@ -1,9 +1,10 @@
 """`--format atlantis`: what an Atlantis custom policy check reads.
 
 Atlantis runs plangate as a `custom_policy_check` step and decides from the text alone
-(the CLI exits 0 once an evaluation completed, 2 on errors). Older Atlantis releases
-fail the policy set when the output contains the substring "fail" anywhere; newer ones
-look for `FAIL` lines and a non-zero `N failures` count. So the output is conftest-style:
+(so this format's exit rule is 0 once an evaluation completed, 2 on errors). Older
+Atlantis releases fail the policy set when the output contains the substring "fail"
+anywhere; newer ones look for `FAIL` lines and a non-zero `N failures` count. So the
+output is conftest-style:
 
     FAIL - module.db.aws_db_instance.main - PG-RDS-001 - publicly_accessible = true ...
     WARN - aws_dynamodb_table.lock - PG-STATE-010 - ...
@@ -23,9 +24,10 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import log_lines, terminal_line
+from .reporter import Reporter
 from .shared import INCOMPLETE_PLAN, chain_note, errored_plans, possible_note, waiver_note
 
-__all__ = ["render"]
+__all__ = ["render", "reporter"]
 
 
 def _one_line(text: str) -> str:
@@ -93,3 +95,17 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         lines.append("")
     lines.append(", ".join(counts))
     return log_lines("\n".join(lines) + "\n")
+
+
+def completed_evaluation(report: dict[str, Any]) -> int:
+    """Atlantis decides from the FAIL lines, so a blocked plan exits 0 once the evaluation
+    completed; a run that did not complete exits 2."""
+    return 2 if report["decision"] == "error" else 0
+
+
+reporter = Reporter(
+    "atlantis",
+    "conftest-style FAIL/WARN lines for an Atlantis policy check; exits 0 once evaluated",
+    render,
+    completed_evaluation,
+)

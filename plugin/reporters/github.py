@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import visible, workflow_data, workflow_property
+from .reporter import Reporter
 from .shared import (
     chain_note,
     change_notes,
@@ -25,7 +26,7 @@ from .shared import (
     waiver_note,
 )
 
-__all__ = ["escape_data", "escape_property", "render"]
+__all__ = ["escape_data", "escape_property", "render", "reporter"]
 
 
 def escape_data(text: Any) -> str:
@@ -75,3 +76,6 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     )
     # A plain line is only a log line; escape it anyway so it can never be a command.
     return "\n".join([*errors, *warnings, *notices, escape_data(summary)]) + "\n"
+
+
+reporter = Reporter("github", "GitHub Actions workflow commands: annotations on the run", render)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import json_document, markdown_text, visible
+from .reporter import Reporter
 from .shared import (
     chain_note,
     change_notes,
@@ -27,7 +28,7 @@ from .shared import (
     possible_note,
 )
 
-__all__ = ["render"]
+__all__ = ["render", "reporter"]
 
 SEVERITIES = {
     "info": "info",
@@ -115,3 +116,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             )
         )
     return json_document(issues)
+
+
+reporter = Reporter(
+    "gitlab", "a GitLab Code Quality report (artifacts:reports:codequality)", render
+)

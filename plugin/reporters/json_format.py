@@ -9,8 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from .escaping import json_document
+from .reporter import Reporter
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
     del color
     return json_document(report)
+
+
+reporter = Reporter(
+    "json", "the report as JSON, the documented contract (report.schema.json)", render
+)

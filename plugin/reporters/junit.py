@@ -15,6 +15,7 @@ from typing import Any
 
 from .escaping import log_lines
 from .escaping import xml_text as _x
+from .reporter import Reporter
 from .shared import (
     INCOMPLETE_PLAN,
     chain_note,
@@ -24,7 +25,7 @@ from .shared import (
     waiver_note,
 )
 
-__all__ = ["render"]
+__all__ = ["render", "reporter"]
 
 
 def _details(f: dict[str, Any]) -> str:
@@ -113,3 +114,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     ET.indent(root)
     document = ET.tostring(root, encoding="unicode")
     return log_lines('<?xml version="1.0" encoding="UTF-8"?>\n' + document + "\n")
+
+
+reporter = Reporter(
+    "junit", "JUnit XML for CI test reports (GitLab, Jenkins, Azure, CircleCI)", render
+)

@@ -14,6 +14,7 @@ from typing import Any
 from .escaping import log_lines
 from .escaping import markdown_code as _code
 from .escaping import markdown_text as _text
+from .reporter import Reporter
 from .shared import (
     INCOMPLETE_PLAN,
     change_notes,
@@ -25,7 +26,7 @@ from .shared import (
     waiver_terms,
 )
 
-__all__ = ["render"]
+__all__ = ["render", "reporter"]
 
 _HEADLINES = {
     "pass": ":white_check_mark: plangate: **pass**",
@@ -127,3 +128,6 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         out += ["", "### Waived findings", "", *_table(waived, waived=True), "", *_details(waived)]
     out += ["", f"<sub>plangate {_text(report['plangate_version'])}</sub>"]
     return log_lines("\n".join(out) + "\n")
+
+
+reporter = Reporter("markdown", "a pull-request comment or a GitHub step summary", render)

@@ -17,9 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 from .escaping import json_document, visible
+from .reporter import Reporter
 from .shared import errored_plans, finding_fingerprint, headline, incomplete_plan, plan_path
 
-__all__ = ["SCHEMA_URI", "render"]
+__all__ = ["SCHEMA_URI", "render", "reporter"]
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -186,3 +187,6 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     }
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json_document(document)
+
+
+reporter = Reporter("sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps)", render)

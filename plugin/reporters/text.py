@@ -12,6 +12,7 @@ from typing import Any
 
 from .escaping import log_lines
 from .escaping import terminal_line as _safe
+from .reporter import Reporter
 from .shared import (
     INCOMPLETE_PLAN,
     NEW,
@@ -85,3 +86,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         f"{stats['policies']} policies over {stats['resources']} resources"
     )
     return log_lines("\n".join(lines) + "\n")
+
+
+reporter = Reporter(
+    "text", "for people: findings grouped by severity, colour only on a terminal", render
+)

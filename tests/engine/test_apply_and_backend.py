@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from plangate.reporters import FORMATS
+from plangate.reporters import format_names
 from plangate.terraform import read_backend
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
@@ -80,7 +80,7 @@ def test_apply_applies_a_passing_plan_and_refuses_a_blocked_one(tmp_path, terraf
     assert state["resources"][0]["instances"][0]["attributes"]["input"]["value"] == "good"
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", format_names())
 def test_apply_never_applies_a_blocked_plan_whatever_the_format_exits(tmp_path, terraform_bin, fmt):
     # `--format atlantis` exits 0 for a blocked plan (Atlantis reads the FAIL lines);
     # apply must act on the decision, not on that exit code.

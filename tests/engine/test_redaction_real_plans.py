@@ -23,7 +23,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from plangate.reporters import FORMATS
+from plangate.reporters import format_names
 from plangate.values import has_true
 
 HARNESS = Path(__file__).resolve().parents[1] / "tfstub" / "__init__.py"
@@ -201,7 +201,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
     for name, plan in (("first", first), ("rotated", second)):
         path = work / f"plan-{name}.json"
         path.write_text(json.dumps(plan))
-        for fmt in sorted(FORMATS):
+        for fmt in format_names():
             target = work / f"{name}.{fmt}"
             outputs = ["--output", f"{fmt}={target}", "--output", f"json={work / 'r.json'}"]
             result = subprocess.run(
@@ -228,7 +228,7 @@ def test_the_plans_mark_what_terraform_marks_and_leave_the_credentials_unmarked(
     assert 'ak-live-\\u003crotated\\u0026\\"x\\u003e' in worker, "jsonencode escaped it"
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", format_names())
 @pytest.mark.parametrize("plan", ["first", "rotated"])
 def test_no_output_holds_a_secret_in_any_escaped_form(outputs, plan: str, fmt: str):
     shown = outputs.texts[plan, fmt]
@@ -329,7 +329,7 @@ def test_no_output_holds_a_secret_of_the_example_plans(tmp_path: Path):
     paths = sorted(p for p in EXAMPLES.glob("*.json") if p.name != "index.json")
     secrets = set().union(*(_plan_secrets(json.loads(p.read_text())) for p in paths))
     assert "example-only-not-a-secret" in secrets
-    for fmt in sorted(FORMATS):
+    for fmt in format_names():
         target = tmp_path / f"out.{fmt}"
         args = ["--no-entry-points", "--format", fmt, "--output", f"{fmt}={target}"]
         result = subprocess.run(

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from plangate.reporters import FORMATS
+from plangate.reporters import format_names
 
 HARNESS = Path(__file__).resolve().parents[1] / "tfstub" / "__init__.py"
 spec = importlib.util.spec_from_file_location("tfstub_hostile_text", HARNESS)
@@ -161,7 +161,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SimpleNamespace]
         'reason = "none"\n'
     )
     found: dict[str, SimpleNamespace] = {}
-    for fmt in sorted(FORMATS):
+    for fmt in format_names():
         target = work / f"out.{fmt}"
         result = subprocess.run(
             [
@@ -196,7 +196,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SimpleNamespace]
     return found
 
 
-CASES = [(fmt, name) for fmt in sorted(FORMATS) for name in HOSTILE]
+CASES = [(fmt, name) for fmt in format_names() for name in HOSTILE]
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1", re.DOTALL)
 PEOPLE_FACING = ("text", "atlantis", "markdown", "junit", "github")
 
@@ -271,7 +271,7 @@ def test_an_error_line_on_stderr_quoting_a_plan_path_stays_one_inert_line(
     _check("text", name, "stderr", result.stderr)
 
 
-@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("fmt", format_names())
 def test_the_hostile_strings_did_reach_every_format(runs, fmt: str):
     """Else the test above would pass on an empty report: every format shows the lock
     tables named after each string (in its own escaped way)."""

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from plangate import cli, reporters
-from plangate.reporters import FORMATS
+from plangate import cli
+from plangate.reporters import Reporter, format_names, sarif
 from plangate.testing import PlanBuilder
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -109,10 +109,10 @@ def test_a_lone_surrogate_leaves_every_output_whole(checkout: Path, run_plangate
     text = json.dumps(plan.to_dict()).replace("\\\\udc80", "\\udc80")
     name = os.fsdecode(b"plan-\x80.json")
     (checkout / name).write_text(text)
-    args = [a for fmt in sorted(FORMATS) for a in ("--output", f"{fmt}=out.{fmt}")]
+    args = [a for fmt in format_names() for a in ("--output", f"{fmt}=out.{fmt}")]
     result = _check(run_plangate, checkout, name, "--format", "json", *args)
     assert result.returncode == 1, result.stderr
-    for fmt in sorted(FORMATS):
+    for fmt in format_names():
         data = (checkout / f"out.{fmt}").read_bytes()
         _whole(fmt, data)
         assert "udc80" in data.decode("utf-8"), fmt
@@ -126,14 +126,15 @@ def test_when_a_format_cannot_be_rendered_every_output_holds_an_error_report(
     def broken(report: dict, color: bool = False) -> str:
         raise UnicodeEncodeError("utf-8", "\udc80", 0, 1, "surrogates not allowed")
 
-    monkeypatch.setitem(reporters.FORMATS, "sarif", broken)
+    # What the `sarif` entry point loads: the installed format, its render replaced.
+    monkeypatch.setattr(sarif, "reporter", Reporter("sarif", "broken", broken))
     monkeypatch.chdir(checkout)
     args = [a for fmt in ("json", "junit", "sarif") for a in ("--output", f"{fmt}=out.{fmt}")]
     code = cli.main(["check", "--no-entry-points", "plan.json", "--format", "json", *args])
     out, err = capsys.readouterr()
     assert code == 2
     assert json.loads(out)["decision"] == "error"
-    assert "could not be rendered" in err
+    assert "could not be rendered (the sarif format: UnicodeEncodeError)" in err
     assert json.loads((checkout / "out.json").read_text())["decision"] == "error"
     junit = ET.parse(checkout / "out.junit").getroot()
     assert junit.find("testsuite/testcase/error").get("type") == "output"
