@@ -15,9 +15,11 @@ and ``terraform show -json`` against the stub ``hashicorp/aws`` provider of the 
   ``expect`` lists the findings the variant is built to produce; hygiene
   policies may add more, non-blocking ones.
 
-Every variant but one is a first plan (empty state), where the ids and ARNs that link the
-modules are unknown. ``lock_table_deleted`` is planned against the state left by applying the
-good plan, so that it shows the lock table being deleted.
+Every variant but two is a first plan (empty state), where the ids and ARNs that link the
+modules are unknown. ``lock_table_deleted`` and ``app_image_updated`` are planned against the
+state left by applying the good plan: the first shows the lock table being deleted, the second
+a real ``prior_state`` with ``no-op``s, an ``update`` and a replacement (the bench plan
+generator, ``bench/generate_plan.py``, takes its existing objects from these two).
 
 The project is copied to a temporary directory with a local backend override, so nothing
 (``.terraform/``, state, binary plan files) is ever written under ``examples/``. Running the
@@ -154,6 +156,13 @@ VARIANTS: tuple[Variant, ...] = (
         "configuration: the plan deletes it.",
         {"lock_table_deleted": True},
         (("PG-STATE-006", "module.state_backend.aws_dynamodb_table.lock[0]"),),
+        after_apply=True,
+    ),
+    Variant(
+        "app_image_updated",
+        "After the good configuration is applied, a new image of the API is rolled out: the "
+        "task definition is replaced and the ECS service updated; nothing else changes.",
+        {"app_image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme-api:1.5.0"},
         after_apply=True,
     ),
 )
