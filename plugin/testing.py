@@ -15,11 +15,29 @@ from typing import Any
 from .addresses import format_index, module_path, parse_module_address, parse_traversal
 from .config import Config, PolicySettings
 from .context import Context
+from .markers import (
+    KnownAfterApply,
+    after_unknown,
+    omit_unknowns,
+    place_unknowns,
+    sensitive_markers,
+)
 from .plan import Backend, Plan
 from .policy import Finding, Policy
 from .runner import run_policies
 
-__all__ = ["PlanBuilder", "const", "refs", "run_policy", "summarise"]
+__all__ = [
+    "KnownAfterApply",
+    "PlanBuilder",
+    "after_unknown",
+    "const",
+    "omit_unknowns",
+    "place_unknowns",
+    "refs",
+    "run_policy",
+    "sensitive_markers",
+    "summarise",
+]
 
 _ACTIONS = {
     "create": ["create"],
@@ -83,46 +101,6 @@ def _split_address(address: str) -> tuple[str, str, str, str, str | int | None]:
         mode, rest = "data", rest[1:]
     (type_, _), (name, index) = rest[0], rest[1]
     return module, mode, type_, name, index
-
-
-def _unknown_tree(paths: Iterable[str]) -> dict[str, Any]:
-    """Dotted paths → a marker tree shaped like Terraform's (numeric parts become lists)."""
-    tree: dict[str, Any] = {}
-    for path in paths:
-        parts = path.split(".")
-        node = tree
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = True
-    return _listify(tree)
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    if node and all(key.isdigit() for key in node):
-        items: list[Any] = [False] * (max(int(k) for k in node) + 1)
-        for key, value in node.items():
-            items[int(key)] = _listify(value)
-        return items
-    return {key: _listify(value) for key, value in node.items()}
-
-
-def _drop(value: Any, parts: list[str]) -> None:
-    """Remove an unknown leaf from `after` (Terraform leaves it out, or null in lists)."""
-    for part in parts[:-1]:
-        value = (
-            value[int(part)]
-            if isinstance(value, list) and part.isdigit()
-            else (value.get(part) if isinstance(value, dict) else None)
-        )
-        if value is None:
-            return
-    last = parts[-1]
-    if isinstance(value, dict):
-        value.pop(last, None)
-    elif isinstance(value, list) and last.isdigit() and int(last) < len(value):
-        value[int(last)] = None
 
 
 class PlanBuilder:
@@ -206,14 +184,13 @@ class PlanBuilder:
         previous_address: str | None = None,
         importing: Mapping[str, Any] | None = None,
     ) -> PlanBuilder:
-        """Add a resource change. `unknown` lists attributes known only after apply
-        (dotted paths); they are left out of `after`, as Terraform does."""
+        """Add a resource change. `unknown` and `sensitive` are dotted paths
+        (`"route.0.gateway_id"`); `after` and its markers come out as Terraform writes
+        them (`plangate.markers`). An unknown path where `after` holds a list or an
+        object is an unknown collection."""
         module, mode, type_, name, index = _split_address(address)
-        unknown = list(unknown)
-        after_value = None if action in ("delete", "forget") else copy.deepcopy(dict(after or {}))
-        if after_value is not None:
-            for path in unknown:
-                _drop(after_value, path.split("."))
+        unknown, sensitive = list(unknown), list(sensitive)
+        planned = None if action in ("delete", "forget") else place_unknowns(after or {}, unknown)
         if (
             action in ("update", "no-op", "delete", "replace", "create-before-destroy", "forget")
             and before is None
@@ -228,10 +205,12 @@ class PlanBuilder:
             "change": {
                 "actions": list(_ACTIONS[action]),
                 "before": copy.deepcopy(dict(before)) if before is not None else None,
-                "after": after_value,
-                "after_unknown": _unknown_tree(unknown),
-                "before_sensitive": _unknown_tree(sensitive) if before is not None else False,
-                "after_sensitive": _unknown_tree(sensitive) if after_value is not None else False,
+                "after": omit_unknowns(planned),
+                "after_unknown": after_unknown(planned),
+                "before_sensitive": sensitive_markers(
+                    dict(before) if before is not None else None, sensitive
+                ),
+                "after_sensitive": sensitive_markers(planned, sensitive),
             },
         }
         if module:
@@ -266,7 +245,7 @@ class PlanBuilder:
             "name": name,
             "provider_name": "registry.terraform.io/hashicorp/aws",
             "values": copy.deepcopy(dict(values)),
-            "sensitive_values": {},
+            "sensitive_values": sensitive_markers(dict(values)),
         }
         if index is not None:
             raw["index"] = index

@@ -14,35 +14,6 @@ from plangate.testing import PlanBuilder, refs
 SPLAT = "references"  # `aws_subnet.private[*].id` is written as the bare resource reference
 
 
-class Builder(PlanBuilder):
-    """PlanBuilder whose `unknown` paths may step through list indexes
-    (`route.0.gateway_id`, `vpc_security_group_ids.0`), as Terraform's `after_unknown` does."""
-
-    def to_dict(self) -> dict[str, Any]:
-        data = super().to_dict()
-        for raw in data["resource_changes"]:
-            change = raw["change"]
-            change["after_unknown"] = _as_lists(change["after_unknown"], change["after"])
-        return data
-
-
-def _as_lists(marker: Any, value: Any) -> Any:
-    """{"0": True} → [True, False, …] shaped like the value, recursively."""
-    if not isinstance(marker, dict):
-        return marker
-    if marker and all(k.isdigit() for k in marker):
-        length = max(len(value) if isinstance(value, list) else 0, max(int(k) for k in marker) + 1)
-        items = value if isinstance(value, list) else []
-        return [
-            _as_lists(marker.get(str(i), False), items[i] if i < len(items) else None)
-            for i in range(length)
-        ]
-    return {
-        k: _as_lists(m, value.get(k) if isinstance(value, dict) else None)
-        for k, m in marker.items()
-    }
-
-
 class RdsKit:
     """Adds the usual pieces of an RDS deployment to a plan; every address is configurable."""
 
@@ -274,5 +245,5 @@ def kit() -> type[RdsKit]:
 
 
 @pytest.fixture
-def b() -> Builder:
-    return Builder()
+def b() -> PlanBuilder:
+    return PlanBuilder()
