@@ -21,6 +21,9 @@ What is measured (tables are printed as markdown on stdout):
   and peak RSS of the whole process, against `python -c "json.load(...)"` measured the
   same way.
 - scaling: the same at 1k, 5k and 20k resources, and the marginal cost per 1,000.
+
+Generated plans (bench/generate_plan.py) come with the findings the generator planted;
+before measuring, one `plangate check` of each must find exactly those, or the run stops.
 """
 
 from __future__ import annotations
@@ -382,7 +385,11 @@ def plangate_command() -> list[str]:
 
 
 def ensure_plan(workdir: Path, resources: int) -> Path:
-    path = workdir / f"plan-{resources}-{SEED}.json"
+    """The generated plan of `resources` changes (cached; the name changes with the
+    generator and the example plans), with its expected findings beside it."""
+    from plangen import fingerprint  # here: measurement children never import it
+
+    path = workdir / f"plan-{resources}-{SEED}-{fingerprint()}.json"
     if not path.exists():
         workdir.mkdir(parents=True, exist_ok=True)
         # In a subprocess, so that this process stays small (see measure_process).
@@ -396,10 +403,39 @@ def ensure_plan(workdir: Path, resources: int) -> Path:
                 str(SEED),
                 "--out",
                 str(path),
+                "--expect",
+                str(expectations_path(path)),
             ],
             check=True,
         )
     return path
+
+
+def expectations_path(plan: Path) -> Path:
+    return plan.with_suffix(".expect.json")
+
+
+def check_planted(plans: Sequence[Path]) -> str:
+    """Run `plangate check` once on each generated plan: its findings must be exactly the
+    violations the generator planted (a bench that measures a wrong result is void)."""
+    counts = []
+    for plan in plans:
+        expected = json.loads(expectations_path(plan).read_text(encoding="utf-8"))
+        proc = subprocess.run(
+            [*plangate_command(), "check", "--format", "json", str(plan)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        found = sorted((f["policy_id"], f["address"]) for f in json.loads(proc.stdout)["findings"])
+        planted = sorted((f["policy_id"], f["address"]) for f in expected["findings"])
+        if found != planted:
+            raise RuntimeError(
+                f"{plan.name}: plangate found {len(found)} findings, the generator planted "
+                f"{len(planted)}: {sorted(set(found) ^ set(planted))[:5]}"
+            )
+        counts.append(f"{expected['resources']:,}: {len(planted)}")
+    return "Findings equal the planted violations (resources: findings): " + ", ".join(counts)
 
 
 def _available(module: str) -> str | None:
@@ -679,11 +715,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     path = args.plan or ensure_plan(args.workdir, args.resources)
+    sizes = [int(s) for s in args.scaling.split(",") if s.strip()] if not args.plan else []
     print(f"# plangate benchmark\n\n{environment()}\n")
+    if not args.plan:
+        generated = dict.fromkeys([path, *(ensure_plan(args.workdir, n) for n in sizes)])
+        print(check_planted(list(generated)) + "\n", flush=True)
     text, _ = report_plan(path, args.repeat)
     print(text, flush=True)
-    if args.scaling and not args.plan:
-        sizes = [int(s) for s in args.scaling.split(",") if s.strip()]
+    if sizes:
         print("\n" + report_scaling(args.workdir, sizes, args.repeat), flush=True)
     if args.profile:
         proc = subprocess.run(
