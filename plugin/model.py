@@ -35,6 +35,7 @@ __all__ = [
     "SECRET_NAME_PARTS",
     "ConfigModule",
     "ConfigResource",
+    "Resource",
     "ResourceChange",
     "StateResource",
     "looks_secret",
@@ -421,6 +422,11 @@ class StateResource(_Resource):
 
     def collect_sensitive(self, into: list[Any]) -> None:
         collect_marked(self.raw.get("values"), self.raw.get("sensitive_values"), into)
+
+
+# What helpers and policies read values from: a change in the plan, or a resource of the
+# prior state (a data source read at plan time, an object the plan does not list).
+Resource = ResourceChange | StateResource
 
 
 class ConfigResource:

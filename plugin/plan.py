@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path as PathLike
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .model import ConfigModule, ResourceChange, StateResource, looks_secret
+from .model import ConfigModule, Resource, ResourceChange, StateResource, looks_secret
 from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
 
@@ -171,7 +171,7 @@ class Plan:
     def prior_by_address(self) -> dict[str, StateResource]:
         return {r.address: r for r in self.prior_resources}
 
-    def data_sources(self, type_: str) -> Iterator[StateResource | ResourceChange]:
+    def data_sources(self, type_: str) -> Iterator[Resource]:
         """Data sources read at plan time (prior state) and those deferred to apply."""
         seen = set()
         for change in self.of_type(type_, mode="data"):
@@ -217,7 +217,7 @@ class Plan:
     def config_module(self, path: tuple[str, ...]) -> ConfigModule | None:
         return self._modules.get(path)
 
-    def config_for(self, resource: ResourceChange | StateResource) -> Any:
+    def config_for(self, resource: Resource) -> Any:
         path, local = resource.config_key
         module = self._modules.get(path)
         return module.resources.get(local) if module else None

@@ -48,7 +48,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .model import ResourceChange, StateResource, looks_secret
+from .model import Resource, ResourceChange, looks_secret
 from .values import has_true, normalise_path
 
 if TYPE_CHECKING:
@@ -68,8 +68,6 @@ _MAX_DEPTH = 32
 _DOCUMENT_PARTS = ("container", "definition", "environment", "properties", "variables", "config")
 _NAME_KEYS = ("name", "Name", "key", "Key")
 _VALUE_KEYS = ("value", "Value")
-
-Resource = ResourceChange | StateResource
 
 
 # -- escaped forms ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .addresses import ModuleStep, module_path, parse_traversal
 from .hcl_locals import LocalsIndex
-from .model import ResourceChange, StateResource
+from .model import Resource
 from .values import UNKNOWN, Path, normalise_path
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 __all__ = ["WORK_BUDGET", "Ref", "Resolution", "Resolver", "expression_references"]
 
-Resource = ResourceChange | StateResource
 _IGNORED_ROOTS = frozenset({"each", "count", "path", "terraform", "self"})
 IDENTIFIER_ATTRIBUTES = (
     "arn",

@@ -35,8 +35,7 @@ from plangate import (
     ResourceChange,
     StateResource,
 )
-
-from .links import has_unknown, json_value, prior_only, ref_text
+from plangate.helpers import has_unknown, json_value, prior_only, ref_text
 
 __all__ = [
     "BUCKET",

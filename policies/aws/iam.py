@@ -37,8 +37,7 @@ from importlib import resources
 from typing import Any
 
 from plangate import Ref, glob_match, globs_meet
-
-from .links import json_value, ref_text
+from plangate.helpers import json_value, ref_text
 
 __all__ = [
     "HOLE",

@@ -1,14 +1,14 @@
 """Shared AWS network knowledge: who can reach what, read from a Terraform plan.
 
-- source ranges: is a CIDR public (outside private, shared and local address space)?
 - security groups: the ingress rules that apply to a group, from all three places a rule
   can be written (inline `ingress`, `aws_security_group_rule`,
   `aws_vpc_security_group_ingress_rule`), and whether a rule admits a port;
 - subnets: is a subnet public (`map_public_ip_on_launch`, or a route table, explicit or
   the VPC's main one, with a default route to an internet gateway)?
 - links: which resources an id-valued attribute names, by known value first and by the
-  configuration's references (through module variables and outputs) otherwise;
-- RDS engines: their default ports.
+  configuration's references (through module variables and outputs) otherwise.
+
+Whether a source range is public is the engine's `plangate.helpers.is_public_cidr`.
 
 Every test answers with a `Verdict`: `Certainty.CERTAIN` (it holds), `Certainty.POSSIBLE`
 (it may hold: a value that decides it is unknown at plan time, or a link cannot be
@@ -19,7 +19,6 @@ linear in the plan.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,8 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
-
-from .links import configured, members, per_plan
+from plangate.helpers import Verdict, configured, is_public_cidr, members, per_plan, weakest
 
 __all__ = [
     "ALL_PORTS",
@@ -38,7 +36,6 @@ __all__ = [
     "IngressRule",
     "Link",
     "Source",
-    "Verdict",
     "all_ingress_rules",
     "changes",
     "covers_port",
@@ -48,42 +45,18 @@ __all__ = [
     "engine_default_port",
     "ingress_rules",
     "is_created",
-    "is_public_cidr",
     "linked",
     "port_text",
-    "strongest",
     "subnet_exposure",
     "unlinked_ingress_rules",
-    "weakest",
 ]
 
 Resource = ResourceChange | StateResource
-Verdict = Certainty | None
 
 GROUP_TYPES = ("aws_security_group", "aws_default_security_group")
 ROUTE_TABLE_TYPES = ("aws_route_table", "aws_default_route_table")
 PREFIX_LIST_TYPE = "aws_ec2_managed_prefix_list"
 ALL_PORTS = (0, 65535)
-
-# Address space no internet host can send from: RFC 1918, RFC 6598 shared (carrier-grade
-# NAT), loopback, link-local, IPv6 unique-local, link-local, loopback and unspecified.
-# Documentation ranges (192.0.2.0/24, 2001:db8::/32 …) stand for real addresses in
-# examples, so they count as public.
-PRIVATE_NETWORKS = tuple(
-    ipaddress.ip_network(text)
-    for text in (
-        "10.0.0.0/8",
-        "172.16.0.0/12",
-        "192.168.0.0/16",
-        "100.64.0.0/10",
-        "127.0.0.0/8",
-        "169.254.0.0/16",
-        "fc00::/7",
-        "fe80::/10",
-        "::1/128",
-        "::/128",
-    )
-)
 
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 TCP = frozenset({"tcp", "6"})
@@ -97,25 +70,6 @@ ENGINE_PORTS: tuple[tuple[tuple[str, ...], int], ...] = (
     (("sqlserver-", "custom-sqlserver"), 1433),
     (("db2-",), 50000),
 )
-
-
-# -- verdicts ---------------------------------------------------------------------------
-
-
-def weakest(*verdicts: Verdict) -> Verdict:
-    """All must hold: `None` if any fails, POSSIBLE if any is only possible."""
-    if any(v is None for v in verdicts):
-        return None
-    if any(v is Certainty.POSSIBLE for v in verdicts):
-        return Certainty.POSSIBLE
-    return Certainty.CERTAIN
-
-
-def strongest(*verdicts: Verdict) -> Verdict:
-    """One must hold: CERTAIN if any is certain, else POSSIBLE if any may hold."""
-    if Certainty.CERTAIN in verdicts:
-        return Certainty.CERTAIN
-    return Certainty.POSSIBLE if Certainty.POSSIBLE in verdicts else None
 
 
 def changes(resource: Resource | None, *attributes: str) -> bool:
@@ -136,30 +90,6 @@ def is_created(resource: Resource | None) -> bool:
 
 
 # -- source ranges and ports ----------------------------------------------------------------
-
-
-def is_public_cidr(value: Any) -> Verdict:
-    """Whether a source range reaches beyond private space (0.0.0.0/0, ::/0, any public block).
-
-    A range is private only when it lies wholly inside one private block, so 10.0.0.0/7
-    (which holds 11.0.0.0/8) is public. An unknown or unreadable range may be anything.
-    """
-    if value is UNKNOWN:
-        return Certainty.POSSIBLE
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        network = ipaddress.ip_network(value.strip(), strict=False)
-    except ValueError:
-        return Certainty.POSSIBLE
-    if network.version == 6 and network.prefixlen >= 96:
-        mapped = network.network_address.ipv4_mapped  # ::ffff:10.0.0.0/104 is 10.0.0.0/8
-        if mapped is not None:
-            network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
-    private = any(
-        network.version == block.version and network.subnet_of(block) for block in PRIVATE_NETWORKS
-    )
-    return None if private else Certainty.CERTAIN
 
 
 def _port(value: Any) -> Any:

@@ -36,6 +36,7 @@ from plangate import (
     StateResource,
     finding,
 )
+from plangate.helpers import has_unknown, in_state, json_value, members, per_plan
 
 from .backend import BackendTarget, StateBackend, state_backend
 from .iam import (
@@ -53,7 +54,6 @@ from .iam import (
     parse_policy,
     statements_from_blocks,
 )
-from .links import has_unknown, in_state, json_value, members, per_plan
 
 __all__ = [
     "Attachment",

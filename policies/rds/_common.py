@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
-from plangate.policies.aws.links import configured, members, per_plan
+from plangate.helpers import Verdict, configured, members, per_plan
 from plangate.policies.aws.network import (
     Exposure,
     IngressRule,
     Source,
-    Verdict,
     all_ingress_rules,
     changes,
     db_clusters,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Certainty, Finding, Plan, Severity, finding, policy
-from plangate.policies.aws.network import db_subnet_group, weakest
+from plangate.helpers import weakest
+from plangate.policies.aws.network import db_subnet_group
 from plangate.policies.rds._common import (
     INSTANCE_TYPES,
     clusters_of,

@@ -16,8 +16,8 @@ from plangate import (
     finding,
     policy,
 )
+from plangate.helpers import configured
 from plangate.policies.aws.backend import LOCK_HASH_KEY, LOCK_TABLE, links_to_backend, state_backend
-from plangate.policies.aws.links import configured
 
 
 @policy(

@@ -15,8 +15,8 @@ from plangate import (
     finding,
     policy,
 )
+from plangate.helpers import configured
 from plangate.policies.aws.backend import state_backend
-from plangate.policies.aws.links import configured
 
 
 @policy(

@@ -10,79 +10,14 @@ from plangate.policies.aws.network import (
     db_subnet_group,
     engine_default_port,
     ingress_rules,
-    is_public_cidr,
     linked,
     port_text,
-    strongest,
     subnet_exposure,
     unlinked_ingress_rules,
-    weakest,
 )
 from plangate.testing import refs
 
 CERTAIN, POSSIBLE = Certainty.CERTAIN, Certainty.POSSIBLE
-
-# -- source ranges -----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "cidr",
-    [
-        "0.0.0.0/0",
-        "::/0",
-        "8.8.8.8/32",
-        "1.2.3.4",
-        "203.0.113.0/24",
-        "52.0.0.0/8",
-        "10.0.0.0/7",
-        "172.32.0.0/16",
-        "100.128.0.0/16",
-        "192.169.0.0/16",
-        "2600:1f18::/32",
-        "2001:db8::/32",
-        "::ffff:8.8.8.0/120",
-        " 0.0.0.0/0 ",
-        "10.0.0.5/0",
-    ],
-)
-def test_ranges_outside_private_space_are_public(cidr):
-    assert is_public_cidr(cidr) is CERTAIN
-
-
-@pytest.mark.parametrize(
-    "cidr",
-    [
-        "10.0.0.0/8",
-        "10.1.2.0/24",
-        "172.16.0.0/12",
-        "172.31.255.0/24",
-        "192.168.0.0/16",
-        "192.168.1.10/32",
-        "100.64.0.0/10",
-        "100.127.0.0/16",
-        "127.0.0.1/32",
-        "169.254.169.254/32",
-        "fc00::/7",
-        "fd12:3456::/48",
-        "fe80::/10",
-        "::1/128",
-        "::ffff:10.0.0.0/104",
-        "10.0.0.5/16",
-    ],
-)
-def test_private_shared_and_local_ranges_are_not_public(cidr):
-    assert is_public_cidr(cidr) is None
-
-
-def test_an_unknown_or_unreadable_range_may_be_public():
-    assert is_public_cidr(UNKNOWN) is POSSIBLE
-    assert is_public_cidr("not-a-cidr") is POSSIBLE
-
-
-def test_a_missing_range_is_no_source():
-    assert is_public_cidr(None) is None
-    assert is_public_cidr("") is None
-
 
 # -- ports -----------------------------------------------------------------------------------
 
@@ -144,15 +79,6 @@ def test_port_text_names_the_reach():
 )
 def test_engines_have_their_default_ports(engine, port):
     assert engine_default_port(engine) == port
-
-
-def test_verdicts_combine_like_and_and_or():
-    assert weakest(CERTAIN, POSSIBLE) is POSSIBLE
-    assert weakest(CERTAIN, None) is None
-    assert weakest(CERTAIN, CERTAIN) is CERTAIN
-    assert strongest(None, POSSIBLE) is POSSIBLE
-    assert strongest(POSSIBLE, CERTAIN) is CERTAIN
-    assert strongest(None, None) is None
 
 
 # -- links -----------------------------------------------------------------------------------
