@@ -39,13 +39,10 @@ __all__ = [
     "all_ingress_rules",
     "changes",
     "covers_port",
-    "db_clusters",
-    "db_security_groups",
-    "db_subnet_group",
-    "engine_default_port",
     "ingress_rules",
     "is_created",
     "linked",
+    "linked_from_each",
     "port_text",
     "subnet_exposure",
     "unlinked_ingress_rules",
@@ -60,16 +57,6 @@ ALL_PORTS = (0, 65535)
 
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 TCP = frozenset({"tcp", "6"})
-
-# Default port per engine family; the first matching prefix wins (aurora-postgresql
-# before aurora). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/ (per engine).
-ENGINE_PORTS: tuple[tuple[tuple[str, ...], int], ...] = (
-    (("aurora-postgresql", "postgres"), 5432),
-    (("aurora-mysql", "aurora", "mysql", "mariadb"), 3306),
-    (("oracle-", "custom-oracle"), 1521),
-    (("sqlserver-", "custom-sqlserver"), 1433),
-    (("db2-",), 50000),
-)
 
 
 def changes(resource: Resource | None, *attributes: str) -> bool:
@@ -137,17 +124,6 @@ def port_text(protocol: Any, from_port: Any, to_port: Any) -> str:
     if low is UNKNOWN or high is UNKNOWN:
         return f"{protocol} ports known only after apply"
     return f"{protocol} {low}" if low == high else f"{protocol} {low}-{high}"
-
-
-def engine_default_port(engine: Any) -> int | None:
-    """The port an RDS engine listens on when `port` is not set (None: unknown engine)."""
-    if not isinstance(engine, str):
-        return None
-    name = engine.strip().lower()
-    for prefixes, port in ENGINE_PORTS:
-        if name.startswith(prefixes):
-            return port
-    return None
 
 
 # -- links between resources ------------------------------------------------------------------
@@ -218,6 +194,16 @@ def _extend(into: list[Resource], new: Iterable[Resource]) -> None:
     for item in new:
         if all(item is not seen for seen in into):
             into.append(item)
+
+
+def linked_from_each(
+    plan: Plan, owners: Iterable[Resource], path: str, types: tuple[str, ...]
+) -> Link:
+    """What the attribute at `path` of each owner names, merged (a cluster's groups)."""
+    link = Link()
+    for owner in owners:
+        link = link.merge(linked(plan, owner, path, types))
+    return link
 
 
 # -- security groups ----------------------------------------------------------------------
@@ -442,32 +428,6 @@ def _entries_by_list(plan: Plan) -> dict[str, list[Resource]]:
     return index
 
 
-def db_clusters(plan: Plan, db: Resource) -> Link:
-    """The cluster a cluster instance belongs to (an empty link for other databases)."""
-    if db.type != "aws_rds_cluster_instance":
-        return Link()
-    return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
-
-
-def _linked_from_each(
-    plan: Plan, owners: Iterable[Resource], path: str, types: tuple[str, ...]
-) -> Link:
-    """What the attribute at `path` of each owner names, merged (a cluster's groups)."""
-    link = Link()
-    for owner in owners:
-        link = link.merge(linked(plan, owner, path, types))
-    return link
-
-
-def db_security_groups(plan: Plan, db: Resource) -> Link:
-    """The VPC security groups a database uses; a cluster instance uses its cluster's."""
-    if db.type == "aws_rds_cluster_instance":
-        clusters = db_clusters(plan, db)
-        link = _linked_from_each(plan, clusters.targets, "vpc_security_group_ids", GROUP_TYPES)
-        return Link(link.targets, link.ids, link.open or clusters.open or bool(clusters.ids))
-    return linked(plan, db, "vpc_security_group_ids", GROUP_TYPES)
-
-
 # -- subnets and routes -------------------------------------------------------------------
 
 
@@ -478,17 +438,6 @@ class Exposure:
     certainty: Certainty
     reason: str
     hops: tuple[str, ...] = ()
-
-
-def db_subnet_group(plan: Plan, db: Resource) -> Link:
-    """The DB subnet group a database is placed in (a cluster instance: its own or the
-    cluster's), by reference or by known name."""
-    link = linked(plan, db, "db_subnet_group_name", ("aws_db_subnet_group",))
-    if (link.targets or link.ids) or db.type != "aws_rds_cluster_instance":
-        return link
-    return _linked_from_each(
-        plan, db_clusters(plan, db).targets, "db_subnet_group_name", ("aws_db_subnet_group",)
-    )
 
 
 def subnet_exposure(plan: Plan, subnet: Resource | str) -> Exposure | None:

@@ -1,4 +1,5 @@
-"""What the RDS policies share: a database's port, the public ingress that reaches it, and
+"""What the RDS policies share: a database's links (cluster, security groups, subnet
+group), its port (the engines' default ports), the public ingress that reaches it, and
 the public subnets of its DB subnet group. Network facts come from `aws.network`.
 
 "Database" below is any of `aws_db_instance`, `aws_rds_cluster` and
@@ -15,18 +16,17 @@ from typing import Any
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
 from plangate.helpers import Verdict, configured, members, per_plan
 from plangate.policies.aws.network import (
+    GROUP_TYPES,
     Exposure,
     IngressRule,
+    Link,
     Source,
     all_ingress_rules,
     changes,
-    db_clusters,
-    db_security_groups,
-    db_subnet_group,
-    engine_default_port,
     ingress_rules,
     is_created,
     linked,
+    linked_from_each,
     port_text,
     subnet_exposure,
     unlinked_ingress_rules,
@@ -34,12 +34,16 @@ from plangate.policies.aws.network import (
 
 __all__ = [
     "DB_TYPES",
+    "ENGINE_PORTS",
     "INSTANCE_TYPES",
     "OpenIngress",
     "PublicSubnet",
-    "clusters_of",
     "databases_in_subnet_group",
+    "db_clusters",
     "db_port",
+    "db_security_groups",
+    "db_subnet_group",
+    "engine_default_port",
     "open_ingress",
     "public_subnets",
     "publicly_accessible",
@@ -52,16 +56,66 @@ DB_TYPES = ("aws_db_instance", "aws_rds_cluster")  # hold security groups and a 
 INSTANCE_TYPES = ("aws_db_instance", "aws_rds_cluster_instance", "aws_rds_cluster")
 
 
-def clusters_of(plan: Plan, db: Resource) -> tuple[Resource, ...]:
-    """The cluster a cluster instance belongs to (empty for anything else)."""
-    return db_clusters(plan, db).targets
+# Default port per engine family; the first matching prefix wins (aurora-postgresql
+# before aurora). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/ (per engine).
+ENGINE_PORTS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("aurora-postgresql", "postgres"), 5432),
+    (("aurora-mysql", "aurora", "mysql", "mariadb"), 3306),
+    (("oracle-", "custom-oracle"), 1521),
+    (("sqlserver-", "custom-sqlserver"), 1433),
+    (("db2-",), 50000),
+)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+
+def db_clusters(plan: Plan, db: Resource) -> Link:
+    """The cluster a cluster instance belongs to (an empty link for other databases)."""
+    if db.type != "aws_rds_cluster_instance":
+        return Link()
+    return linked(plan, db, "cluster_identifier", ("aws_rds_cluster",))
+
+
+def db_security_groups(plan: Plan, db: Resource) -> Link:
+    """The VPC security groups a database uses; a cluster instance uses its cluster's."""
+    if db.type == "aws_rds_cluster_instance":
+        clusters = db_clusters(plan, db)
+        link = linked_from_each(plan, clusters.targets, "vpc_security_group_ids", GROUP_TYPES)
+        return Link(link.targets, link.ids, link.open or clusters.open or bool(clusters.ids))
+    return linked(plan, db, "vpc_security_group_ids", GROUP_TYPES)
+
+
+def db_subnet_group(plan: Plan, db: Resource) -> Link:
+    """The DB subnet group a database is placed in (a cluster instance: its own or the
+    cluster's), by reference or by known name."""
+    link = linked(plan, db, "db_subnet_group_name", ("aws_db_subnet_group",))
+    if (link.targets or link.ids) or db.type != "aws_rds_cluster_instance":
+        return link
+    return linked_from_each(
+        plan, db_clusters(plan, db).targets, "db_subnet_group_name", ("aws_db_subnet_group",)
+    )
+
+
+# -- port and address ---------------------------------------------------------------------
+
+
+def engine_default_port(engine: Any) -> int | None:
+    """The port an RDS engine listens on when `port` is not set (None: unknown engine)."""
+    if not isinstance(engine, str):
+        return None
+    name = engine.strip().lower()
+    for prefixes, port in ENGINE_PORTS:
+        if name.startswith(prefixes):
+            return port
+    return None
 
 
 def db_port(plan: Plan, db: Resource, depth: int = 0) -> int | None:
     """The port the database listens on (None: unknown): `port`; else, when `port` is set
     from a value known only after apply (`random_integer.port.result`), unknown; else a
     read replica's source's port; else its engine's default."""
-    owners = (db, *clusters_of(plan, db))
+    owners = (db, *db_clusters(plan, db).targets)
     for owner in owners:
         port = owner.after_number("port")
         if isinstance(port, int):

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from plangate import Certainty, Finding, Plan, Severity, finding, policy
 from plangate.helpers import weakest
-from plangate.policies.aws.network import db_subnet_group
 from plangate.policies.rds._common import (
     INSTANCE_TYPES,
-    clusters_of,
+    db_clusters,
+    db_subnet_group,
     open_ingress,
     public_subnets,
     publicly_accessible,
@@ -60,7 +60,7 @@ def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
         (group, subnet), path = subnets[0], paths[0]
         chain = [
             db.address,
-            *(c.address for c in clusters_of(plan, db)),
+            *(c.address for c in db_clusters(plan, db).targets),
             group.address,
             subnet.subnet,
             *subnet.exposure.hops,
