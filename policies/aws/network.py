@@ -37,10 +37,8 @@ __all__ = [
     "Link",
     "Source",
     "all_ingress_rules",
-    "changes",
     "covers_port",
     "ingress_rules",
-    "is_created",
     "linked",
     "linked_from_each",
     "port_text",
@@ -57,23 +55,6 @@ ALL_PORTS = (0, 65535)
 
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 TCP = frozenset({"tcp", "6"})
-
-
-def changes(resource: Resource | None, *attributes: str) -> bool:
-    """Whether the plan changes any of these top-level attributes of an existing object.
-    (Not `ResourceChange.changed_paths`: it counts every attribute set on a new object,
-    and one whose `after_unknown` is a block or list holding only `false` leaves.)"""
-    if not isinstance(resource, ResourceChange) or resource.before is None:
-        return False
-    return any(
-        resource.is_unknown(a) or resource.before_value(a) != resource.after_value(a)
-        for a in attributes
-    )
-
-
-def is_created(resource: Resource | None) -> bool:
-    """Whether the plan creates the object (create or replace): what makes a finding new."""
-    return getattr(resource, "action", None) in ("create", "replace")
 
 
 # -- source ranges and ports ----------------------------------------------------------------

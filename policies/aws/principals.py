@@ -54,6 +54,7 @@ from .iam import (
     parse_policy,
     statements_from_blocks,
 )
+from .novelty import is_new
 
 __all__ = [
     "Attachment",
@@ -67,7 +68,6 @@ __all__ = [
     "backend_requests",
     "grant_finding",
     "grant_message",
-    "is_new",
     "policy_documents",
     "resource_grant_message",
     "resource_policy_grants",
@@ -1112,10 +1112,3 @@ def resource_grant_message(found: ResourcePolicyGrant) -> str:
         f"{grant.statement.label} lets {who} perform {grant.action_text} on "
         f"{target.label} (identified by {target.source}){tail}."
     )
-
-
-def is_new(resource: Resource) -> bool | None:
-    """True for a resource being created, False when unchanged, None for an update."""
-    if not isinstance(resource, ResourceChange) or resource.is_noop:
-        return False
-    return True if resource.is_create or resource.is_replace else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
@@ -22,15 +23,14 @@ from plangate.policies.aws.network import (
     Link,
     Source,
     all_ingress_rules,
-    changes,
     ingress_rules,
-    is_created,
     linked,
     linked_from_each,
     port_text,
     subnet_exposure,
     unlinked_ingress_rules,
 )
+from plangate.policies.aws.novelty import is_new
 
 __all__ = [
     "DB_TYPES",
@@ -235,27 +235,25 @@ def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule, sour
     """Whether this plan opens the path: a hop is created, or the attached groups or the
     rule's reach change."""
     carrier = rule.carrier
-    if any(is_created(h) for h in (db, plan.by_address.get(group or ""), carrier)):
+    hops = (db, plan.by_address.get(group or ""), carrier)
+    if any(is_new(h) is True for h in hops) or is_new(db, "vpc_security_group_ids"):
         return True
-    if changes(db, "vpc_security_group_ids"):
-        return True
-    if not isinstance(carrier, ResourceChange):
-        return False
     if source.attribute == "ingress":
-        return not any(
-            _admitted_before(block, rule, source.cidr)
-            for block in members(carrier.before_value("ingress"))
-        )
-    return changes(carrier, source.attribute, "from_port", "to_port", "protocol", "ip_protocol")
+        return is_new(carrier, held=partial(_admitted_before, rule=rule, cidr=source.cidr)) is True
+    reach = (source.attribute, "from_port", "to_port", "protocol", "ip_protocol")
+    return is_new(carrier, *reach) is True
 
 
-def _admitted_before(block: Any, rule: IngressRule, cidr: Any) -> bool:
+def _admitted_before(carrier: ResourceChange, rule: IngressRule, cidr: Any) -> bool:
     """Whether a prior inline block already admitted this range on the same reach."""
-    if not isinstance(block, dict):
-        return False
-    same = all(block.get(k) == getattr(rule, k) for k in ("protocol", "from_port", "to_port"))
-    cidrs = members(block.get("cidr_blocks")) + members(block.get("ipv6_cidr_blocks"))
-    return same and cidr in cidrs
+    for block in members(carrier.before_value("ingress")):
+        if not isinstance(block, dict):
+            continue
+        same = all(block.get(k) == getattr(rule, k) for k in ("protocol", "from_port", "to_port"))
+        cidrs = members(block.get("cidr_blocks")) + members(block.get("ipv6_cidr_blocks"))
+        if same and cidr in cidrs:
+            return True
+    return False
 
 
 # -- public subnets -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
+from plangate.policies.aws.novelty import is_new
 
 SNAPSHOT_TYPES = (
     "aws_db_snapshot",
@@ -46,7 +47,7 @@ def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
             change,
             'shared_accounts contains "all": any AWS account can copy or restore the snapshot.',
             attribute="shared_accounts",
-            new=not any(_is_all(a) for a in change.before_texts("shared_accounts")),
+            new=is_new(change, held=_shared_with_all_before),
         )
     elif any(a is UNKNOWN for a in accounts):
         yield finding(
@@ -55,6 +56,10 @@ def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
             attribute="shared_accounts",
             certainty=Certainty.POSSIBLE,
         )
+
+
+def _shared_with_all_before(change: ResourceChange) -> bool:
+    return any(_is_all(a) for a in change.before_texts("shared_accounts"))
 
 
 def _is_all(account: object) -> bool:

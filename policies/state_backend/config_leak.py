@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from plangate import UNKNOWN, Context, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.backend import labelled_strings, links_to_backend, state_backend
+from plangate.policies.aws.backend import (
+    BackendTarget,
+    StateBackend,
+    labelled_strings,
+    links_to_backend,
+    state_backend,
+)
+from plangate.policies.aws.novelty import is_new
 
 # Per resource type: (attribute path, whether it holds a JSON document).
 APP_CONFIG: dict[str, tuple[tuple[str, bool], ...]] = {
@@ -65,7 +73,7 @@ def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterato
                         f"(identified by {target.source}).",
                         attribute=attribute,
                         chain=_chain(change.address, target.address),
-                        new=target not in backend.find_in_text(str(change.before_value(path))),
+                        new=is_new(change, held=partial(_named_before, backend, path, target)),
                     )
         # Known after apply: which variables are pending, and what the configuration refers to.
         pending = (
@@ -84,6 +92,13 @@ def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterato
                     certainty=link.certainty,
                     chain=_chain(change.address, link.target.address),
                 )
+
+
+def _named_before(
+    backend: StateBackend, path: str, target: BackendTarget, change: ResourceChange
+) -> bool:
+    """Whether the prior configuration already named the target."""
+    return target in backend.find_in_text(str(change.before_value(path)))
 
 
 def _chain(address: str, target: str | None) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from plangate.policies.aws.backend import (
     links_to_backend,
     state_backend,
 )
+from plangate.policies.aws.novelty import is_new
 
 # Per type: (attribute naming the source, backend kind, what it does, attributes naming
 # the consumers, for the finding's chain).
@@ -97,5 +98,5 @@ def event_wiring(change: ResourceChange, plan: Plan, context: Context) -> Iterat
             attribute=attribute,
             certainty=link.certainty,
             chain=chain,
-            new=change.before is None or change.before_value(path) != change.after_value(path),
+            new=is_new(change, held=lambda c: c.was(path, c.after_value(path))),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from plangate import (
@@ -18,6 +19,7 @@ from plangate import (
 )
 from plangate.helpers import configured
 from plangate.policies.aws.backend import LOCK_HASH_KEY, LOCK_TABLE, links_to_backend, state_backend
+from plangate.policies.aws.novelty import is_new
 
 
 @policy(
@@ -109,5 +111,10 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
                 f"{' (known after apply)' if unknown else ''}: a sign of application use.",
                 attribute=attribute,
                 certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
-                new=None if unknown else not change.was(attribute, change.after_value(attribute)),
+                new=None if unknown else is_new(change, held=partial(_kept, attribute)),
             )
+
+
+def _kept(attribute: str, change: ResourceChange) -> bool:
+    """Whether the prior table already had the attribute's planned value."""
+    return change.was(attribute, change.after_value(attribute))

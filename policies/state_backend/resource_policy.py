@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from plangate import Certainty, Context, Finding, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.aws.backend import state_backend
+from plangate.policies.aws.novelty import is_new
 from plangate.policies.aws.principals import (
-    is_new,
     resource_grant_message,
     resource_policy_grants,
     targets_named_by,
