@@ -1,6 +1,7 @@
 """What the RDS policies share: a database's links (cluster, security groups, subnet
 group), its port (the engines' default ports), the public ingress that reaches it, and
-the public subnets of its DB subnet group. Network facts come from `aws.network`.
+the public subnets of its DB subnet group. Network facts come from `aws.security_groups`,
+`aws.subnets` and `aws.id_links`.
 
 "Database" below is any of `aws_db_instance`, `aws_rds_cluster` and
 `aws_rds_cluster_instance`; a cluster instance takes its security groups, port and
@@ -14,23 +15,20 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from plangate import UNKNOWN, Certainty, Plan, ResourceChange, StateResource
+from plangate import UNKNOWN, Certainty, Plan, Resource, ResourceChange
 from plangate.helpers import Verdict, configured, members, per_plan
-from plangate.policies.aws.network import (
+from plangate.policies.aws.id_links import Link, linked, linked_from_each
+from plangate.policies.aws.novelty import is_new
+from plangate.policies.aws.security_groups import (
     GROUP_TYPES,
-    Exposure,
     IngressRule,
-    Link,
     Source,
     all_ingress_rules,
     ingress_rules,
-    linked,
-    linked_from_each,
     port_text,
-    subnet_exposure,
     unlinked_ingress_rules,
 )
-from plangate.policies.aws.novelty import is_new
+from plangate.policies.aws.subnets import Exposure, subnet_exposure
 
 __all__ = [
     "DB_TYPES",
@@ -49,7 +47,6 @@ __all__ = [
     "publicly_accessible",
 ]
 
-Resource = ResourceChange | StateResource
 
 DB_TYPES = ("aws_db_instance", "aws_rds_cluster")  # hold security groups and a port
 # may get a public address (`aws_rds_cluster`: a Multi-AZ DB cluster's `publicly_accessible`)

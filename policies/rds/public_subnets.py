@@ -8,9 +8,9 @@ from plangate import (
     Certainty,
     Finding,
     Plan,
+    Resource,
     ResourceChange,
     Severity,
-    StateResource,
     finding,
     policy,
 )
@@ -70,7 +70,7 @@ def rds_public_subnets(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     )
 
 
-def _placed(plan: Plan, dbs: list[ResourceChange | StateResource]) -> str:
+def _placed(plan: Plan, dbs: list[Resource]) -> str:
     """What the finding adds about the databases in the group."""
     if not dbs:
         return ""

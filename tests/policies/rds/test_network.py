@@ -1,17 +1,18 @@
-"""The shared AWS network helpers: ports, links, security group rules, subnets."""
+"""The shared AWS network knowledge (`aws.id_links`, `aws.security_groups`, `aws.subnets`):
+ports, links, security group rules, subnets, on plans shaped like RDS deployments."""
 
 from __future__ import annotations
 
 import pytest
 from plangate import UNKNOWN, Certainty, Plan
-from plangate.policies.aws.network import (
+from plangate.policies.aws.id_links import linked
+from plangate.policies.aws.security_groups import (
     covers_port,
     ingress_rules,
-    linked,
     port_text,
-    subnet_exposure,
     unlinked_ingress_rules,
 )
+from plangate.policies.aws.subnets import subnet_exposure
 from plangate.testing import refs
 
 CERTAIN, POSSIBLE = Certainty.CERTAIN, Certainty.POSSIBLE
