@@ -39,21 +39,16 @@ from plangate import (
 from plangate.helpers import has_unknown, in_state, json_value, members, per_plan
 
 from .backend import BackendTarget, StateBackend, state_backend
-from .iam import (
-    HOLE,
-    Grant,
+from .iam_documents import (
     Opaque,
     PolicyDocument,
-    PrincipalQuery,
-    Request,
     Statement,
-    action_matches,
-    evaluate,
-    is_aws_managed,
-    managed_policy,
     parse_policy,
     statements_from_blocks,
 )
+from .iam_evaluation import Grant, PrincipalQuery, Request, evaluate
+from .iam_matching import HOLE, action_matches
+from .managed_policies import is_aws_managed, managed_policy
 from .novelty import is_new
 
 __all__ = [

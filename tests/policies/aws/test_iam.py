@@ -1,4 +1,5 @@
-"""The IAM evaluator: parsing, wildcard matching, Deny, NotAction/NotResource, unknowns."""
+"""The IAM modules (`aws.iam_documents`, `iam_matching`, `iam_evaluation`,
+`managed_policies`): parsing, wildcard matching, Deny, NotAction/NotResource, unknowns."""
 
 from __future__ import annotations
 
@@ -8,21 +9,15 @@ from typing import Any
 
 import pytest
 from plangate import Ref
-from plangate.policies.aws.iam import (
-    HOLE,
-    Match,
+from plangate.policies.aws.iam_documents import (
     Opaque,
     PolicyDocument,
-    PrincipalQuery,
-    Request,
-    action_matches,
-    arn_matches,
-    evaluate,
-    managed_policies,
-    managed_policy,
     parse_policy,
     statements_from_blocks,
 )
+from plangate.policies.aws.iam_evaluation import PrincipalQuery, Request, evaluate
+from plangate.policies.aws.iam_matching import HOLE, Match, action_matches, arn_matches
+from plangate.policies.aws.managed_policies import managed_policies, managed_policy
 from plangate.testing import PlanBuilder
 
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/terraform-state-lock"
