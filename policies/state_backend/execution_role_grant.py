@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Context, Finding, Plan, Severity, policy
-from plangate.policies.aws.principals import backend_grants, grant_finding
+from plangate.policies.state_backend._grants import backend_grants, grant_finding
 
 
 @policy(

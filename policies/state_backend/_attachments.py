@@ -1,0 +1,103 @@
+"""What is attached to the application's roles: inline policies (`aws_iam_role_policy`,
+`inline_policy`), attached customer and AWS managed policies (`aws_iam_role_policy_attachment`,
+`aws_iam_policy_attachment`, `managed_policy_arns`), each with the documents it brings.
+
+An attachment whose role is known only after apply and cannot be followed may belong to
+any role: it is listed for every principal, as not certain.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from plangate import Plan, Ref, Resource
+from plangate.helpers import has_unknown, in_state, per_plan
+from plangate.policies.aws.iam_documents import PolicyDocument
+from plangate.policies.aws.policy_documents import arn_documents, policy_documents
+from plangate.policies.aws.principals import ROLE, Principal, role_links, role_name
+
+__all__ = ["Attachment", "attachments_of"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A resource carrying policy for a role, and the documents it brings."""
+
+    carrier: Resource
+    attribute: str
+    documents: tuple[tuple[PolicyDocument, tuple[str, ...]], ...]
+    certain: bool = True
+
+
+# The index key of attachments whose role is known only after apply and could not be
+# followed (a local value without its sources, a walk past its budget): any role.
+_ANY_ROLE = "?"
+
+
+def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
+    """Inline policies, attached customer and AWS managed policies of one principal, and
+    (possibly) those whose role plangate cannot tell."""
+    index = _attachment_index(plan)
+    found = list(index.get(principal.address, ()))
+    if principal.name and principal.name != principal.address:
+        found.extend(a for a in index.get(f"name:{principal.name}", ()) if a not in found)
+    found.extend(a for a in index.get(_ANY_ROLE, ()) if a not in found)
+    return found
+
+
+@per_plan
+def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
+    index: dict[str, list[Attachment]] = defaultdict(list)
+
+    def link(carrier: Resource, role_path: str, attachment: Attachment) -> None:
+        links = role_links(plan, carrier, (role_path,))
+        for role, certain in links:
+            key = role.address if isinstance(role, Ref) else f"name:{role_name(role)}"
+            index[key].append(replace(attachment, certain=certain))
+        if (
+            not links
+            and has_unknown(carrier.after_value(role_path))
+            and plan.references.resolve(carrier, role_path).unresolved
+        ):
+            index[_ANY_ROLE].append(replace(attachment, certain=False))
+
+    for carrier in in_state(plan, "aws_iam_role_policy"):
+        link(
+            carrier,
+            "role",
+            Attachment(carrier, "policy", tuple(policy_documents(plan, carrier, "policy"))),
+        )
+    for carrier in in_state(plan, "aws_iam_role_policy_attachment"):
+        link(
+            carrier,
+            "role",
+            Attachment(carrier, "policy_arn", tuple(arn_documents(plan, carrier, ("policy_arn",)))),
+        )
+    for carrier in in_state(plan, "aws_iam_policy_attachment"):
+        link(
+            carrier,
+            "roles",
+            Attachment(carrier, "policy_arn", tuple(arn_documents(plan, carrier, ("policy_arn",)))),
+        )
+    for role in in_state(plan, ROLE):
+        inline = role.after_value("inline_policy")
+        documents: list[tuple[PolicyDocument, tuple[str, ...]]] = []
+        for i, block in enumerate(inline if isinstance(inline, list) else []):
+            name = block.get("name") if isinstance(block, Mapping) else None
+            hop = (
+                f'inline_policy "{name}"'
+                if isinstance(name, str) and name
+                else f"inline_policy #{i + 1}"
+            )
+            documents.extend(
+                (d, (hop, *h))
+                for d, h in policy_documents(plan, role, ("inline_policy", i, "policy"))
+            )
+        if documents:
+            index[role.address].append(Attachment(role, "inline_policy", tuple(documents)))
+        managed = arn_documents(plan, role, ("managed_policy_arns",))
+        if managed:
+            index[role.address].append(Attachment(role, "managed_policy_arns", tuple(managed)))
+    return index

@@ -1,0 +1,299 @@
+"""What the application's principals' policies grant on the state backend.
+
+For each application principal (`aws.principals`) and each lock table or state bucket,
+the principal's documents (`_attachments`) are asked for table actions on the table, and
+for object actions on the state objects and listing and settings on the bucket; a
+permissions boundary plangate can read narrows the answer, one it cannot read makes it
+possible. Computed once per plan and backend.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from plangate import Certainty, Context, Finding, Plan, finding
+from plangate.policies.aws.backend import BackendTarget, StateBackend, state_backend
+from plangate.policies.aws.iam_documents import PolicyDocument
+from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
+from plangate.policies.aws.iam_matching import HOLE
+from plangate.policies.aws.novelty import is_new
+from plangate.policies.aws.policy_documents import arn_documents
+from plangate.policies.aws.principals import ROLE, Principal, application_principals
+
+from ._attachments import Attachment, attachments_of
+
+__all__ = ["BackendGrant", "backend_grants", "backend_requests", "grant_finding", "grant_message"]
+
+T = TypeVar("T")
+
+_TABLE_ACTIONS = tuple(
+    f"dynamodb:{a}"
+    for a in (
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "Query",
+        "Scan",
+        "ConditionCheckItem",
+        "PartiQLSelect",
+        "PartiQLInsert",
+        "PartiQLUpdate",
+        "PartiQLDelete",
+        "DescribeTable",
+        "UpdateTable",
+        "DeleteTable",
+        "UpdateTimeToLive",
+        "CreateBackup",
+        "ExportTableToPointInTime",
+        "PutResourcePolicy",
+        "DeleteResourcePolicy",
+    )
+)
+# DynamoDB actions that never act on a table itself (account-wide, or on streams).
+_NOT_TABLE = re.compile(
+    r"^dynamodb:(List(?!TagsOfResource)|DescribeLimits|DescribeEndpoints|DescribeReserved|"
+    r"PurchaseReserved|DescribeStream|GetRecords|GetShardIterator)",
+    re.IGNORECASE,
+)
+_OBJECT_ACTIONS = tuple(
+    f"s3:{a}"
+    for a in ("GetObject", "PutObject", "DeleteObject", "GetObjectVersion", "DeleteObjectVersion")
+)
+# Listing, and bucket settings that hand the state to whoever sets them (a policy or ACL
+# granting themselves, replication elsewhere) or destroy it (lifecycle expiry).
+_BUCKET_ACTIONS = (
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+    "s3:PutBucketPolicy",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutReplicationConfiguration",
+    "s3:PutLifecycleConfiguration",
+)
+
+
+def backend_requests(
+    plan: Plan,
+    backend: StateBackend,
+    target: BackendTarget,
+    documents: Sequence[PolicyDocument] = (),
+    arn: str | None = None,
+) -> list[Request]:
+    """What to ask of a principal's policies about one backend target: table actions on
+    the table; object actions on the state objects and listing on the bucket. `arn`: the
+    target's ARN when the caller knows it better (the resource a policy is attached to)."""
+    addresses = _target_addresses(plan, backend, target)
+    target = replace(target, arn=arn, arn_built=False) if arn else target
+    literal = [
+        e
+        for d in documents
+        for s in d.statements
+        if s.is_allow
+        for e in s.actions or ()
+        if isinstance(e, str) and "*" not in e and "?" not in e
+    ]
+    if target.is_lock_table:
+        arn = target.arn or f"arn:aws:dynamodb:{HOLE}:{HOLE}:table/{target.name or HOLE}"
+        actions = [
+            *_TABLE_ACTIONS,
+            *(a for a in literal if a.lower().startswith("dynamodb:") and not _NOT_TABLE.match(a)),
+        ]
+        return [Request(a, arn, addresses, ("aws_dynamodb_table",)) for a in _unique(actions)]
+    bucket = target.arn or f"arn:aws:s3:::{target.name or HOLE}"
+    keys = list(backend.state_keys) or [HOLE]
+    if backend.use_lockfile:
+        keys += [f"{k}.tflock" for k in keys if k != HOLE]
+    # Other workspaces keep their state under the default `workspace_key_prefix`.
+    keys += [f"env:/{HOLE}/{k}" for k in keys if k != HOLE]
+    objects = [
+        *_OBJECT_ACTIONS,
+        *(a for a in literal if a.lower().startswith("s3:") and "object" in a.lower()),
+    ]
+    types = ("aws_s3_bucket",)
+    return [
+        *(Request(a, bucket, addresses, types) for a in _BUCKET_ACTIONS),
+        *(Request(a, f"{bucket}/{k}", addresses, types) for k in keys for a in _unique(objects)),
+    ]
+
+
+def _target_addresses(plan: Plan, backend: StateBackend, target: BackendTarget) -> frozenset[str]:
+    """The plan resources that are the target: its table or bucket, and data sources
+    reading it (computed once per plan and backend)."""
+    return _per_backend(
+        plan, "target_addresses", backend, lambda: _addresses_by_target(plan, backend)
+    ).get(id(target), frozenset())
+
+
+def _addresses_by_target(plan: Plan, backend: StateBackend) -> dict[int, frozenset[str]]:
+    by_target: dict[int, set[str]] = defaultdict(set)
+    for one in backend.all():
+        if one.resource is not None:
+            by_target[id(one)].add(one.resource.address)
+    for type_ in ("aws_dynamodb_table", "aws_s3_bucket"):
+        for data in plan.data_sources(type_):
+            found = backend.target_for_resource(data)
+            if found is not None:
+                by_target[id(found)].add(data.address)
+    return {k: frozenset(v) for k, v in by_target.items()}
+
+
+def _per_backend(plan: Plan, name: str, backend: StateBackend, build: Callable[[], T]) -> T:
+    """`plan.memo` per state backend; the memo holds the backend, so its id stays its own."""
+    return plan.memo((__name__, name, id(backend)), lambda: (backend, build()))[1]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+@dataclass(frozen=True)
+class BackendGrant:
+    """A principal can act on a backend target through one carrier's statements."""
+
+    principal: Principal
+    attachment: Attachment
+    target: BackendTarget
+    grants: tuple[tuple[Grant, tuple[str, ...]], ...]  # (grant, hops to its document)
+    certain: bool
+    boundary: str | None = None  # a permissions boundary that may limit it, unread
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        grant, hops = self.grants[0]
+        carrier = self.attachment.carrier.address
+        middle = () if carrier == self.principal.address else (carrier,)
+        return (*self.principal.chain, *middle, *hops, grant.statement.label)
+
+    @property
+    def conditioned(self) -> bool:
+        return any(g.conditioned for g, _ in self.grants)
+
+
+def backend_grants(plan: Plan, context: Context | None) -> list[BackendGrant]:
+    """Every application principal's grant on a lock table or state bucket."""
+    backend = state_backend(plan, context)
+    if not backend:
+        return []
+    return _per_backend(
+        plan,
+        "backend_grants",
+        backend,
+        lambda: [
+            grant
+            for principal in application_principals(plan)
+            for grant in _principal_grants(plan, backend, principal)
+        ],
+    )
+
+
+def _principal_grants(
+    plan: Plan, backend: StateBackend, principal: Principal
+) -> Iterator[BackendGrant]:
+    attachments = attachments_of(plan, principal)
+    documents: list[PolicyDocument] = []
+    owner: dict[int, tuple[Attachment, tuple[str, ...]]] = {}
+    for attachment in attachments:
+        for document, hops in attachment.documents:
+            owner[len(documents)] = (attachment, hops)
+            documents.append(document)
+    if not documents:
+        return
+    boundary = _boundary(plan, principal)
+    for target in backend.all():
+        requests = backend_requests(plan, backend, target, documents)
+        grants = evaluate(documents, requests)
+        bounded = _bounded_actions(boundary, requests) if grants else None
+        by_carrier: dict[int, list[tuple[Grant, tuple[str, ...]]]] = defaultdict(list)
+        for grant in grants:
+            if bounded is not None and not set(grant.actions) & bounded[0]:
+                continue
+            attachment, hops = owner[grant.position]
+            by_carrier[id(attachment)].append((grant, hops))
+        for attachment in attachments:
+            found = by_carrier.get(id(attachment))
+            if found:
+                certain = (
+                    principal.certain
+                    and attachment.certain
+                    and any(g.certain for g, _ in found)
+                    and (bounded is None or bounded[1])
+                )
+                unread = boundary if isinstance(boundary, str) else None
+                yield BackendGrant(
+                    principal, attachment, target, tuple(found), certain and unread is None, unread
+                )
+
+
+def _boundary(plan: Plan, principal: Principal) -> list[PolicyDocument] | str | None:
+    """The role's permissions boundary: its documents, the ARN when plangate cannot read
+    it, or None when the role has none."""
+    role = principal.role
+    if role is None or role.type != ROLE:
+        return None
+    value = role.after_value("permissions_boundary")
+    if value is None or value == "":
+        return None
+    documents = [d for d, _ in arn_documents(plan, role, ("permissions_boundary",))]
+    if documents:
+        return documents
+    return value if isinstance(value, str) else "a permissions boundary known after apply"
+
+
+def _bounded_actions(
+    boundary: list[PolicyDocument] | str | None, requests: list[Request]
+) -> tuple[set[str], bool] | None:
+    """(actions the boundary allows, is that certain); None: no boundary to apply."""
+    if not isinstance(boundary, list):
+        return None
+    allowed = evaluate(boundary, requests)
+    return ({a for g in allowed for a in g.actions}, all(g.certain for g in allowed))
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def grant_message(found: BackendGrant) -> str:
+    """One sentence: who, which actions, on which target (and how it was identified),
+    granted by which statements, and what may narrow it."""
+    statements = ", ".join(dict.fromkeys(g.statement.label for g, _ in found.grants))
+    actions = ", ".join(dict.fromkeys(g.action_text for g, _ in found.grants))
+    managed = [h for _, hops in found.grants for h in hops if h.startswith("AWS managed")]
+    through = f" through {managed[0]}" if managed else ""
+    notes = []
+    if found.conditioned:
+        notes.append("the statement has a Condition, which plangate does not evaluate")
+    denied = [d for g, _ in found.grants for d in g.possibly_denied_by]
+    if denied:
+        notes.append(f"a conditional or unknown Deny ({denied[0]}) may remove it")
+    if found.boundary:
+        notes.append(
+            f"the permissions boundary {found.boundary}, which plangate cannot read, may limit it"
+        )
+    elif not found.certain and not denied:
+        notes.append("it depends on values known only after apply")
+    tail = f" ({'; '.join(notes)})" if notes else ""
+    target = found.target
+    return (
+        f"{found.principal.description} may perform {actions} on {target.label} "
+        f"(identified by {target.source}){through}, granted by {statements}{tail}."
+    )
+
+
+def grant_finding(found: BackendGrant) -> Finding:
+    """The finding for a grant: on the resource carrying the policy, new when it is."""
+    carrier = found.attachment.carrier
+    return finding(
+        carrier,
+        grant_message(found),
+        attribute=found.attachment.attribute,
+        certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
+        chain=found.chain,
+        new=is_new(carrier),
+    )
