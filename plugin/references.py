@@ -491,7 +491,7 @@ class Resolver:
     # -- known values ---------------------------------------------------------------------
 
     def _match_values(self, value: Any, referrer: Resource | None, found: _Found) -> None:
-        for item in _strings(value):
+        for item in _identifiers_in(value):
             for target in self._identifiers.get(item, ()):
                 if target is not referrer:
                     found.add(Ref(target, None, _BY_VALUE))
@@ -542,7 +542,9 @@ def _instance_key(traversal: Traversal) -> str | int | None:
     return traversal[position][1] if len(traversal) > position else None
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _identifiers_in(value: Any) -> Iterator[str]:
+    """The strings an id-valued attribute holds: itself, or its list's members (a map's
+    strings are no identifiers of it: tags, settings)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, list):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from plangate import Certainty, Context, Finding, Plan, finding
-from plangate.policies.aws.backend import BackendTarget, StateBackend, state_backend
 from plangate.policies.aws.iam_documents import PolicyDocument
 from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
 from plangate.policies.aws.iam_matching import HOLE
@@ -25,6 +24,8 @@ from plangate.policies.aws.policy_documents import arn_documents
 from plangate.policies.aws.principals import ROLE, Principal, application_principals
 
 from ._attachments import Attachment, attachments_of
+from ._backend import state_backend
+from ._targets import BackendTarget, StateBackend
 
 __all__ = ["BackendGrant", "backend_grants", "backend_requests", "grant_finding", "grant_message"]
 

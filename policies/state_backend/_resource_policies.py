@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plangate import Context, Plan, Resource
-from plangate.policies.aws.backend import BackendTarget, StateBackend, state_backend
 from plangate.policies.aws.iam_evaluation import Grant, PrincipalQuery, evaluate
 from plangate.policies.aws.policy_documents import policy_documents
 from plangate.policies.aws.principals import Principal, application_principals
 
+from ._backend import state_backend
 from ._grants import backend_requests
+from ._targets import BackendTarget, StateBackend
 
 __all__ = [
     "ResourcePolicyGrant",

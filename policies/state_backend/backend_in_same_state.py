@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Context, Finding, Plan, Severity, finding, policy
-from plangate.policies.aws.backend import BUCKET, LOCK_TABLE, state_backend
+from plangate.policies.state_backend._backend import state_backend
+from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
 
 
 @policy(

@@ -6,14 +6,10 @@ from collections.abc import Iterator
 from functools import partial
 
 from plangate import UNKNOWN, Context, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.backend import (
-    BackendTarget,
-    StateBackend,
-    labelled_strings,
-    links_to_backend,
-    state_backend,
-)
 from plangate.policies.aws.novelty import is_new
+from plangate.policies.state_backend._backend import state_backend
+from plangate.policies.state_backend._links import labelled_strings, links_to_backend
+from plangate.policies.state_backend._targets import BackendTarget, StateBackend
 
 # Per resource type: (attribute path, whether it holds a JSON document).
 APP_CONFIG: dict[str, tuple[tuple[str, bool], ...]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Context, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.backend import state_backend
+from plangate.policies.state_backend._backend import state_backend
 
 REASONS = {
     "delete_because_no_resource_config": "its resource block was removed from the configuration",

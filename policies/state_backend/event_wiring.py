@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Context, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.backend import (
-    BUCKET,
-    LOCK_TABLE,
-    links_to_backend,
-    state_backend,
-)
 from plangate.policies.aws.novelty import is_new
+from plangate.policies.state_backend._backend import state_backend
+from plangate.policies.state_backend._links import links_to_backend
+from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
 
 # Per type: (attribute naming the source, backend kind, what it does, attributes naming
 # the consumers, for the finding's chain).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Context, Plan, inventory
-from plangate.policies.aws.backend import state_backend
+from plangate.policies.state_backend._backend import state_backend
 
 
 @inventory("state_backend")

@@ -18,8 +18,10 @@ from plangate import (
     policy,
 )
 from plangate.helpers import configured
-from plangate.policies.aws.backend import LOCK_HASH_KEY, LOCK_TABLE, links_to_backend, state_backend
 from plangate.policies.aws.novelty import is_new
+from plangate.policies.state_backend._backend import state_backend
+from plangate.policies.state_backend._links import links_to_backend
+from plangate.policies.state_backend._targets import LOCK_HASH_KEY, LOCK_TABLE
 
 
 @policy(

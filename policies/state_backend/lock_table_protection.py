@@ -16,7 +16,7 @@ from plangate import (
     policy,
 )
 from plangate.helpers import configured
-from plangate.policies.aws.backend import state_backend
+from plangate.policies.state_backend._backend import state_backend
 
 
 @policy(

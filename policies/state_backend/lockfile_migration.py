@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from plangate import Context, Finding, Plan, Severity, finding, policy
-from plangate.policies.aws.backend import state_backend
+from plangate.policies.state_backend._backend import state_backend
 
 # Where a plan-wide finding about the backend block goes when the lock table is not a
 # resource of this plan: the backend block is not addressable, so a pseudo address.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Certainty, Context, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.backend import state_backend
 from plangate.policies.aws.novelty import is_new
+from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._resource_policies import (
     resource_grant_message,
     resource_policy_grants,

@@ -5,15 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from plangate import Context, Plan
-from plangate.policies.aws.backend import (
-    BUCKET,
-    LOCK_TABLE,
-    SHAPE_SOURCE,
-    StateBackend,
-    labelled_strings,
-    links_to_backend,
-    state_backend,
-)
+from plangate.policies.state_backend._backend import state_backend
+from plangate.policies.state_backend._links import labelled_strings, links_to_backend
+from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE, SHAPE_SOURCE, StateBackend
 from plangate.testing import PlanBuilder, refs
 
 LOCK_TABLE_NAME = "terraform-state-lock"
