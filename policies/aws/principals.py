@@ -16,7 +16,6 @@ first plan), then through known ARNs and names. Trust policies are read with
 from __future__ import annotations
 
 import heapq
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -25,13 +24,13 @@ from typing import Any
 from plangate import UNKNOWN, Plan, Ref, Resource
 from plangate.helpers import in_state, json_value, members, per_plan
 
+from .compute import APPLICATION_COMPUTE, BATCH_ROLES, COMPUTE_SERVICE
 from .iam_documents import Opaque, Statement
 from .iam_evaluation import PrincipalQuery
 from .iam_matching import action_matches
 from .policy_documents import policy_documents
 
 __all__ = [
-    "EXECUTION",
     "ROLE",
     "Principal",
     "Use",
@@ -41,38 +40,6 @@ __all__ = [
 ]
 
 ROLE = "aws_iam_role"
-EXECUTION = "ECS task execution role"
-
-# (compute type, attribute path, what the role is to it, is it an ECS execution role)
-_ROLE_ATTRIBUTES: tuple[tuple[str, tuple[str | int, ...], str, bool], ...] = (
-    ("aws_ecs_task_definition", ("task_role_arn",), "ECS task role", False),
-    ("aws_ecs_task_definition", ("execution_role_arn",), EXECUTION, True),
-    ("aws_lambda_function", ("role",), "Lambda execution role", False),
-    (
-        "aws_apprunner_service",
-        ("instance_configuration", 0, "instance_role_arn"),
-        "App Runner instance role",
-        False,
-    ),
-    ("aws_sfn_state_machine", ("role_arn",), "Step Functions role", False),
-    ("aws_eks_pod_identity_association", ("role_arn",), "EKS pod identity role", False),
-)
-_PROFILE_ATTRIBUTES: tuple[tuple[str, tuple[str | int, ...]], ...] = (
-    ("aws_instance", ("iam_instance_profile",)),
-    ("aws_launch_template", ("iam_instance_profile", 0, "name")),
-    ("aws_launch_template", ("iam_instance_profile", 0, "arn")),
-    ("aws_launch_configuration", ("iam_instance_profile",)),
-)
-_BATCH_ROLES = (
-    ("jobRoleArn", "Batch job role", False),
-    ("executionRoleArn", "Batch execution role", True),
-)
-
-# Services whose workloads are the application (`states.<region>` is the old form).
-_COMPUTE_SERVICE = re.compile(
-    r"^(ecs-tasks|lambda|edgelambda|ec2|apprunner|tasks\.apprunner|states(\.[a-z0-9-]+)?"
-    r"|batch|pods\.eks)\.amazonaws\.com(\.cn)?$"
-)
 _EKS_ISSUER = "oidc.eks."
 _ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity")
 
@@ -161,27 +128,16 @@ def application_principals(plan: Plan) -> list[Principal]:
         principal = role_principal(ref_or_name)
         roles[principal.address] = replace(principal, uses=(*principal.uses, use))
 
-    for type_, path, kind, execution in _ROLE_ATTRIBUTES:
-        for compute in in_state(plan, type_):
-            for link, certain in role_links(plan, compute, path):
-                add_use(link, Use(compute.address, _path_text(path), kind, execution, certain))
-    for type_, path in _PROFILE_ATTRIBUTES:
-        for compute in in_state(plan, type_):
-            for profile in plan.references.resolve(compute, path).of_type(
-                "aws_iam_instance_profile"
-            ):
-                for link, certain in role_links(plan, profile.target, ("role",)):
-                    add_use(
-                        link,
-                        Use(
-                            compute.address,
-                            _path_text(path),
-                            "EC2 instance role",
-                            False,
-                            certain,
-                            (profile.address,),
-                        ),
-                    )
+    for role_attribute, compute in _computes(plan, "roles"):
+        path = role_attribute.path
+        for link, certain in role_links(plan, compute, path):
+            kind, execution = role_attribute.kind, role_attribute.execution
+            add_use(link, Use(compute.address, _path_text(path), kind, execution, certain))
+    for path, compute in _computes(plan, "profiles"):
+        for profile in plan.references.resolve(compute, path).of_type("aws_iam_instance_profile"):
+            via, kind = (profile.address,), "EC2 instance role"
+            for link, certain in role_links(plan, profile.target, ("role",)):
+                add_use(link, Use(compute.address, _path_text(path), kind, False, certain, via))
     for compute in in_state(plan, "aws_batch_job_definition"):
         for link, kind, execution, certain in _batch_roles(plan, compute):
             add_use(link, Use(compute.address, "container_properties", kind, execution, certain))
@@ -192,6 +148,15 @@ def application_principals(plan: Plan) -> list[Principal]:
             roles[role.address] = replace(principal, trusted_by=tuple(trusted))
     _add_chained(plan, roles)
     return sorted(roles.values(), key=lambda p: p.address)
+
+
+def _computes(plan: Plan, field: str) -> Iterator[tuple[Any, Resource]]:
+    """(role attribute or profile path, compute resource) for every application compute
+    resource in the planned state, attribute by attribute in `APPLICATION_COMPUTE` order."""
+    for compute_type in APPLICATION_COMPUTE:
+        for attribute in getattr(compute_type, field):
+            for compute in in_state(plan, compute_type.type):
+                yield attribute, compute
 
 
 def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
@@ -324,17 +289,13 @@ def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bo
         properties = json_value(text)
         if not isinstance(properties, dict):
             return
-        for key, kind, execution in _BATCH_ROLES:
-            arn = properties.get(key)
+        for attribute in BATCH_ROLES:
+            arn = properties.get(attribute.path[0])
             if isinstance(arn, str) and arn:
                 matched = [r for r in plan.references.by_identifier(arn) if r.type == ROLE]
                 for role in matched or [arn]:
-                    yield (
-                        (Ref(role, "arn") if not isinstance(role, str) else role),
-                        kind,
-                        execution,
-                        True,
-                    )
+                    link = Ref(role, "arn") if not isinstance(role, str) else role
+                    yield link, attribute.kind, attribute.execution, True
     elif text is UNKNOWN:
         # Which key names which role is lost with the JSON: count them as job roles.
         for ref in plan.references.resolve(job, "container_properties").of_type(ROLE):
@@ -371,7 +332,7 @@ def _assumes(statement: Statement) -> bool:
 
 
 def _trusted_principal(plan: Plan, kind: str, element: Any) -> str | None:
-    if kind == "Service" and isinstance(element, str) and _COMPUTE_SERVICE.match(element):
+    if kind == "Service" and isinstance(element, str) and COMPUTE_SERVICE.match(element):
         return element
     if kind != "Federated":
         return None

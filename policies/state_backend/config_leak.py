@@ -6,23 +6,14 @@ from collections.abc import Iterator
 from functools import partial
 
 from plangate import UNKNOWN, Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate.policies.aws.compute import APPLICATION_COMPUTE
 from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import labelled_strings, links_to_backend
 from plangate.policies.state_backend._targets import BackendTarget, StateBackend
 
-# Per resource type: (attribute path, whether it holds a JSON document).
-APP_CONFIG: dict[str, tuple[tuple[str, bool], ...]] = {
-    "aws_ecs_task_definition": (("container_definitions", True),),
-    "aws_lambda_function": (("environment.0.variables", False),),
-    "aws_apprunner_service": (("source_configuration", False),),
-    "aws_batch_job_definition": (
-        ("container_properties", True),
-        ("node_properties", True),
-        ("ecs_properties", True),
-    ),
-    "aws_sfn_state_machine": (("definition", True),),
-}
+# Per application compute type: (attribute path, whether it holds a JSON document).
+APP_CONFIG = {c.type: c.configuration for c in APPLICATION_COMPUTE if c.configuration}
 
 
 @policy(
