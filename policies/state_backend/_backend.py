@@ -6,8 +6,9 @@ Every state-backend policy starts here. A target is known, in this order, from
    backend `terraform init` recorded (`dynamodb_table`, `bucket`, `key`), also read
    from `plan.backend` when the caller built no context from it;
 2. its shape: an `aws_dynamodb_table` in the plan (any action, deletes included) or in
-   the prior state whose hash key is `LockID` of type `S`, the table Terraform's S3
-   backend requires. A data source reading such a table counts too.
+   the prior state whose hash key is `LockID` of type `S` and that has no range key,
+   the table Terraform's S3 backend requires (it reads and writes lock items by
+   `LockID` alone). A data source reading such a table counts too.
 
 A table or bucket in the plan whose name equals a named target is *linked*
 (`BackendTarget.resource`), so policies can follow references to it while its ARN is

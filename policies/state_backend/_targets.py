@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from plangate import Resource, ResourceChange
+from plangate import UNKNOWN, Resource, ResourceChange
 
 __all__ = [
     "BUCKET",
@@ -237,11 +237,15 @@ class StateBackend:
 
 
 def is_lock_table_shape(resource: Resource, *, prior: bool = False) -> bool:
-    """A DynamoDB table whose hash key is `LockID` of type S (what the S3 backend needs);
-    `prior`: as the object was before the change."""
+    """A DynamoDB table whose hash key is `LockID` of type S and that has no range key:
+    the S3 backend reads and writes lock items by `LockID` alone, which a table with a
+    range key rejects. A range key known only after apply may turn out unset, so the table
+    still counts. `prior`: as the object was before the change."""
     if resource.type != TABLE_TYPE:
         return False
     if resource_value(resource, "hash_key", prior) != LOCK_HASH_KEY:
+        return False
+    if resource_value(resource, "range_key", prior) not in (None, "", UNKNOWN):
         return False
     attributes = resource_value(resource, "attribute", prior)
     if not isinstance(attributes, list):

@@ -32,8 +32,9 @@ def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> 
     """## What it checks
     A delete or replace (either order) of the lock table or the state bucket, whether
     named (`--lock-table`, `--state-bucket`, config file, the backend `terraform init`
-    recorded) or recognised by its shape (hash key `LockID` of type S); for a replacement,
-    by what the destroyed object was (a rename or a new key schema does not hide it).
+    recorded) or recognised by its shape (hash key `LockID` of type S, no range key); for a
+    replacement, by what the destroyed object was (a rename or a new key schema does not
+    hide it).
     `forget` (a `removed` block with `destroy = false`) leaves the object in AWS but drops it from
     Terraform's management; it is reported as medium.
 

@@ -30,9 +30,9 @@ def iam_grant(plan: Plan, context: Context) -> Iterator[Finding]:
 
     The lock table and state bucket come from `--lock-table`/`--state-bucket`, the config
     file, the backend recorded by `terraform init`, or a table shaped like a lock table
-    (hash key `LockID` of type S). In a first plan the ARNs are unknown: the links are
-    followed through the configuration's references, and a grant that depends on a value
-    unknown at plan time is reported as `possible`.
+    (hash key `LockID` of type S, no range key). In a first plan the ARNs are unknown:
+    the links are followed through the configuration's references, and a grant that
+    depends on a value unknown at plan time is reported as `possible`.
 
     ## Why it matters
     Only the Terraform client should touch the state backend. An application that can

@@ -110,6 +110,62 @@ def test_table_with_a_numeric_lock_id_or_another_hash_key_is_not_a_lock_table():
     assert not backend
 
 
+def test_a_lock_id_table_with_a_range_key_is_not_a_lock_table():
+    """The S3 backend reads and writes lock items by LockID alone; such a table would
+    reject every one of them, so it cannot be Terraform's lock table."""
+    ranged = {
+        "range_key": "Holder",
+        "attribute": [{"name": "LockID", "type": "S"}, {"name": "Holder", "type": "S"}],
+    }
+    b = (
+        PlanBuilder()
+        .add("aws_dynamodb_table.leases", lock_table("leases", **ranged))
+        .add("aws_dynamodb_table.gone", action="delete", before=lock_table("gone", **ranged))
+        .prior("data.aws_dynamodb_table.shared", lock_table("shared-leases", **ranged))
+        .add("aws_dynamodb_table.plain", lock_table("plain", range_key=None))
+        .add("aws_dynamodb_table.read", lock_table("read", range_key=""))
+    )
+    _, backend = backend_of(b)
+    assert [t.name for t in backend.lock_tables] == ["plain", "read"]
+
+
+def test_a_range_key_known_only_after_apply_keeps_the_table_a_lock_table():
+    b = PlanBuilder().add(
+        "aws_dynamodb_table.lock",
+        lock_table("locks"),
+        unknown=["range_key"],
+        expressions={"range_key": refs("var.range_key")},
+    )
+    _, backend = backend_of(b)
+    assert [t.name for t in backend.lock_tables] == ["locks"]
+
+
+def test_a_replaced_table_is_judged_by_its_prior_shape_range_key_included():
+    reshaped = {"hash_key": "Id", "attribute": [{"name": "Id", "type": "S"}]}
+    b = (
+        PlanBuilder()
+        .add(
+            "aws_dynamodb_table.ranged",
+            lock_table("ranged", **reshaped),
+            action="replace",
+            before=lock_table("ranged", range_key="Holder"),
+        )
+        .add(
+            "aws_dynamodb_table.plain",
+            lock_table("plain", **reshaped),
+            action="replace",
+            before=lock_table("plain", range_key=None),
+        )
+    )
+    plan, backend = backend_of(b)
+    prior = {
+        a: backend.target_for_prior(plan.by_address[f"aws_dynamodb_table.{a}"])
+        for a in ("ranged", "plain")
+    }
+    assert prior["ranged"] is None
+    assert prior["plain"] is not None and prior["plain"].name == "plain"
+
+
 def test_table_being_deleted_is_identified_by_its_prior_shape():
     b = PlanBuilder().add(
         "module.state.aws_dynamodb_table.lock[0]",
