@@ -1,1 +1,16 @@
-"""aws"""
+"""AWS knowledge the built-in packs share (no policies here; each pack keeps what only it
+uses in its own `_`-prefixed modules, and provider-neutral helpers are `plangate.helpers`).
+
+- `iam_documents`: policy documents parsed into statements, unknown parts `Opaque`;
+- `iam_matching`: IAM wildcards and ARN templates with parts unknown at plan time;
+- `iam_evaluation`: may these actions be taken on these resources (`evaluate`, `Grant`);
+- `managed_policies`: AWS managed policies as data, with their sources;
+- `policy_documents`: the documents an attribute holds, however the configuration
+  writes them;
+- `compute`: the application's compute types, their roles and configuration;
+- `principals`: the roles the application runs as (compute, trust, role chaining);
+- `id_links`: which resources an id-valued attribute names;
+- `security_groups`: the ingress rules of a security group and the ports they admit;
+- `subnets`: whether a subnet is public, by its routes;
+- `novelty`: whether a finding is new in this plan.
+"""
