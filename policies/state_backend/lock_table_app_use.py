@@ -70,6 +70,28 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
     target = backend.target_for_resource(change)
     if target is None:
         return
+    for attribute, value, what in _signs(change):
+        if value is UNKNOWN and not configured(plan, change, attribute):
+            continue  # computed by the provider (ttl on create), not set by the configuration
+        if value is UNKNOWN or value not in (None, False, [], ""):
+            unknown = value is UNKNOWN
+            yield finding(
+                change,
+                f"{attribute}: on the {target.label}, {what}"
+                f"{' (known after apply)' if unknown else ''}: a sign of application use.",
+                attribute=attribute,
+                certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
+                new=None if unknown else is_new(change, held=partial(_kept, attribute)),
+            )
+
+
+def _kept(attribute: str, change: ResourceChange) -> bool:
+    """Whether the prior table already had the attribute's planned value."""
+    return change.was(attribute, change.after_value(attribute))
+
+
+def _signs(change: ResourceChange) -> list[tuple[str, Any, str]]:
+    """(attribute, planned value, what it says) for each feature a lock table never needs."""
     signs: list[tuple[str, Any, str]] = [
         ("ttl", change.after_bool(("ttl", 0, "enabled")), "TTL is enabled"),
         ("stream_enabled", change.after_bool("stream_enabled"), "a stream is enabled"),
@@ -102,21 +124,4 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
             f"it declares attributes besides {LOCK_HASH_KEY}: " + ", ".join(str(n) for n in extra),
         )
     )
-    for attribute, value, what in signs:
-        if value is UNKNOWN and not configured(plan, change, attribute):
-            continue  # computed by the provider (ttl on create), not set by the configuration
-        if value is UNKNOWN or value not in (None, False, [], ""):
-            unknown = value is UNKNOWN
-            yield finding(
-                change,
-                f"{attribute}: on the {target.label}, {what}"
-                f"{' (known after apply)' if unknown else ''}: a sign of application use.",
-                attribute=attribute,
-                certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
-                new=None if unknown else is_new(change, held=partial(_kept, attribute)),
-            )
-
-
-def _kept(attribute: str, change: ResourceChange) -> bool:
-    """Whether the prior table already had the attribute's planned value."""
-    return change.was(attribute, change.after_value(attribute))
+    return signs
