@@ -16,7 +16,9 @@ texts), so none reaches an output as it is:
   `::` (after leading blanks) and on `##[` anywhere in a line; neither may come from
   plan text, on stdout or on stderr.
 - **Format syntax**: markdown markup, `@mentions`, autolinks and raw URLs, HTML; XML
-  markup and characters XML 1.0 cannot carry; workflow-command separators.
+  markup and characters XML 1.0 cannot carry; workflow-command separators; Mermaid's
+  own syntax (links, `click` callbacks, directives, classes) and the HTML its labels may
+  render.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ import unicodedata
 from typing import Any
 
 __all__ = [
+    "WORD_JOINER",
     "json_document",
     "log_lines",
     "markdown_code",
     "markdown_text",
+    "mermaid_label",
     "terminal_line",
     "visible",
     "workflow_data",
@@ -145,6 +149,30 @@ def markdown_code(value: Any, in_table: bool = True) -> str:
     if in_table:  # GFM splits table cells on `|` even inside code spans unless escaped
         flat = flat.replace("|", "\\|")
     return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+# -- Mermaid ------------------------------------------------------------------------------
+
+# What a label keeps as it is: nothing that Mermaid's grammar, its entity pre-pass (which
+# looks for `style…:…#…;` on a line), markdown or HTML reads as syntax.
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._,=()+/-]")
+# Mermaid sanitizes a label with DOMPurify, which decodes the entities, and then still
+# reads syntax of its own in the text: `\n` (a line break), `$$…$$` (KaTeX), `fa:fa-…`
+# (an icon element), `#br#` (its break placeholder). An invisible word joiner (U+2060)
+# after each of these characters keeps every such sequence from forming.
+_MERMAID_JOINED = re.compile(r"[\\$:#]")
+WORD_JOINER = "\u2060"
+
+
+def mermaid_label(value: Any) -> str:
+    """Text for a quoted Mermaid label (`n0["…"]`): one line, every character that prints,
+    and every one outside a short list of letters, digits and punctuation written as a
+    Mermaid entity (`<` is `#60;`), so no character of the value can end the label, add
+    a link, a `click` callback, a directive, a class, markup, or end a code fence (a
+    backtick is `#96;`). Mermaid decodes the entities only after parsing, and a word
+    joiner keeps the decoded text from reading as Mermaid's own label syntax."""
+    joined = _MERMAID_JOINED.sub(lambda m: m.group() + WORD_JOINER, visible(value))
+    return _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group())};", joined)
 
 
 # -- GitHub workflow commands --------------------------------------------------------------
