@@ -1,19 +1,33 @@
 """`--format markdown`: a PR comment or a GitHub step summary ($GITHUB_STEP_SUMMARY).
 
-A headline with the decision, a table of blocking findings, each finding's details (its
-path through the plan) folded in `<details>`, then errors, non-blocking and waived
-findings. Text from the report is escaped (`escaping.markdown_text` / `markdown_code`)
-so that a `|`, a backtick or HTML in a message or an address cannot break the table or
-inject markup, and an `@team` or a URL in it notifies nobody and links nowhere.
+A headline with the decision, warnings and errors, then per outcome (blocking,
+non-blocking, waived) a table of findings and each finding's details folded in
+`<details>`; under the blocking ones, the path of each drawn as a Mermaid flowchart
+(`mermaid`), which GitHub and GitLab render. Text from the report is escaped
+(`escaping.markdown_text` / `markdown_code` / `mermaid_label`) so that a `|`, a backtick
+or HTML in a message or an address cannot break the table or the diagram or inject
+markup, and an `@team` or a URL in it notifies nobody and links nowhere.
+
+Size. GitHub refuses a comment longer than 65,536 characters, and a plan may hold
+thousands of findings, each with long text from the pull request. So each value is cut
+to a length (`_bounded`), and the comment is built from whole pieces (a table row with
+the finding's details and diagram, a list item) taken in order of importance: errors,
+blocking findings, warnings, non-blocking and waived findings. The first piece that does
+not fit in `MAX_CHARS` is left out with everything after it, and a note says how much
+and where the full report is. Only whole pieces are left out, so nothing is cut inside a
+fence, a table row or an HTML tag.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from .escaping import log_lines
 from .escaping import markdown_code as _code
 from .escaping import markdown_text as _text
+from .mermaid import fenced, flowchart
 from .reporter import Reporter
 from .shared import (
     INCOMPLETE_PLAN,
@@ -26,7 +40,14 @@ from .shared import (
     waiver_terms,
 )
 
-__all__ = ["render", "reporter"]
+__all__ = ["GITHUB_LIMIT", "MAX_CHARS", "MAX_DIAGRAMS", "render", "reporter", "size"]
+
+GITHUB_LIMIT = 65_536  # characters GitHub accepts in a comment
+# The comment's own limit leaves room for what a bot that posts it adds (a marker, a
+# heading).
+MAX_CHARS = GITHUB_LIMIT - 1_536
+MAX_DIAGRAMS = 10  # blocking findings whose path is drawn, per comment
+MAX_LISTED = 5  # plans and config files named in the summary lines
 
 _HEADLINES = {
     "pass": ":white_check_mark: plangate: **pass**",
@@ -35,99 +56,355 @@ _HEADLINES = {
 }
 
 
-def _table(findings: list[dict[str, Any]], waived: bool = False) -> list[str]:
+def size(text: str) -> int:
+    """Length as GitHub counts it, or more: UTF-16 code units (a character outside the
+    Basic Multilingual Plane, such as an emoji, counts twice)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _bounded(escape: Callable[[str], str], value: Any, limit: int) -> str:
+    """`escape(value)` in at most `limit` characters. A longer value is cut before it is
+    escaped (never inside an escape or a code span) and says how long it was. Only a
+    prefix of at most `limit` characters is ever escaped, so the work is linear in `limit`
+    whatever the value's length."""
+    text = "" if value is None else str(value)
+    if len(text) <= limit:
+        whole = escape(text)
+        if len(whole) <= limit:
+            return whole
+    rest = _text(f" ({len(text):,} characters in all)")
+    room = limit - len(rest)
+    low, high = 0, min(len(text), room)
+    while low < high:  # the longest prefix whose escape fits
+        mid = (low + high + 1) // 2
+        if len(escape(text[:mid] + "…")) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    cut = escape(text[:low] + "…")
+    return (cut if len(cut) <= room else escape("…")) + rest
+
+
+def _t(value: Any, limit: int = 300) -> str:
+    return _bounded(_text, value, limit)
+
+
+def _c(value: Any, limit: int = 400, in_table: bool = False) -> str:
+    return _bounded(lambda v: _code(v, in_table), value, limit)
+
+
+def _listed(values: Sequence[str]) -> str:
+    """The first few values, and how many more there are."""
+    shown = ", ".join(values[:MAX_LISTED])
+    more = len(values) - MAX_LISTED
+    return shown + (f" and {more:,} more" if more > 0 else "")
+
+
+# -- a finding ----------------------------------------------------------------------------
+
+
+def _row(f: dict[str, Any], waived: bool) -> str:
+    cells = [
+        _t(f["severity"], 40),
+        _t(f["policy_id"], 100),
+        _c(f["address"], in_table=True),
+        _t(f["message"], 2_000),
+    ]
     if waived:
-        lines = ["| Severity | Policy | Address | Message | Waiver |", "|---|---|---|---|---|"]
-    else:
-        lines = ["| Severity | Policy | Address | Message |", "|---|---|---|---|"]
-    for f in findings:
-        cells = [
-            _text(f["severity"]),
-            _text(f["policy_id"]),
-            _code(f["address"]),
-            _text(f["message"]),
+        waiver = f.get("waiver")
+        cells.append(_t(waiver_terms(waiver), 600) if waiver else "")
+    return "| " + " | ".join(cells) + " |"
+
+
+_PATH_CHARS = 3_000  # of the path as text, in a finding's details
+
+
+def _path_text(chain: Sequence[Any]) -> str:
+    """Each hop a code span, so no address in the path can be read as markup."""
+    hops: list[str] = []
+    used = 0
+    for hop in chain:
+        span = _c(hop, 300)
+        if used + len(span) > _PATH_CHARS:
+            hops.append(_text(f"and {len(chain) - len(hops):,} more hops"))
+            break
+        hops.append(span)
+        used += len(span) + 8
+    return " &rarr; ".join(hops)
+
+
+def _item(f: dict[str, Any]) -> str:
+    policy_id = _t(f["policy_id"], 100)
+    facts = [
+        f"**{policy_id}** {_t(f['title'])}" if f.get("title") else f"**{policy_id}**",
+        f"on {_c(f['address'])}",
+    ]
+    if f.get("attribute"):
+        facts.append(f"attribute {_c(f['attribute'], 300)}")
+    facts += [
+        _t(note, 700)
+        for note in (
+            possible_note(f),
+            newness_note(f),
+            None if f.get("waived") else waiver_note(f),  # the table says why it is waived
+        )
+        if note
+    ]
+    item = "- " + "; ".join(facts)
+    if f.get("chain"):
+        item += "\n  - path: " + _path_text(f["chain"])
+    notes = change_notes(f)
+    item += "".join(f"\n  - {_t(note, 400)}" for note in notes[:10])
+    if len(notes) > 10:
+        item += f"\n  - and {len(notes) - 10:,} more changes"
+    return item
+
+
+def _diagram(f: dict[str, Any]) -> str | None:
+    source = flowchart(f)
+    if source is None:
+        return None
+    return f"**{_t(f['policy_id'], 100)}** on {_c(f['address'])}:\n\n{fenced(source)}"
+
+
+# -- fitting the comment ------------------------------------------------------------------
+
+
+@dataclass
+class _Budget:
+    """Characters left; once a piece has not fitted, no later one is taken either, so
+    what is left out is always the end of the order."""
+
+    left: int
+    full: bool = False
+
+    def take(self, cost: int) -> bool:
+        if self.full or cost > self.left:
+            self.full = True
+            return False
+        self.left -= cost
+        return True
+
+
+def _cost(lines: Sequence[str]) -> int:
+    return sum(size(line) + 1 for line in lines)
+
+
+@dataclass
+class _Listing:
+    """A heading over a list of one-line items (warnings, errors), each written only
+    when it is shown."""
+
+    heading: str
+    entries: Sequence[dict[str, Any]]
+    items: list[str] = field(default_factory=list)
+
+    def fill(self, budget: _Budget) -> None:
+        for entry in self.entries:
+            item = f"- **{_t(entry['kind'], 100)}**: {_t(entry['message'], 2_000)}"
+            if budget.full or not budget.take(
+                _cost([item]) + (0 if self.items else _cost(self._head()))
+            ):
+                return
+            self.items.append(item)
+
+    def _head(self) -> list[str]:
+        return ["", f"### {self.heading}", ""]
+
+    def lines(self) -> list[str]:
+        return [*self._head(), *self.items] if self.items else []
+
+    @property
+    def shown(self) -> int:
+        return len(self.items)
+
+    @property
+    def left_out(self) -> int:
+        return len(self.entries) - self.shown
+
+
+@dataclass
+class _Findings:
+    """One outcome's findings: a table, their details, and (blocking) their paths drawn."""
+
+    heading: str
+    findings: list[dict[str, Any]]
+    waived: bool = False
+    draws: bool = False
+    rows: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    diagrams: list[str] = field(default_factory=list)
+    undrawn: int = 0  # findings shown with a path that is not drawn
+
+    def _table_head(self) -> list[str]:
+        if self.waived:
+            return ["| Severity | Policy | Address | Message | Waiver |", "|---|---|---|---|---|"]
+        return ["| Severity | Policy | Address | Message |", "|---|---|---|---|"]
+
+    def _frame(self) -> list[str]:
+        """The lines around the rows and items (a worst-case note on undrawn paths)."""
+        return [
+            "",
+            f"### {self.heading}",
+            "",
+            *self._table_head(),
+            "",
+            "<details><summary>Details</summary>",
+            "",
+            "",
+            "</details>",
         ]
-        if waived:
-            cells.append(_waiver_text(f.get("waiver")))
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
 
+    def _paths_frame(self) -> list[str]:
+        return ["", "#### Paths", "", self._undrawn_note(10**9)]  # the note at its longest
 
-def _waiver_text(waiver: dict[str, Any] | None) -> str:
-    return _text(waiver_terms(waiver)) if waiver else ""
+    def _undrawn_note(self, count: int) -> str:
+        return (
+            f"<sub>{count:,} more path(s) not drawn (at most {MAX_DIAGRAMS} per comment, "
+            "as room allows); each is under Details.</sub>"
+        )
 
+    def fill(self, budget: _Budget) -> None:
+        drawing = self.draws
+        for f in self.findings:
+            if budget.full:
+                return
+            row, item = _row(f, self.waived), _item(f)
+            cost = _cost([row, item]) + (0 if self.rows else _cost(self._frame()))
+            diagram = _diagram(f) if drawing and f.get("chain") else None
+            if diagram is not None:
+                extra = _cost(["", diagram]) + (0 if self.diagrams else _cost(self._paths_frame()))
+                if len(self.diagrams) < MAX_DIAGRAMS and cost + extra <= budget.left:
+                    cost += extra
+                else:
+                    drawing, diagram = False, None  # later paths are not drawn either
+            if not budget.take(cost):
+                return
+            self.rows.append(row)
+            self.items.append(item)
+            if diagram is not None:
+                self.diagrams.append(diagram)
+            elif f.get("chain") and self.draws:
+                self.undrawn += 1
 
-def _details(findings: list[dict[str, Any]]) -> list[str]:
-    items: list[str] = []
-    for f in findings:
-        facts = [
-            f"**{_text(f['policy_id'])}** {_text(f['title'])}"
-            if f.get("title")
-            else f"**{_text(f['policy_id'])}**",
-            f"on {_code(f['address'], False)}",
+    def lines(self) -> list[str]:
+        if not self.rows:
+            return []
+        out = [
+            "",
+            f"### {self.heading}",
+            "",
+            *self._table_head(),
+            *self.rows,
+            "",
+            "<details><summary>Details</summary>",
+            "",
+            *self.items,
+            "",
+            "</details>",
         ]
-        if f.get("attribute"):
-            facts.append(f"attribute {_code(f['attribute'], False)}")
-        facts += [
-            _text(note)
-            for note in (
-                possible_note(f),
-                newness_note(f),
-                None if f.get("waived") else waiver_note(f),  # the table says why it is waived
-            )
-            if note
+        if self.diagrams:
+            out += ["", "#### Paths"]
+            for diagram in self.diagrams:
+                out += ["", diagram]
+            if self.undrawn:
+                out += ["", self._undrawn_note(self.undrawn)]
+        return out
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows)
+
+    @property
+    def left_out(self) -> int:
+        return len(self.findings) - self.shown
+
+
+def _omitted(parts: Sequence[tuple[str, _Listing | _Findings]]) -> list[str]:
+    """The note on what did not fit, naming each part with a count."""
+    left = [
+        f"{part.left_out:,} of {part.left_out + part.shown:,} {name}"
+        for name, part in parts
+        if part.left_out
+    ]
+    if not left:
+        return []
+    return [
+        "",
+        f"> **Not shown here**, to keep this comment under GitHub's {GITHUB_LIMIT:,}-character "
+        f"limit: {', '.join(left)}. The full report is in the CI job's log and in every "
+        "`--output` file of another format (`--output json=plangate.json`).",
+    ]
+
+
+_NOTE_ROOM = 600  # more than `_omitted` ever writes
+
+
+# -- the comment ----------------------------------------------------------------------------
+
+
+def _summary(report: dict[str, Any], blocking: int, other: int, waived: int) -> list[str]:
+    stats = report["stats"]
+    plans = _listed([_c(p["path"], 300) for p in report["plans"]]) or "no plan"
+    decision = report["decision"]
+    out = [f"## {_HEADLINES.get(decision) or _t(decision, 100)}", ""]
+    out.append(
+        f"{blocking} blocking, {other} non-blocking, {waived} waived "
+        f"finding(s); {_t(stats['policies'], 40)} policies over {_t(stats['resources'], 40)} "
+        f"resources in {plans}."
+    )
+    errored = errored_plans(report)
+    for plan in errored[:MAX_LISTED]:
+        out += ["", f"> {_c(plan['path'], 300)}: **{INCOMPLETE_PLAN}**, so it is blocked."]
+    if len(errored) > MAX_LISTED:
+        out += ["", f"> and {len(errored) - MAX_LISTED:,} more: **{INCOMPLETE_PLAN}**."]
+    configs = report.get("config_files", ())
+    if configs:
+        named = [
+            f"{_c(c['path'], 300)} ({_t(c['role'], 40)}"
+            + ("" if c["trusted"] else ", may only tighten the gate")
+            + ")"
+            for c in configs
         ]
-        item = "- " + "; ".join(facts)
-        if f.get("chain"):
-            # Each hop a code span, so no address in the path can be read as markup.
-            item += "\n  - path: " + " &rarr; ".join(_code(hop, False) for hop in f["chain"])
-        item += "".join(f"\n  - {_text(note)}" for note in change_notes(f))
-        items.append(item)
-    return ["<details><summary>Details</summary>", "", *items, "", "</details>"]
+        out += ["", "Config: " + _listed(named) + "."]
+    return out
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
     del color
     split = outcomes(report)
-    blocking, other, waived = split.blocking, split.other, split.waived
-    stats = report["stats"]
-    plans = ", ".join(_code(p["path"], False) for p in report["plans"]) or "no plan"
+    head = _summary(report, len(split.blocking), len(split.other), len(split.waived))
+    foot = ["", f"<sub>plangate {_t(report['plangate_version'], 100)}</sub>"]
+    budget = _Budget(MAX_CHARS - _cost(head) - _cost(foot) - _NOTE_ROOM)
 
-    out = [f"## {_HEADLINES.get(report['decision'], _text(report['decision']))}", ""]
-    out.append(
-        f"{len(blocking)} blocking, {len(other)} non-blocking, {len(waived)} waived "
-        f"finding(s); {stats['policies']} policies over {stats['resources']} "
-        f"resources in {plans}."
-    )
-    for plan in errored_plans(report):
-        out += ["", f"> {_code(plan['path'], False)}: **{INCOMPLETE_PLAN}**, so it is blocked."]
-    configs = report.get("config_files", ())
-    if configs:
-        out += [
-            "",
-            "Config: "
-            + ", ".join(
-                f"{_code(c['path'], False)} ({_text(c['role'])}"
-                + ("" if c["trusted"] else ", may only tighten the gate")
-                + ")"
-                for c in configs
-            )
-            + ".",
+    warnings = _Listing("Warnings", report.get("warnings", ()))
+    errors = _Listing("Errors", report["errors"])
+    blocking = _Findings("Blocking findings", split.blocking, draws=True)
+    other = _Findings("Non-blocking findings", split.other)
+    waived = _Findings("Waived findings", split.waived, waived=True)
+    for part in (errors, blocking, warnings, other, waived):  # in order of importance
+        part.fill(budget)
+
+    note = _omitted(
+        [
+            ("errors", errors),
+            ("blocking findings", blocking),
+            ("warnings", warnings),
+            ("non-blocking findings", other),
+            ("waived findings", waived),
         ]
-    if report.get("warnings"):
-        out += ["", "### Warnings", ""]
-        out += [f"- **{_text(w['kind'])}**: {_text(w['message'])}" for w in report["warnings"]]
-    if report["errors"]:
-        out += ["", "### Errors", ""]
-        out += [f"- **{_text(e['kind'])}**: {_text(e['message'])}" for e in report["errors"]]
-    if blocking:
-        out += ["", "### Blocking findings", "", *_table(blocking), "", *_details(blocking)]
-    if other:
-        out += ["", "### Non-blocking findings", "", *_table(other), "", *_details(other)]
-    if waived:
-        out += ["", "### Waived findings", "", *_table(waived, waived=True), "", *_details(waived)]
-    out += ["", f"<sub>plangate {_text(report['plangate_version'])}</sub>"]
-    return log_lines("\n".join(out) + "\n")
+    )
+    lines = [
+        *head,
+        *warnings.lines(),
+        *errors.lines(),
+        *blocking.lines(),
+        *other.lines(),
+        *waived.lines(),
+        *note,
+        *foot,
+    ]
+    return log_lines("\n".join(lines) + "\n")
 
 
 reporter = Reporter("markdown", "a pull-request comment or a GitHub step summary", render)

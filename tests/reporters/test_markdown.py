@@ -10,6 +10,7 @@ from plangate import Policy, Severity, finding, policy
 from plangate.config import Waiver
 from plangate.reporters import markdown
 from plangate.runner import RunError
+from plangate.testing import PlanBuilder
 
 
 @policy(
@@ -141,3 +142,120 @@ def test_sensitive_value_never_appears(report_for, db_plan, secret):
     out = markdown.render(report_for(db_plan(password=secret, note=secret)))
     assert "(sensitive value)" in out
     assert secret not in out
+
+
+# -- the path, drawn ----------------------------------------------------------------------
+
+FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.DOTALL | re.MULTILINE)
+
+
+def many_dbs(count: int, **values: Any) -> PlanBuilder:
+    """`count` public databases, `aws_db_instance.db["0000"]` and so on."""
+    builder = PlanBuilder()
+    for i in range(count):
+        builder.add(f'aws_db_instance.db["{i:04}"]', {"publicly_accessible": True, **values})
+    return builder
+
+
+def test_each_blocking_finding_with_a_path_gets_a_flowchart_under_paths(report_for, db_plan):
+    out = markdown.render(report_for(db_plan()))
+    paths = out.split("#### Paths\n", 1)[1]
+    assert paths.startswith("\n**T-RDS-001** on `module.db.aws_db_instance.main`:\n\n```mermaid\n")
+    [diagram] = FENCE.findall(out)
+    assert diagram.splitlines() == [
+        "flowchart LR",
+        '  n0["aws_security_group<br>db"]',
+        '  n1["aws_db_instance<br>db/main"]',
+        "  n0 --> n1",
+        "  classDef finding fill:#ffebe9,stroke:#cf222e,stroke-width:3px,color:#1f2328",
+        "  class n1 finding",
+    ]
+    assert out.index("</details>") < out.index("#### Paths"), "after the folded details"
+
+
+def test_non_blocking_and_waived_findings_are_not_drawn(report_for, db_plan):
+    builder = db_plan().add("aws_db_instance.legacy", {"publicly_accessible": True})
+    waiver = Waiver("T-RDS-001", "aws_db_instance.legacy", "legacy", None)
+    out = markdown.render(report_for(builder, [waiver]))
+    [diagram] = FENCE.findall(out)
+    assert "legacy" not in diagram and out.count("#### Paths") == 1
+
+
+def test_a_comment_draws_at_most_max_diagrams_and_says_how_many_more(report_for):
+    out = markdown.render(report_for(many_dbs(25)))
+    assert len(FENCE.findall(out)) == markdown.MAX_DIAGRAMS
+    assert f"15 more path(s) not drawn (at most {markdown.MAX_DIAGRAMS} per comment" in out
+    assert len(rows(out, "Blocking findings")) == 25, "every finding is still in the table"
+
+
+def test_a_path_of_thousands_of_hops_is_cut_in_the_details_too(report_for, db_plan):
+    report = report_for(db_plan())
+    report["findings"][0]["chain"] = [f"aws_security_group.g{i}" for i in range(5000)]
+    out = markdown.render(report)
+    path = next(line for line in out.splitlines() if line.startswith("  - path: "))
+    assert path.endswith("more hops") and len(path) < 4_000
+    [diagram] = FENCE.findall(out)
+    assert "more hops" in diagram and diagram.count("-->") == 11
+
+
+# -- the size of the comment ----------------------------------------------------------------
+
+HOSTILE = "`|<img src=x>@team ```\n~~~ </details> <!-- " + "\U000e0041" * 20
+
+
+def assert_whole(out: str) -> None:
+    """Nothing cut inside a fence, a table row or an HTML tag."""
+    assert markdown.size(out) <= markdown.MAX_CHARS < markdown.GITHUB_LIMIT
+    lines = out.splitlines()
+    fences = [i for i, line in enumerate(lines) if line.startswith("```")]
+    assert len(fences) % 2 == 0
+    for start, end in zip(fences[::2], fences[1::2], strict=True):
+        assert lines[start] == "```mermaid" and lines[end] == "```"
+        assert all(line.startswith("  ") for line in lines[start + 2 : end])
+    for line in lines:
+        if line.startswith("|"):
+            assert line.endswith("|") and len(cells(line)) in (4, 5), line
+    assert out.count("<details>") == out.count("</details>")
+    assert out.count("<sub>") == out.count("</sub>")
+    assert "<img" not in out and "<!--" not in out
+
+
+def test_thousands_of_findings_stay_under_githubs_limit_with_a_note(report_for):
+    out = markdown.render(report_for(many_dbs(3000, note=HOSTILE * 20)))
+    assert_whole(out)
+    shown = rows(out, "Blocking findings")
+    assert 10 < len(shown) < 3000
+    assert [cells(r)[2] for r in shown[:2]] == [
+        '`aws_db_instance.db["0000"]`',
+        '`aws_db_instance.db["0001"]`',
+    ], "the first findings, in report order"
+    assert (
+        f"> **Not shown here**, to keep this comment under GitHub's 65,536-character limit: "
+        f"{3000 - len(shown):,} of 3,000 blocking findings, 3,000 of 3,000 non-blocking findings."
+    ) in out
+    assert "--output json=plangate.json" in out, "where the full report is"
+    assert out.endswith("<sub>plangate 0.1.0</sub>\n")
+
+
+def test_a_huge_message_is_cut_and_cannot_crowd_out_the_other_findings(report_for):
+    out = markdown.render(report_for(many_dbs(5, note="x" * 1_000_000)))
+    assert_whole(out)
+    shown = rows(out, "Blocking findings")
+    assert len(shown) == 5
+    assert all(cells(r)[3].endswith("… (1,000,027 characters in all)") for r in shown)
+    assert all(len(r) < 2_500 for r in shown)
+
+
+def test_thousands_of_warnings_do_not_crowd_out_blocking_findings(report_for, db_plan):
+    report = report_for(db_plan())
+    report["warnings"] = [{"kind": "config", "message": HOSTILE * 50}] * 5000
+    out = markdown.render(report)
+    assert_whole(out)
+    assert len(rows(out, "Blocking findings")) == 1
+    assert out.index("### Warnings") < out.index("### Blocking findings"), "in reading order"
+    assert "of 5,000 warnings" in out
+
+
+def test_a_small_report_is_not_cut(report_for, db_plan):
+    out = markdown.render(report_for(db_plan()))
+    assert "Not shown" not in out and "characters in all" not in out
