@@ -119,11 +119,13 @@ _MARKDOWN_PATTERN = re.compile("|".join(re.escape(c) for c in _MARKDOWN_ESCAPES)
 # What GitHub turns into a notification or a link in text: @mentions (and e-mail
 # addresses), URLs with a scheme, `www.` autolinks, and #123 references. A zero-width
 # space after the trigger keeps the text readable and inert (as Renovate and Dependabot
-# write mentions).
+# write mentions). Every alternative has a fixed length: a URL is broken at its `://`
+# whatever the scheme before it, since reading the scheme back from each `:` (or forward
+# from each word start, `[a-z][a-z0-9+.-]*:`) is quadratic on `a.a.a.…`, in one C call
+# that the time limit cannot interrupt.
 _ZWSP = "&#8203;"
 _MARKDOWN_LINKS = re.compile(
-    r"(?P<at>@)|(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*:)(?=//)|(?P<www>\bwww)(?=\.)"
-    r"|(?P<ref>\\#)(?=\d)",
+    r"(?P<at>@)|(?P<scheme>:)(?=//)|(?P<www>\bwww)(?=\.)|(?P<ref>\\#)(?=\d)",
     re.IGNORECASE,
 )
 
