@@ -14,7 +14,11 @@ the shared corpus does otherwise (older versions, trimmed test fixtures):
 - `deposed`: only on a delete, a no-op (the object was already gone) or a forget;
 - values: `before`/`after` are objects or null; a create has no `before`; a create,
   update or replacement has an `after` (unless the whole object is unknown:
-  `after_unknown: true`); a delete or forget has none; an update has a `before`;
+  `after_unknown: true`, and then it has none); a delete or forget has none; an update
+  has a `before`;
+- unknown markers: `after_unknown` mirrors the value with `true` where it is unknown,
+  so it holds only booleans (or null) in objects and arrays: a marker of another type
+  reads as "known", and a value left out beside it as absent;
 - the address is `module_address` + (`data.`) + `type.name` + `[index]`;
 - one change per address (and deposed key);
 - `planned_values` lists exactly the managed objects that `resource_changes` keeps in the
@@ -114,6 +118,7 @@ def check_change(
             "`terraform show -json` writes it (address, change, types of fields)",
         )
     before, after = change.get("before"), change.get("after")
+    unknown = change.get("after_unknown")
     managed = mode == "managed"
     problem = None
     if action is None:
@@ -124,18 +129,17 @@ def check_change(
         problem = f"a deposed object cannot be planned for {action}"
     elif not (before is None or type(before) is dict) or not (after is None or type(after) is dict):
         problem = "before and after must be objects or null"
+    elif unknown is True and after is not None:
+        problem = "after_unknown marks the whole planned object unknown, yet after holds it"
+    elif not _only_booleans(unknown):
+        problem = "after_unknown holds a marker that is not true or false"
     elif managed and action == "read":
         problem = "a managed resource cannot be read"
     elif managed and action == "create" and before is not None:
         problem = "a create has a prior object (before)"
     elif managed and action == "update" and before is None:
         problem = "an update has no prior object (before)"
-    elif (
-        managed
-        and action in _NEEDS_AFTER
-        and after is None
-        and change.get("after_unknown") is not True
-    ):
+    elif managed and action in _NEEDS_AFTER and after is None and unknown is not True:
         problem = f"{_an(action)} has no planned object (after)"
     elif managed and action in _NO_AFTER and after is not None:
         problem = f"{_an(action)} has a planned object (after)"
@@ -153,6 +157,30 @@ def check_change(
     if deposed is not None:
         deposed_seen.add((address, deposed))
     return action, actions
+
+
+def _only_booleans(marker: Any) -> bool:
+    """Whether an unknown marker holds only booleans and nulls, in objects and arrays.
+    Most are `{}` or a handful of `true`s: a few steps per resource, containers only
+    pushed (this runs for every resource of the plan)."""
+    if marker is None or marker is True or marker is False:
+        return True
+    stack = [marker]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        kind = node.__class__
+        if kind is dict:
+            items = node.values()
+        elif kind is list:
+            items = node
+        else:
+            return False
+        for item in items:
+            if item is True or item is False or item is None:
+                continue
+            push(item)
+    return True
 
 
 def _an(action: str) -> str:

@@ -74,6 +74,25 @@ def _drop_bucket_from_planned_values(data: dict[str, Any]) -> None:
     data["planned_values"]["root_module"]["resources"] = []
 
 
+def _whole_object_unknown_beside_it(data: dict[str, Any]) -> None:
+    # `after_unknown: true` says the planned object is unknown as a whole: every value a
+    # policy reads becomes "known after apply", and an unconfigured one "unset".
+    _db(data)["change"]["after_unknown"] = True
+
+
+def _marker_of_another_type(marker: Any) -> Edit:
+    # The value left out, as Terraform leaves out an unknown one, but marked with
+    # something other than `true`: read as "known and absent", so not public.
+    def edit(data: dict[str, Any]) -> None:
+        change = _db(data)["change"]
+        del change["after"]["publicly_accessible"]
+        change["after_unknown"] = {"publicly_accessible": marker}
+        for resource in data["planned_values"]["root_module"]["child_modules"][0]["resources"]:
+            resource["values"].pop("publicly_accessible", None)
+
+    return edit
+
+
 CASES: dict[str, Edit] = {
     'action spelled "Create"': _change(actions=["Create"]),
     "an unknown action name": _change(actions=["destroy"]),
@@ -92,6 +111,10 @@ CASES: dict[str, Edit] = {
     "the database only in planned_values": _drop_db_change,
     "the database deleted but still planned": _delete_but_keep_planned,
     "a kept object missing from planned_values": _drop_bucket_from_planned_values,
+    "the whole object marked unknown beside its values": _whole_object_unknown_beside_it,
+    "an unknown marker that is a number": _marker_of_another_type(1),
+    "an unknown marker that is a string": _marker_of_another_type("true"),
+    "an unknown marker nested in a list": _marker_of_another_type([{"x": None}, 1]),
 }
 
 
