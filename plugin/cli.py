@@ -512,15 +512,19 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
             for n in context.state_buckets
         ),
     ]
+    named = len(report.state_backend)
     merge_rows(report.state_backend, sections.get("state_backend", ()))
-    _withhold_secrets(report, plans)
+    _withhold_secrets(report, plans, named)
     return report
 
 
-def _withhold_secrets(report: Report, plans: Sequence[Plan]) -> None:
-    """Errors and warnings may quote any plan of the run (policies' errors are already
-    cleaned with their own plan's): clean each with every plan's redactor."""
-    if not (report.errors or report.warnings):
+def _withhold_secrets(report: Report, plans: Sequence[Plan], named: int = 0) -> None:
+    """Errors, warnings and the state backend rows that packs added (from `named` on: a
+    table found by its shape is named by its planned name, which a sensitive variable may
+    hold) may quote any plan of the run: clean each with every plan's redactor.
+    Policies' findings and errors are already cleaned with their own plan's; the rows
+    before `named` are the operator's and `terraform init`'s names, not the plan's."""
+    if not (report.errors or report.warnings or len(report.state_backend) > named):
         return
     from .redaction import redactor_for
 
@@ -533,6 +537,9 @@ def _withhold_secrets(report: Report, plans: Sequence[Plan]) -> None:
 
     report.errors = [replace(e, message=clean(e.message)) for e in report.errors]
     report.warnings = [replace(w, message=clean(w.message)) for w in report.warnings]
+    report.state_backend[named:] = [
+        {key: clean(value) for key, value in row.items()} for row in report.state_backend[named:]
+    ]
 
 
 def _configure(

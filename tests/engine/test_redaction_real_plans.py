@@ -3,7 +3,9 @@
 The configuration (stub AWS provider) is an attacker's view of a repository: it cannot
 read the secrets, but it can arrange for plangate to quote them. A policy document and
 container definitions marked sensitive with `sensitive()` (newer AWS providers mark
-`container_definitions` sensitive themselves), a sensitive variable holding `"`, `<`,
+`container_definitions` sensitive themselves), a lock table (by its shape) named from a
+sensitive variable, so that the report's state backend rows name it, a sensitive
+variable holding `"`, `<`,
 `>` and `&` (so `jsonencode` escapes it), and credentials Terraform does not mark at
 all: an API key in container definitions, a token and an AWS secret key in a Lambda's
 environment, a password in a tag. It is planned, applied, and planned again with every
@@ -41,12 +43,26 @@ variable "db_password" {
   type      = string
   sensitive = true
 }
+variable "lock_name" {
+  type      = string
+  sensitive = true
+}
 variable "api_key" { type = string }
 variable "token" { type = string }
 variable "action" { type = string }
 
 resource "aws_dynamodb_table" "lock" {
   name         = "tf-lock"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "LockID"
+  attribute {
+    name = "LockID"
+    type = "S"
+  }
+}
+
+resource "aws_dynamodb_table" "hidden" {
+  name         = var.lock_name
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "LockID"
   attribute {
@@ -141,12 +157,14 @@ FIRST = {
     "api_key": "ak-live-<9f8e7d6c>",
     "token": "ghp_lambdaToken12345",
     "action": "dynamodb:PutItem",
+    "lock_name": "hidden-lock-Quokka7",
 }
 ROTATED = {
     "db_password": 'Pa"ss<w>&rd\n-0002',
     "api_key": 'ak-live-<rotated&"x>',
     "token": "ghp_rotatedToken67890",
     "action": "dynamodb:GetItem",
+    "lock_name": "hidden-lock-Quokka7",
 }
 
 
@@ -160,6 +178,7 @@ def _secrets(values: dict[str, str]) -> set[str]:
         f"wJalrXUtnFEMI/K7MDENG-{values['token']}",
         f"tag-{values['api_key']}",
         values["action"],
+        values["lock_name"],
         "SecretSidZebra42",
         "LOCK_TABLE_HIDDENNAME",
     }
