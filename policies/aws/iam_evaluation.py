@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import islice
 
 from plangate import Ref
 
@@ -32,6 +33,9 @@ from .iam_documents import Element, Opaque, PolicyDocument, Statement
 from .iam_matching import Match, action_matches, arn_matches
 
 __all__ = ["Grant", "PrincipalQuery", "Request", "evaluate"]
+
+# How many of the conditional or unknown Denies that may remove a grant it names.
+NAMED_DENIERS = 3
 
 # -- requests --------------------------------------------------------------------------------
 
@@ -185,7 +189,7 @@ class Grant:
     certain: bool  # False when the grant depends on a value unknown at plan time
     conditioned: bool
     everyone: bool = False  # resource policies: Principal "*"
-    possibly_denied_by: tuple[str, ...] = ()
+    possibly_denied_by: tuple[str, ...] = ()  # the first NAMED_DENIERS of them
     position: int = 0  # index of `document` in the documents evaluated
 
     @property
@@ -204,15 +208,17 @@ class Grant:
 
 @dataclass
 class _Tally:
-    """What one Allow statement grants of the requests, gathered request by request."""
+    """What one Allow statement grants of the requests, gathered request by request, each
+    list in first-seen order without repeats (dicts used as ordered sets: a statement may
+    list thousands of elements)."""
 
-    actions: list[str] = field(default_factory=list)
-    resources: list[str] = field(default_factory=list)
-    action_elements: list[str] = field(default_factory=list)
-    resource_elements: list[str] = field(default_factory=list)
+    actions: dict[str, None] = field(default_factory=dict)
+    resources: dict[str, None] = field(default_factory=dict)
+    action_elements: dict[str, None] = field(default_factory=dict)
+    resource_elements: dict[str, None] = field(default_factory=dict)
     certain: bool = False
     everyone: bool = False
-    denied: list[str] = field(default_factory=list)
+    denied: dict[str, None] = field(default_factory=dict)
 
 
 # A distinct resource asked about: what a `Request` compares besides its action (a plain
@@ -287,7 +293,7 @@ def _tally_request(
     key = (request.resource, request.addresses, request.types)
     allows = []
     deny = Match.NO
-    deniers: list[str] = []
+    deniers: dict[str, None] = {}
     for d, position, statement, principal, everyone, by_action, by_resource in live:
         action, action_hits = by_action[request.action]
         resource, resource_hits = by_resource[key]
@@ -298,7 +304,7 @@ def _tally_request(
             allows.append((d, position, applies, action_hits, resource_hits, everyone))
         else:
             deny = max(deny, Match.POSSIBLE if statement.condition else applies)
-            deniers.append(f"{documents[d].source} {statement.label}".strip())
+            _add(deniers, f"{documents[d].source} {statement.label}".strip())
     if deny is Match.YES:
         return
     for d, position, applies, action_hits, resource_hits, everyone in allows:
@@ -311,7 +317,9 @@ def _tally_request(
             _add(tally.resource_elements, str(e))
         tally.certain = tally.certain or (applies is Match.YES and deny is Match.NO)
         tally.everyone = tally.everyone or everyone
-        for denier in deniers:
+        # Named, not counted: every Allow times every Deny would grow with the square of
+        # a document's statements, and a message names the first.
+        for denier in islice(deniers, NAMED_DENIERS):
             _add(tally.denied, denier)
 
 
@@ -370,6 +378,5 @@ def _match_actions(
     return by_action
 
 
-def _add(items: list[str], item: str) -> None:
-    if item not in items:
-        items.append(item)
+def _add(items: dict[str, None], item: str) -> None:
+    items.setdefault(item)

@@ -9,9 +9,8 @@ possible. Computed once per plan and backend.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -23,6 +22,7 @@ from plangate.policies.aws.novelty import is_new
 from plangate.policies.aws.policy_documents import arn_documents
 from plangate.policies.aws.principals import ROLE, Principal, application_principals
 
+from ._actions import BUCKET_ACTIONS, OBJECT_ACTIONS, TABLE_ACTIONS
 from ._attachments import Attachment, attachments_of
 from ._backend import state_backend
 from ._targets import BackendTarget, StateBackend
@@ -31,96 +31,40 @@ __all__ = ["BackendGrant", "backend_grants", "backend_requests", "grant_finding"
 
 T = TypeVar("T")
 
-_TABLE_ACTIONS = tuple(
-    f"dynamodb:{a}"
-    for a in (
-        "GetItem",
-        "PutItem",
-        "UpdateItem",
-        "DeleteItem",
-        "BatchGetItem",
-        "BatchWriteItem",
-        "Query",
-        "Scan",
-        "ConditionCheckItem",
-        "PartiQLSelect",
-        "PartiQLInsert",
-        "PartiQLUpdate",
-        "PartiQLDelete",
-        "DescribeTable",
-        "UpdateTable",
-        "DeleteTable",
-        "UpdateTimeToLive",
-        "CreateBackup",
-        "ExportTableToPointInTime",
-        "PutResourcePolicy",
-        "DeleteResourcePolicy",
-    )
-)
-# DynamoDB actions that never act on a table itself (account-wide, or on streams).
-_NOT_TABLE = re.compile(
-    r"^dynamodb:(List(?!TagsOfResource)|DescribeLimits|DescribeEndpoints|DescribeReserved|"
-    r"PurchaseReserved|DescribeStream|GetRecords|GetShardIterator)",
-    re.IGNORECASE,
-)
-_OBJECT_ACTIONS = tuple(
-    f"s3:{a}"
-    for a in ("GetObject", "PutObject", "DeleteObject", "GetObjectVersion", "DeleteObjectVersion")
-)
-# Listing, and bucket settings that hand the state to whoever sets them (a policy or ACL
-# granting themselves, replication elsewhere) or destroy it (lifecycle expiry).
-_BUCKET_ACTIONS = (
-    "s3:ListBucket",
-    "s3:ListBucketVersions",
-    "s3:PutBucketPolicy",
-    "s3:DeleteBucketPolicy",
-    "s3:PutBucketAcl",
-    "s3:PutReplicationConfiguration",
-    "s3:PutLifecycleConfiguration",
-)
-
 
 def backend_requests(
-    plan: Plan,
-    backend: StateBackend,
-    target: BackendTarget,
-    documents: Sequence[PolicyDocument] = (),
-    arn: str | None = None,
+    plan: Plan, backend: StateBackend, target: BackendTarget, arn: str | None = None
 ) -> list[Request]:
     """What to ask of a principal's policies about one backend target: table actions on
     the table; object actions on the state objects and listing on the bucket. `arn`: the
-    target's ARN when the caller knows it better (the resource a policy is attached to)."""
+    target's ARN when the caller knows it better (the resource a policy is attached to).
+    The same whatever the policies say, so it is built once per target."""
+    if arn is None:
+        built = _per_backend(plan, "requests", backend, dict)
+        if id(target) not in built:
+            built[id(target)] = _requests(plan, backend, target, None)
+        return built[id(target)]
+    return _requests(plan, backend, target, arn)
+
+
+def _requests(
+    plan: Plan, backend: StateBackend, target: BackendTarget, arn: str | None
+) -> list[Request]:
     addresses = _target_addresses(plan, backend, target)
     target = replace(target, arn=arn, arn_built=False) if arn else target
-    literal = [
-        e
-        for d in documents
-        for s in d.statements
-        if s.is_allow
-        for e in s.actions or ()
-        if isinstance(e, str) and "*" not in e and "?" not in e
-    ]
     if target.is_lock_table:
         arn = target.arn or f"arn:aws:dynamodb:{HOLE}:{HOLE}:table/{target.name or HOLE}"
-        actions = [
-            *_TABLE_ACTIONS,
-            *(a for a in literal if a.lower().startswith("dynamodb:") and not _NOT_TABLE.match(a)),
-        ]
-        return [Request(a, arn, addresses, ("aws_dynamodb_table",)) for a in _unique(actions)]
+        return [Request(a, arn, addresses, ("aws_dynamodb_table",)) for a in TABLE_ACTIONS]
     bucket = target.arn or f"arn:aws:s3:::{target.name or HOLE}"
     keys = list(backend.state_keys) or [HOLE]
     if backend.use_lockfile:
         keys += [f"{k}.tflock" for k in keys if k != HOLE]
     # Other workspaces keep their state under the default `workspace_key_prefix`.
     keys += [f"env:/{HOLE}/{k}" for k in keys if k != HOLE]
-    objects = [
-        *_OBJECT_ACTIONS,
-        *(a for a in literal if a.lower().startswith("s3:") and "object" in a.lower()),
-    ]
     types = ("aws_s3_bucket",)
     return [
-        *(Request(a, bucket, addresses, types) for a in _BUCKET_ACTIONS),
-        *(Request(a, f"{bucket}/{k}", addresses, types) for k in keys for a in _unique(objects)),
+        *(Request(a, bucket, addresses, types) for a in BUCKET_ACTIONS),
+        *(Request(a, f"{bucket}/{k}", addresses, types) for k in keys for a in OBJECT_ACTIONS),
     ]
 
 
@@ -148,10 +92,6 @@ def _addresses_by_target(plan: Plan, backend: StateBackend) -> dict[int, frozens
 def _per_backend(plan: Plan, name: str, backend: StateBackend, build: Callable[[], T]) -> T:
     """`plan.memo` per state backend; the memo holds the backend, so its id stays its own."""
     return plan.memo((__name__, name, id(backend)), lambda: (backend, build()))[1]
-
-
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
 
 
 @dataclass(frozen=True)
@@ -208,7 +148,7 @@ def _principal_grants(
         return
     boundary = _boundary(plan, principal)
     for target in backend.all():
-        requests = backend_requests(plan, backend, target, documents)
+        requests = backend_requests(plan, backend, target)
         grants = evaluate(documents, requests)
         bounded = _bounded_actions(boundary, requests) if grants else None
         by_carrier: dict[int, list[tuple[Grant, tuple[str, ...]]]] = defaultdict(list)

@@ -52,7 +52,7 @@ def resource_policy_grants(
     found: list[ResourcePolicyGrant] = []
     for target in targets:
         requests = backend_requests(
-            plan, backend, target, docs, arn if arn and target.matches_arn(arn) else None
+            plan, backend, target, arn if arn and target.matches_arn(arn) else None
         )
         public = evaluate(docs, requests, PrincipalQuery())
         found.extend(
