@@ -42,9 +42,9 @@ class Link:
     def merge(self, other: Link) -> Link:
         """Both links at once (a cluster instance's clusters, each with its groups)."""
         targets = list(self.targets)
-        targets.extend(t for t in other.targets if all(t is not s for s in targets))
-        ids = [*self.ids, *(i for i in other.ids if i not in self.ids)]
-        return Link(tuple(targets), tuple(ids), self.open or other.open)
+        _extend(targets, other.targets)
+        ids = tuple(dict.fromkeys([*self.ids, *other.ids]))
+        return Link(tuple(targets), ids, self.open or other.open)
 
 
 def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) -> Link:
@@ -56,7 +56,7 @@ def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) ->
     """
     value = resource.after_value(path)
     items = members(value)
-    targets: list[Resource] = []
+    targets: dict[int, Resource] = {}  # by identity: views are not compared by equality
     ids: list[str] = []
     for item in items:
         if isinstance(item, str) and item:
@@ -65,22 +65,28 @@ def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) ->
                 for r in plan.references.by_identifier(item)
                 if r.type in types and r is not resource
             ]
-            _extend(targets, found)
+            for r in found:
+                targets.setdefault(id(r), r)
             if not found:
                 ids.append(item)
     unknown = any(item is UNKNOWN for item in items)
     if not unknown and not ids:
-        return Link(tuple(targets), (), False)
+        return Link(tuple(targets.values()), (), False)
     resolution = plan.references.resolve(resource, path)
     followed = [ref.target for ref in resolution.of_type(*types)]
-    _extend(targets, followed)
-    return Link(tuple(targets), tuple(ids), unknown and (resolution.unresolved or not followed))
+    for r in followed:
+        targets.setdefault(id(r), r)
+    opened = unknown and (resolution.unresolved or not followed)
+    return Link(tuple(targets.values()), tuple(ids), opened)
 
 
 def _extend(into: list[Resource], new: Iterable[Resource]) -> None:
-    """Append resources not yet listed (views are compared by identity, not equality)."""
+    """Append resources not yet listed (views are compared by identity, not equality;
+    by their ids in a set, so a list of thousands is not scanned for each)."""
+    seen = {id(item) for item in into}
     for item in new:
-        if all(item is not seen for seen in into):
+        if id(item) not in seen:
+            seen.add(id(item))
             into.append(item)
 
 

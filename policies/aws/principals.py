@@ -304,16 +304,16 @@ def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bo
 
 def _trusted_by(plan: Plan, role: Resource) -> list[str]:
     """The compute services (and EKS OIDC providers) the trust policy lets assume it."""
-    found: list[str] = []
+    found: dict[str, None] = {}  # in order, once each: a trust policy may list thousands
     for document, _ in policy_documents(plan, role, "assume_role_policy"):
         for statement in document.statements:
             if not statement.is_allow or not _assumes(statement):
                 continue
             for kind, element in statement.principals or ():
                 who = _trusted_principal(plan, kind, element)
-                if who and who not in found:
-                    found.append(who)
-    return found
+                if who:
+                    found.setdefault(who)
+    return list(found)
 
 
 def _assumes(statement: Statement) -> bool:

@@ -40,11 +40,19 @@ def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
     """Inline policies, attached customer and AWS managed policies of one principal, and
     (possibly) those whose role plangate cannot tell."""
     index = _attachment_index(plan)
-    found = list(index.get(principal.address, ()))
+    keys = [principal.address]
     if principal.name and principal.name != principal.address:
-        found.extend(a for a in index.get(f"name:{principal.name}", ()) if a not in found)
-    found.extend(a for a in index.get(_ANY_ROLE, ()) if a not in found)
-    return found
+        keys.append(f"name:{principal.name}")
+    keys.append(_ANY_ROLE)
+    # In order, once each (the same carrier may be linked by address and by name), keyed
+    # by what an attachment is built from rather than compared with each one found so far.
+    found: dict[tuple[int, str, bool], Attachment] = {}
+    for key in keys:
+        for attachment in index.get(key, ()):
+            found.setdefault(
+                (id(attachment.carrier), attachment.attribute, attachment.certain), attachment
+            )
+    return list(found.values())
 
 
 @per_plan

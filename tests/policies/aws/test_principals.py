@@ -390,3 +390,23 @@ def test_a_long_chain_of_roles_each_trusting_the_one_before_is_followed_at_once(
     assert len(principals) == 3000
     assert principals["aws_iam_role.r2"].trusted_by == ("the application role aws_iam_role.r1",)
     assert principals["aws_iam_role.r2"].assumed_from == ("aws_iam_role.r0", "aws_iam_role.r1")
+
+
+def test_a_trust_policy_naming_thousands_of_eks_providers_is_read_at_once():
+    # Each provider found was looked for among those found before it: quadratic in the
+    # size of one trust policy.
+    issuers = [
+        f"arn:aws:iam::1:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/{n}"
+        for n in range(30_000)
+    ]
+    b = PlanBuilder()
+    role(
+        b,
+        "aws_iam_role.pods",
+        trust({"Federated": [*issuers, issuers[0]]}, action="sts:AssumeRoleWithWebIdentity"),
+        "pods",
+    )
+    started = time.perf_counter()
+    pods = principals(b)["aws_iam_role.pods"]
+    assert time.perf_counter() - started < 3.0
+    assert len(pods.trusted_by) == len(issuers)

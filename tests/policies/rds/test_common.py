@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from plangate import UNKNOWN
 from plangate.policies.rds._common import db_security_groups, db_subnet_group, engine_default_port
@@ -123,3 +125,18 @@ def test_a_cluster_instance_uses_its_clusters_groups(b, kit):
     plan = b.build()
     link = db_security_groups(plan, plan.by_address["aws_rds_cluster_instance.main[0]"])
     assert link.keys == {"aws_security_group.db"}
+
+
+def test_a_database_naming_thousands_of_groups_by_id_is_linked_at_once(b):
+    # Each group found was compared with every group found before it: 20,000 groups (a
+    # 16 MB plan) took 7 s, 40,000 28 s.
+    ids = [f"sg-{n:017x}" for n in range(20_000)]
+    for n, group in enumerate(ids):
+        b.prior(f'aws_security_group.g["{n}"]', {"id": group, "name": f"g{n}"})
+    b.add("aws_db_instance.main", {"vpc_security_group_ids": [*ids, ids[0]]})
+    plan = b.build()
+    db = plan.by_address["aws_db_instance.main"]
+    started = time.perf_counter()
+    link = db_security_groups(plan, db)
+    assert time.perf_counter() - started < 2.0
+    assert len(link.targets) == len(ids) and not link.ids
