@@ -9,12 +9,13 @@ one, does a text name one as a whole word. How the targets are found is `_backen
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from plangate import UNKNOWN, Resource, ResourceChange
+
+from ._text_search import TextMatcher
 
 __all__ = [
     "BUCKET",
@@ -40,14 +41,6 @@ TABLE_TYPE = "aws_dynamodb_table"
 BUCKET_TYPE = "aws_s3_bucket"
 NAME_ATTRIBUTE = {TABLE_TYPE: "name", BUCKET_TYPE: "bucket"}
 KIND_OF_TYPE = {TABLE_TYPE: LOCK_TABLE, BUCKET_TYPE: BUCKET}
-
-# Characters that continue a table or bucket name: a match must not touch them, so
-# "terraform-state-lock" is not found in "terraform-state-lock-2" or "my.terraform-state-lock".
-_NAME_CHAR = r"A-Za-z0-9_\-"
-_BEFORE = rf"(?<![{_NAME_CHAR}.])"
-# A dot ends the name unless another name character follows it ("lock.v2" is another
-# table); S3 host names ("bucket.s3.amazonaws.com", "bucket.s3-us-west-2…") still match.
-_AFTER = rf"(?![{_NAME_CHAR}])(?!\.(?!s3[.\-])[{_NAME_CHAR}])"
 
 
 @dataclass(frozen=True)
@@ -131,7 +124,7 @@ class StateBackend:
     use_lockfile: bool = False
 
     def __post_init__(self) -> None:
-        self._patterns: list[tuple[re.Pattern[str], BackendTarget]] | None = None
+        self._matcher: TextMatcher | None = None
 
     def all(self) -> list[BackendTarget]:
         return [*self.lock_tables, *self.state_buckets]
@@ -193,12 +186,8 @@ class StateBackend:
 
     def matches_text(self, text: str) -> BackendTarget | None:
         """The first target whose name or ARN appears in `text` as a whole word."""
-        if not isinstance(text, str) or not text:
-            return None
-        for pattern, target in self._text_patterns():
-            if pattern.search(text):
-                return target
-        return None
+        found = self.find_in_text(text)
+        return found[0] if found else None
 
     def target_for_identifier(self, value: Any, kind: str | None = None) -> BackendTarget | None:
         """The target whose name or ARN *is* `value` (or whose stream/index/object ARN it
@@ -213,24 +202,12 @@ class StateBackend:
         return None
 
     def find_in_text(self, text: str) -> list[BackendTarget]:
-        """Every target whose name or ARN appears in `text`."""
+        """Every target whose name or ARN appears in `text` (in the targets' order)."""
         if not isinstance(text, str) or not text:
             return []
-        return [t for p, t in self._text_patterns() if p.search(text)]
-
-    def _text_patterns(self) -> list[tuple[re.Pattern[str], BackendTarget]]:
-        if self._patterns is None:
-            self._patterns = []
-            for target in self.all():
-                words = [w for w in (target.name, target.arn) if w]
-                if words:
-                    alternatives = "|".join(
-                        re.escape(w) for w in sorted(words, key=len, reverse=True)
-                    )
-                    self._patterns.append(
-                        (re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), target)
-                    )
-        return self._patterns
+        if self._matcher is None:
+            self._matcher = TextMatcher(self.all())
+        return self._matcher.find(text)
 
 
 # -- what a lock table is --------------------------------------------------------------
