@@ -218,7 +218,7 @@ def find_config(start: Path) -> Path | None:
         if pyproject.is_file():
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
                 data = {}
             if "plangate" in data.get("tool", {}):
                 return _inside(pyproject, stop)
@@ -256,6 +256,8 @@ def read_config(path: Path) -> Config:
         raise PlangateError("config", f"{where}: cannot read config file ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise PlangateError("config", f"{where}: invalid TOML ({exc})") from None
+    except RecursionError:  # tomllib recurses into nested arrays and inline tables
+        raise PlangateError("config", f"{where}: nested too deeply to be a config") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("plangate", {})
         where += " [tool.plangate]"

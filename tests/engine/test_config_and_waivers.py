@@ -60,6 +60,19 @@ def test_invalid_toml_and_a_missing_explicit_config_are_errors(tmp_path):
         load_config(str(tmp_path / "nope.toml"), tmp_path)
 
 
+def test_a_config_nested_too_deeply_is_a_config_error_naming_the_file(tmp_path):
+    # tomllib recurses into nested arrays: a RecursionError was an internal error.
+    (tmp_path / "plangate.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(PlangateError, match=r"plangate\.toml: nested too deeply") as raised:
+        load_config(None, tmp_path)
+    assert raised.value.kind == "config"
+
+
+def test_a_pyproject_nested_too_deeply_is_passed_over_like_an_invalid_one(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert load_config(None, tmp_path).path is None
+
+
 def test_a_severity_override_changes_blocking(tmp_path):
     (tmp_path / "plangate.toml").write_text('[policies.T-CFG-001]\nseverity = "low"\n')
     found = _decided(load_config(None, tmp_path))
