@@ -220,7 +220,8 @@ def find_config(start: Path) -> Path | None:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
                 data = {}
-            if "plangate" in data.get("tool", {}):
+            tool = data.get("tool")
+            if isinstance(tool, dict) and "plangate" in tool:
                 return _inside(pyproject, stop)
         if directory == stop:
             break
@@ -259,7 +260,8 @@ def read_config(path: Path) -> Config:
     except RecursionError:  # tomllib recurses into nested arrays and inline tables
         raise PlangateError("config", f"{where}: nested too deeply to be a config") from None
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("plangate", {})
+        tool = data.get("tool")
+        data = tool.get("plangate", {}) if isinstance(tool, dict) else {}
         where += " [tool.plangate]"
     if not isinstance(data, dict):
         raise PlangateError("config", f"{where}: must be a table")

@@ -73,6 +73,14 @@ def test_a_pyproject_nested_too_deeply_is_passed_over_like_an_invalid_one(tmp_pa
     assert load_config(None, tmp_path).path is None
 
 
+@pytest.mark.parametrize("tool", ['"plangate"', '["plangate"]'])
+def test_a_pyproject_whose_tool_is_not_a_table_holds_no_config(tmp_path, tool):
+    # `"plangate" in tool` was true of the string and of the list: an internal error.
+    (tmp_path / "pyproject.toml").write_text(f"tool = {tool}\n")
+    assert load_config(None, tmp_path).path is None
+    assert load_config(str(tmp_path / "pyproject.toml"), tmp_path).lock_tables == ()
+
+
 def test_a_severity_override_changes_blocking(tmp_path):
     (tmp_path / "plangate.toml").write_text('[policies.T-CFG-001]\nseverity = "low"\n')
     found = _decided(load_config(None, tmp_path))
