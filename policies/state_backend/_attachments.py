@@ -1,6 +1,7 @@
 """What is attached to the application's roles: inline policies (`aws_iam_role_policy`,
 `inline_policy`), attached customer and AWS managed policies (`aws_iam_role_policy_attachment`,
-`aws_iam_policy_attachment`, `managed_policy_arns`), each with the documents it brings.
+`aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`,
+`managed_policy_arns`), each with the documents it brings.
 
 An attachment whose role is known only after apply and cannot be followed may belong to
 any role: it is listed for every principal, as not certain.
@@ -88,6 +89,15 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
             carrier,
             "roles",
             Attachment(carrier, "policy_arn", tuple(arn_documents(plan, carrier, ("policy_arn",)))),
+        )
+    # Provider 5.80+: every managed policy of one role, by the role's name.
+    for carrier in in_state(plan, "aws_iam_role_policy_attachments_exclusive"):
+        link(
+            carrier,
+            "role_name",
+            Attachment(
+                carrier, "policy_arns", tuple(arn_documents(plan, carrier, ("policy_arns",)))
+            ),
         )
     for role in in_state(plan, ROLE):
         inline = role.after_value("inline_policy")

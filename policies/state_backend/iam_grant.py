@@ -20,8 +20,10 @@ def iam_grant(plan: Plan, context: Context) -> Iterator[Finding]:
     launch templates, App Runner, Batch, Step Functions, EKS pod identity and IRSA roles,
     any role whose trust policy lets such a service, or one of those roles, assume it)
     and every policy it carries: inline (`aws_iam_role_policy`, `inline_policy`),
-    attached customer policies, and AWS managed policies such as
-    AmazonDynamoDBFullAccess or AdministratorAccess.
+    attached customer policies (`aws_iam_role_policy_attachment`,
+    `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`,
+    `managed_policy_arns`), and AWS managed policies such as AmazonDynamoDBFullAccess or
+    AdministratorAccess.
     It is flagged when a statement allows DynamoDB actions on the Terraform lock table,
     or object actions (and `s3:ListBucket`, or setting the bucket's policy, ACL,
     replication or lifecycle) on the state bucket, after explicit Denies,

@@ -88,6 +88,16 @@ IAM_ROLE_POLICY_ATTACHMENT = resource(
     computed={"id": "{role}-{digits26}"},
 )
 
+# Provider 5.80+: the role's whole set of attached managed policies.
+IAM_ROLE_POLICY_ATTACHMENTS_EXCLUSIVE = resource(
+    "aws_iam_role_policy_attachments_exclusive",
+    """
+    policy_arns   set(str)   req
+    role_name     str        req new
+    """,
+    computed={"id": copy_of("role_name")},
+)
+
 IAM_POLICY_ATTACHMENT = resource(
     "aws_iam_policy_attachment",
     """
