@@ -62,7 +62,7 @@ from .model import Resource, StateResource
 from .plan import Plan
 from .policy import Certainty
 from .references import Ref
-from .values import UNKNOWN
+from .values import UNKNOWN, json_int
 
 __all__ = [
     "PRIVATE_NETWORKS",
@@ -122,7 +122,7 @@ def json_value(value: Any) -> Any:
     """A JSON document decoded; anything else (invalid JSON, not a string) as it is."""
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            return json.loads(value, parse_int=json_int)
         except ValueError:
             pass
     return value

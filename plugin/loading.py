@@ -28,6 +28,7 @@ from typing import Any
 
 from .errors import PlangateError
 from .validation import shown
+from .values import json_int
 
 __all__ = ["decode", "load_plan_data", "parse_json", "validate_envelope"]
 
@@ -87,7 +88,9 @@ def parse_json(text: str, where: str) -> Any:
         )
     try:
         with _collector_paused():
-            return json.loads(text, object_pairs_hook=_object, parse_constant=_constant)
+            return json.loads(
+                text, object_pairs_hook=_object, parse_constant=_constant, parse_int=json_int
+            )
     except _NotTerraformJSON as exc:
         what = str(exc)
         if "twice" in what:
@@ -148,7 +151,8 @@ def _where_twice(text: str) -> str:
     """`the key "x" appears twice in resource_changes[3].change.after (aws_db_instance.db)`:
     a second parse that marks the objects instead of failing, then a search for the first
     one. Runs only on the error path."""
-    stack: list[tuple[Any, str, str]] = [(json.loads(text, object_pairs_hook=_marking), "", "")]
+    parsed = json.loads(text, object_pairs_hook=_marking, parse_int=json_int)
+    stack: list[tuple[Any, str, str]] = [(parsed, "", "")]
     while stack:
         node, path, address = stack.pop()
         if isinstance(node, dict):

@@ -49,7 +49,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from .model import Resource, ResourceChange, looks_secret
-from .values import has_true, normalise_path
+from .values import has_true, json_int, normalise_path
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -131,7 +131,7 @@ def _looks_json(text: str) -> bool:
 
 def _parse(text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=json_int)
     except (ValueError, RecursionError):
         return None
 

@@ -8,6 +8,7 @@ Terraform leaves values that are unknown at plan time out of `after` and marks t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ __all__ = [
     "Path",
     "WrongType",
     "is_unknown",
+    "json_int",
     "lookup",
     "merge_unknown",
     "normalise_path",
@@ -249,3 +251,18 @@ def _collect_scalars(value: Any, into: list[Any]) -> None:
             _collect_scalars(item, into)
     elif value is not None:
         into.append(value)
+
+
+def json_int(text: str) -> int | float:
+    """An integer as JSON writes it (`json.loads(..., parse_int=json_int)`): exact up to
+    the number of digits Python converts (4,300 by default), a float past it.
+
+    Terraform's numbers and Go's JSON, which the AWS provider checks policy documents
+    with, take integers of any length; Python's json raises ValueError on them, so a plan
+    holding one was an internal error and a policy document holding one read as no
+    policy at all. No attribute a policy decides on holds such a number (ports, counts),
+    and a float keeps the conversion linear where the int's is quadratic."""
+    limit = sys.get_int_max_str_digits()
+    if limit and len(text) - text.startswith("-") > limit:
+        return float(text)
+    return int(text)

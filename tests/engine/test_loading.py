@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,21 @@ def test_old_format_versions_and_missing_terraform_version_are_accepted(tmp_path
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data))
     assert _load(path)["format_version"] == "0.1"
+
+
+def test_a_plan_holding_a_number_too_long_for_python_is_read(real_plan, tmp_path):
+    # Terraform's numbers have any number of digits; Python's json refuses integers over
+    # 4,300 digits with a ValueError that the command line called an internal error.
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # for the fixture's own parse and this dump only
+    try:
+        data, _ = real_plan(
+            {"main.tf": 'resource "terraform_data" "n" { input = 1' + "0" * 4400 + " }\n"}
+        )
+        text = json.dumps(data)
+    finally:
+        sys.set_int_max_str_digits(limit)
+    assert "1" + "0" * 4400 in text, "Terraform wrote every digit"
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    assert _load(path)["resource_changes"][0]["change"]["after"]["input"] == float("inf")

@@ -638,3 +638,17 @@ def test_many_patterns_matching_every_action_are_tallied_at_once():
     findings = run_policy(iam_grant, b)
     assert time.perf_counter() - started < 10.0
     assert [f.address for f in findings] == ["module.app.aws_iam_role_policy.patterns"]
+
+
+def test_a_policy_holding_a_number_too_long_for_python_is_still_read():
+    # Python's json refuses integers over 4,300 digits (Go's, which the provider
+    # validates policies with, does not): the document read as "not a policy", and its
+    # dynamodb:* grant passed.
+    condition = {"NumericLessThan": {"aws:MultiFactorAuthAge": 1}}
+    text = policy(allow("dynamodb:*", "*", Condition=condition)).replace(
+        '"aws:MultiFactorAuthAge": 1', '"aws:MultiFactorAuthAge": ' + "9" * 4400
+    )
+    b = role_policy(app(), "big", text)
+    assert summarise(run_policy(iam_grant, b)) == [
+        ("PG-STATE-001", "module.app.aws_iam_role_policy.big", "policy", "certain")
+    ]
