@@ -457,8 +457,7 @@ def _evaluate(args: argparse.Namespace, plan_sources: Sequence[str] | None) -> R
     plans = []
     for source in sources:
         data, where = load_plan_data(source, show)
-        plan = Plan(data, where, backend)
-        plan.source_dir = Path(chdir or ".").resolve()
+        plan = Plan(data, where, backend, source_dir=Path(chdir or ".").resolve())
         plans.append(plan)
         report.plans.append(
             PlanInfo(

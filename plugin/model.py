@@ -33,8 +33,6 @@ from .values import (
 
 __all__ = [
     "SECRET_NAME_PARTS",
-    "ConfigModule",
-    "ConfigResource",
     "Resource",
     "ResourceChange",
     "StateResource",
@@ -427,63 +425,3 @@ class StateResource(_Resource):
 # What helpers and policies read values from: a change in the plan, or a resource of the
 # prior state (a data source read at plan time, an object the plan does not list).
 Resource = ResourceChange | StateResource
-
-
-class ConfigResource:
-    """A resource block in `configuration` (shared by all its count/for_each instances)."""
-
-    __slots__ = ("module_path", "raw")
-
-    def __init__(self, raw: Mapping[str, Any], module_path: tuple[str, ...]) -> None:
-        self.raw = raw
-        self.module_path = module_path
-
-    @property
-    def address(self) -> str:
-        return self.raw.get("address", "")
-
-    @property
-    def expressions(self) -> Mapping[str, Any]:
-        return self.raw.get("expressions") or {}
-
-    def expression(self, path: str | Path) -> Any:
-        """The expression subtree at `path`; nested blocks are lists of expression maps."""
-        node: Any = self.expressions
-        for key in normalise_path(path):
-            if isinstance(node, list):
-                if isinstance(key, int):
-                    node = node[key] if key < len(node) else None
-                    continue
-                node = [n.get(key) for n in node if isinstance(n, dict)]
-                continue
-            node = node.get(key) if isinstance(node, dict) else None
-            if node is None:
-                return None
-        return node
-
-
-class ConfigModule:
-    """A module in the configuration tree; child modules by call name."""
-
-    __slots__ = ("calls", "path", "raw", "resources")
-
-    def __init__(self, raw: Mapping[str, Any], path: tuple[str, ...]) -> None:
-        self.raw = raw
-        self.path = path
-        self.resources: dict[str, ConfigResource] = {
-            r.get("address", ""): ConfigResource(r, path) for r in raw.get("resources") or ()
-        }
-        self.calls: dict[str, Mapping[str, Any]] = dict(raw.get("module_calls") or {})
-
-    def child(self, name: str) -> ConfigModule | None:
-        call = self.calls.get(name)
-        if call is None or not isinstance(call.get("module"), dict):
-            return None
-        return ConfigModule(call["module"], (*self.path, name))
-
-    def output_expression(self, name: str) -> Mapping[str, Any] | None:
-        output = (self.raw.get("outputs") or {}).get(name)
-        return output.get("expression") if isinstance(output, dict) else None
-
-    def variable(self, name: str) -> Mapping[str, Any] | None:
-        return (self.raw.get("variables") or {}).get(name)

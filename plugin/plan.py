@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
-from pathlib import Path as PathLike
-from typing import TYPE_CHECKING, Any, TypeVar
+from os import PathLike
+from pathlib import Path
+from typing import Any, TypeVar
 
-from .model import ConfigModule, Resource, ResourceChange, StateResource, looks_secret
+from .config_tree import ConfigModule, ConfigResource, ConfigTree
+from .model import Resource, ResourceChange, StateResource, looks_secret
+from .references import Resolver
 from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
-
-if TYPE_CHECKING:
-    from .references import Resolver
 
 __all__ = ["Backend", "Plan"]
 
@@ -82,20 +82,27 @@ def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
 
 
 class Plan:
-    """A parsed plan. Build it with `Plan(data, path)`; everything else is derived lazily."""
+    """A parsed plan. Build it with `Plan(data, path, source_dir=...)`; everything else is
+    derived lazily from those, which never change afterwards.
+
+    `source_dir` is where the `.tf` sources are (the Terraform working directory), to
+    follow references through local values, which Terraform does not write into the
+    plan; None when they are not at hand.
+    """
 
     def __init__(
         self,
         data: Mapping[str, Any],
         path: str = "<plan>",
         backend: Backend | None = None,
+        *,
+        source_dir: str | PathLike[str] | None = None,
     ) -> None:
         self.raw = data
         self.path = path
         self.backend = backend
+        self._source_dir = Path(source_dir) if source_dir is not None else None
         self._memo: dict[object, Any] = {}
-        # Where the `.tf` sources are, to follow references through local values.
-        self.source_dir: PathLike | None = None
         self.format_version: str = str(data.get("format_version", ""))
         self.terraform_version: str | None = data.get("terraform_version")
         self.errored: bool = data.get("errored") is True
@@ -135,6 +142,11 @@ class Plan:
                 forgotten.append(address)
         if listed:
             check_planned_values(data.get("planned_values"), kept, forgotten, path)
+
+    @property
+    def source_dir(self) -> Path | None:
+        """Read-only: the reference resolver is built from it once."""
+        return self._source_dir
 
     # -- changes -----------------------------------------------------------------------
 
@@ -197,36 +209,26 @@ class Plan:
     # -- configuration -----------------------------------------------------------------
 
     @cached_property
-    def _modules(self) -> dict[tuple[str, ...], ConfigModule]:
-        root = (self.raw.get("configuration") or {}).get("root_module") or {}
-        modules: dict[tuple[str, ...], ConfigModule] = {}
-        stack = [ConfigModule(root, ())]
-        while stack:
-            module = stack.pop()
-            modules[module.path] = module
-            for name in module.calls:
-                child = module.child(name)
-                if child is not None:
-                    stack.append(child)
-        return modules
+    def config_tree(self) -> ConfigTree:
+        """The `configuration` module tree."""
+        return ConfigTree(self.raw.get("configuration"))
 
     @property
-    def config_modules(self) -> dict[tuple[str, ...], ConfigModule]:
-        return self._modules
+    def config_modules(self) -> Mapping[tuple[str, ...], ConfigModule]:
+        return self.config_tree.modules
 
     def config_module(self, path: tuple[str, ...]) -> ConfigModule | None:
-        return self._modules.get(path)
+        return self.config_tree.module(path)
 
-    def config_for(self, resource: Resource) -> Any:
-        path, local = resource.config_key
-        module = self._modules.get(path)
-        return module.resources.get(local) if module else None
+    def config_for(self, resource: Resource) -> ConfigResource | None:
+        """The configuration block of a resource instance (None: not in `configuration`)."""
+        return self.config_tree.resource(resource.config_key)
 
     @cached_property
     def references(self) -> Resolver:
-        from .references import Resolver
-
-        return Resolver(self)
+        return Resolver(
+            self.changes, self.prior_resources, self.config_tree, self.variables, self.source_dir
+        )
 
     # -- outputs and variables --------------------------------------------------------------
 

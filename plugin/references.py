@@ -16,18 +16,17 @@ marking what it found `unresolved` so that policies report it as possible, never
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path as FilePath
+from typing import Any
 
 from .addresses import ModuleStep, module_path, parse_traversal
+from .config_tree import ConfigTree
 from .hcl_locals import LocalsIndex
-from .model import Resource
+from .model import Resource, ResourceChange, StateResource
 from .values import UNKNOWN, Path, normalise_path
-
-if TYPE_CHECKING:
-    from .plan import Plan
 
 __all__ = ["WORK_BUDGET", "Ref", "Resolution", "Resolver", "expression_references"]
 
@@ -150,8 +149,28 @@ def expression_constants(expr: Any) -> list[Any]:
 
 
 class Resolver:
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
+    """Follows references between the resources of one plan.
+
+    Built from the plan's model values, which never change once built: the resources
+    (changes first, then prior-state resources the plan does not list), the
+    configuration tree, the root module's variable values, and the folder of the `.tf`
+    sources (None: local values cannot be followed). Its indexes are built on first use
+    and kept, which is sound only because nothing it is built from changes afterwards.
+    """
+
+    def __init__(
+        self,
+        changes: Sequence[ResourceChange],
+        prior: Sequence[StateResource],
+        tree: ConfigTree,
+        variables: Mapping[str, Any],
+        source_dir: FilePath | None = None,
+    ) -> None:
+        self._changes = changes
+        self._prior = prior
+        self._tree = tree
+        self._variables = variables
+        self._source_dir = source_dir
         self._expressions: dict[
             tuple[object, Path], tuple[bool, tuple[str, ...], tuple[Any, ...]]
         ] = {}
@@ -171,7 +190,7 @@ class Resolver:
         # The fields are read from the dicts (with the views' defaults) rather than through
         # the properties: this runs for every resource of the plan, and the properties
         # took half of it.
-        for change in self.plan.changes:
+        for change in self._changes:
             raw = change.raw
             seen.add(raw["address"])
             index[
@@ -182,7 +201,7 @@ class Resolver:
                     raw.get("name", ""),
                 )
             ].append(change)
-        for resource in self.plan.prior_resources:
+        for resource in self._prior:
             raw = resource.raw
             if raw["address"] not in seen:
                 index[
@@ -256,7 +275,7 @@ class Resolver:
         key = (resource.config_key, path)
         found = self._expressions.get(key)
         if found is None:
-            config = self.plan.config_for(resource)
+            config = self._tree.resource(resource.config_key)
             expr = config.expression(path) if config is not None else None
             if expr is None:
                 found = (False, (), ())
@@ -406,13 +425,9 @@ class Resolver:
 
     @cached_property
     def _locals(self) -> LocalsIndex | None:
-        if self.plan.source_dir is None:
+        if self._source_dir is None:
             return None
-        sources: dict[tuple[str, ...], str] = {}
-        for module in self.plan.config_modules.values():
-            for name, call in module.calls.items():
-                sources[(*module.path, name)] = str(call.get("source", ""))
-        return LocalsIndex(self.plan.source_dir, sources)
+        return LocalsIndex(self._source_dir, self._tree.module_sources())
 
     def _follow_local(
         self,
@@ -432,7 +447,7 @@ class Resolver:
         self, name: str, steps: tuple[ModuleStep, ...], found: _Found, depth: int
     ) -> None:
         if not steps:
-            variable = self.plan.variables.get(name)
+            variable = self._variables.get(name)
             if isinstance(variable, dict) and "value" in variable:
                 found.add_values((variable["value"],))
                 before = len(found.refs)
@@ -443,12 +458,12 @@ class Resolver:
                 found.unresolved = True
             return
         parent_steps, call = steps[:-1], steps[-1]
-        parent = self.plan.config_module(module_path(parent_steps))
+        parent = self._tree.module(module_path(parent_steps))
         call_raw = parent.calls.get(call.name) if parent else None
         expr = ((call_raw or {}).get("expressions") or {}).get(name)
         if expr is None:
             # Not set by the caller: the variable's default, if any, is a constant.
-            child = self.plan.config_module(module_path(steps))
+            child = self._tree.module(module_path(steps))
             default = (child.variable(name) or {}).get("default") if child else None
             if default is not None:
                 found.add_values((default,))
@@ -469,7 +484,7 @@ class Resolver:
         depth: int,
     ) -> None:
         name, key = module_step
-        config = self.plan.config_module((*module_path(steps), name))
+        config = self._tree.module((*module_path(steps), name))
         expr = config.output_expression(output) if config else None
         if expr is None:
             found.unresolved = True

@@ -10,6 +10,7 @@ import copy
 import re
 import sys
 from collections.abc import Iterable, Mapping
+from os import PathLike
 from typing import Any
 
 from .addresses import format_index, module_path, parse_module_address, parse_traversal
@@ -33,6 +34,7 @@ __all__ = [
     "const",
     "omit_unknowns",
     "place_unknowns",
+    "provider_for",
     "refs",
     "run_policy",
     "sensitive_markers",
@@ -83,6 +85,16 @@ def refs(*names: str) -> dict[str, list[str]]:
 
 def const(value: Any) -> dict[str, Any]:
     return {"constant_value": value}
+
+
+def provider_for(type_: str) -> str:
+    """The provider Terraform infers for a resource type from its prefix, as it writes it:
+    `google_compute_network` → `registry.terraform.io/hashicorp/google`, and the built-in
+    `terraform_data` → `terraform.io/builtin/terraform`."""
+    prefix = type_.split("_", 1)[0]
+    if prefix == "terraform":
+        return "terraform.io/builtin/terraform"
+    return f"registry.terraform.io/hashicorp/{prefix}"
 
 
 def _split_address(address: str) -> tuple[str, str, str, str, str | int | None]:
@@ -160,7 +172,7 @@ class PlanBuilder:
                 "mode": mode,
                 "type": type_,
                 "name": name,
-                "provider_config_key": "aws",
+                "provider_config_key": type_.split("_", 1)[0],
                 "expressions": dict(expressions or {}),
                 "schema_version": 0,
             }
@@ -178,7 +190,7 @@ class PlanBuilder:
         unknown: Iterable[str] = (),
         sensitive: Iterable[str] = (),
         expressions: Mapping[str, Any] | None = None,
-        provider: str = "registry.terraform.io/hashicorp/aws",
+        provider: str | None = None,
         action_reason: str | None = None,
         replace_paths: Iterable[Iterable[str | int]] = (),
         previous_address: str | None = None,
@@ -201,7 +213,7 @@ class PlanBuilder:
             "mode": mode,
             "type": type_,
             "name": name,
-            "provider_name": provider,
+            "provider_name": provider or provider_for(type_),
             "change": {
                 "actions": list(_ACTIONS[action]),
                 "before": copy.deepcopy(dict(before)) if before is not None else None,
@@ -235,6 +247,7 @@ class PlanBuilder:
         values: Mapping[str, Any],
         *,
         expressions: Mapping[str, Any] | None = None,
+        provider: str | None = None,
     ) -> PlanBuilder:
         """Add a prior-state resource or data source (data sources read at plan time)."""
         module, mode, type_, name, index = _split_address(address)
@@ -243,7 +256,7 @@ class PlanBuilder:
             "mode": mode,
             "type": type_,
             "name": name,
-            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "provider_name": provider or provider_for(type_),
             "values": copy.deepcopy(dict(values)),
             "sensitive_values": sensitive_markers(dict(values)),
         }
@@ -325,8 +338,9 @@ class PlanBuilder:
             parent.setdefault("child_modules", []).append(modules[address])
         return modules[address]
 
-    def build(self) -> Plan:
-        return Plan(self.to_dict(), "test-plan.json", self.backend)
+    def build(self, *, source_dir: str | PathLike[str] | None = None) -> Plan:
+        """The plan; `source_dir` is where its `.tf` sources are (to follow local values)."""
+        return Plan(self.to_dict(), "test-plan.json", self.backend, source_dir=source_dir)
 
 
 def run_policy(

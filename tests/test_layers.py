@@ -71,3 +71,36 @@ def test_a_pack_imports_no_other_pack(pack):
 def test_nothing_imports_the_folders_by_their_own_names(path):
     bad = [m for m in imported(path) if m.split(".")[0] in ("plugin", "policies")]
     assert not bad, f"{path.name} imports {bad}"
+
+
+def _engine_module(path: Path) -> str:
+    parts = ["plangate", *path.relative_to(ENGINE).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_the_engine_modules_import_each_other_without_a_cycle():
+    # Any import counts, however late (in a function, under TYPE_CHECKING): a cycle means
+    # two modules that cannot be understood, or built, one before the other.
+    modules = {_engine_module(path): path for path in _files(ENGINE)}
+    graph = {
+        name: {
+            m
+            for m in imported(path)
+            if m in modules and m != name and not name.startswith(m + ".")  # its package
+        }
+        for name, path in modules.items()
+    }
+    done: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        if name in trail:
+            cycle = " -> ".join([*trail[trail.index(name) :], name])
+            raise AssertionError(f"import cycle: {cycle}")
+        if name in done:
+            return
+        for other in sorted(graph[name]):
+            visit(other, (*trail, name))
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, ())

@@ -124,8 +124,7 @@ def test_valid_terraform_full_of_what_made_the_scan_quadratic_resolves_at_once(r
             "hostile.tf": hostile,
         }
     )
-    plan = Plan(data, "real")
-    plan.source_dir = tmp_path  # where real_plan wrote the files
+    plan = Plan(data, "real", source_dir=tmp_path)  # where real_plan wrote the files
     started = time.perf_counter()
     resolution = plan.references.resolve(plan.by_address["terraform_data.uses"], "input")
     assert time.perf_counter() - started < 5

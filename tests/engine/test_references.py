@@ -114,11 +114,19 @@ def test_a_reference_through_a_local_value_is_reported_unresolved_without_source
 
 
 def test_a_reference_through_a_local_value_is_followed_in_the_sources(plan, tmp_path):
-    plan.source_dir = tmp_path
+    plan = Plan(plan.raw, "real", source_dir=tmp_path)
     resolution = plan.references.resolve(plan.by_address["terraform_data.uses_local"], "input")
     assert [(r.address, r.attribute) for r in resolution.refs] == [("terraform_data.role", "id")]
     assert resolution.refs[0].via == ("local.via_local",)
     assert resolution.unresolved is False
+
+
+def test_the_source_folder_is_given_when_the_plan_is_built_and_cannot_change_later(plan, tmp_path):
+    # The resolver caches what local values lead to on first use: a folder set later
+    # would silently change nothing, so there is no way to set one later.
+    plan.references.resolve(plan.by_address["terraform_data.uses_local"], "input")
+    with pytest.raises(AttributeError):
+        plan.source_dir = tmp_path  # type: ignore[misc]
 
 
 def test_unknown_ids_are_unknown_not_missing(plan):
@@ -283,8 +291,7 @@ def test_local_values_each_built_from_the_two_before_resolve_at_once(real_plan, 
             'resource "terraform_data" "uses" {\n  input = local.l28\n}\n'
         }
     )
-    plan = Plan(data, "real")
-    plan.source_dir = tmp_path
+    plan = Plan(data, "real", source_dir=tmp_path)
     started = time.perf_counter()
     resolution = plan.references.resolve(plan.by_address["terraform_data.uses"], "input")
     assert time.perf_counter() - started < 5
@@ -298,7 +305,6 @@ def test_local_values_that_refer_to_each_other_are_unresolved(tmp_path):
     builder = PlanBuilder().add(
         "aws_s3_bucket.b", {}, unknown=["bucket"], expressions={"bucket": refs("local.a")}
     )
-    plan = builder.build()
-    plan.source_dir = tmp_path
+    plan = builder.build(source_dir=tmp_path)
     resolution = plan.references.resolve(plan.by_address["aws_s3_bucket.b"], "bucket")
     assert (resolution.refs, resolution.unresolved) == ([], True)

@@ -84,3 +84,22 @@ def test_an_unknown_marker_with_only_false_leaves_is_not_a_change():
     from plangate import Plan
 
     assert Plan(plan, "x").changes[0].changed_paths == frozenset()
+
+
+def test_each_resource_names_the_provider_its_type_prefix_implies_as_terraform_writes_it():
+    builder = PlanBuilder()
+    builder.add("google_compute_network.vpc", {"name": "vpc"})
+    builder.add("aws_s3_bucket.b", {"bucket": "b"})
+    builder.add("terraform_data.t", {"input": "x"})
+    builder.prior("azurerm_resource_group.rg", {"name": "rg"})
+    data = builder.to_dict()
+    providers = {r["address"]: r["provider_name"] for r in data["resource_changes"]}
+    assert providers == {
+        "google_compute_network.vpc": "registry.terraform.io/hashicorp/google",
+        "aws_s3_bucket.b": "registry.terraform.io/hashicorp/aws",
+        "terraform_data.t": "terraform.io/builtin/terraform",
+    }
+    [prior] = data["prior_state"]["values"]["root_module"]["resources"]
+    assert prior["provider_name"] == "registry.terraform.io/hashicorp/azurerm"
+    plan = builder.build()
+    assert plan.by_address["google_compute_network.vpc"].provider == "hashicorp/google"
