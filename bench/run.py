@@ -198,15 +198,13 @@ def _no_binary(source: str) -> bytes:
 
 
 def _plangate_stages(path: str) -> Callable[[], dict[str, Any]]:
-    """The check pipeline stage by stage, and the time of every policy on its own."""
-    from plangate.config import Config
-    from plangate.context import Context
-    from plangate.discovery import discover
+    """The check pipeline stage by stage, and the time of every policy on its own (each
+    through `plangate.Gate`, the API `plangate check` calls)."""
+    from plangate import Gate
+    from plangate.discovery import Packs, load_packs
     from plangate.loading import load_plan_data
     from plangate.plan import Plan
-    from plangate.report import PlanInfo, Report
     from plangate.reporters import render
-    from plangate.runner import run_policies
 
     def run() -> dict[str, Any]:
         stages: dict[str, float] = {}
@@ -218,43 +216,28 @@ def _plangate_stages(path: str) -> Callable[[], dict[str, Any]]:
             stages[name] = now - mark
             mark = now
 
-        policies = discover()
+        packs = load_packs()
         lap("discover policies")
         data, where = load_plan_data(path, _no_binary)
         lap("load_plan_data")
         plan = Plan(data, where)
         lap("index (Plan)")
-        context = Context.build()
         per_policy: dict[str, float] = {}
-        findings = []
-        errors = []
-        for item in policies:
+        for item in packs.policies:
             started = time.perf_counter()
-            outcome = run_policies([plan], [item], context, Config())
+            Gate(Packs([item])).check([plan])
             per_policy[item.id] = time.perf_counter() - started
-            findings.extend(outcome.findings)
-            errors.extend(outcome.errors)
         lap("policies")
-        report = Report(policies=len(policies))
-        report.plans.append(
-            PlanInfo(
-                where,
-                plan.terraform_version,
-                plan.format_version,
-                plan.errored,
-                plan.resource_count,
-            )
-        )
-        report.findings = findings
-        report.errors = errors
+        report = Gate(packs).check([plan])
+        lap("check (every policy again, indexes built; decision, inventories)")
         render("json", report.to_dict())
         lap("report (json)")
         return {
             "stages": stages,
             "per_policy": per_policy,
-            "policies": len(policies),
-            "findings": len(findings),
-            "errors": [e.message for e in errors],
+            "policies": len(packs.policies),
+            "findings": len(report.findings),
+            "errors": [e.message for e in report.errors],
         }
 
     return run

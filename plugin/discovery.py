@@ -15,7 +15,7 @@ import importlib.util
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -40,7 +40,7 @@ class Packs:
     (who, how many characters)."""
 
     policies: list[Policy]
-    inventories: list[Inventory]
+    inventories: list[Inventory] = field(default_factory=list)
     errors: tuple[str, ...] = ()
     printed: tuple[tuple[str, int], ...] = ()
 

@@ -78,6 +78,11 @@ class Report:
     policies: int = 0
     seconds: float = 0.0
 
+    @classmethod
+    def failed(cls, kind: str, message: str) -> Report:
+        """The report of a run that could not complete: it says why, and nothing else."""
+        return cls(errors=[RunError(kind, message)])
+
     @property
     def decision(self) -> str:
         if self.errors:

@@ -255,20 +255,16 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
     return [redactor.finding(f) for f in findings]
 
 
-def decide(
-    findings: list[Finding],
-    config: Config,
-    fail_on: Severity,
-    fail_on_possible: Severity,
-    block_possible: bool,
-    today: dt.date,
-) -> list[Finding]:
-    """Mark findings blocking or waived. Expired waivers block and say so."""
+def decide(findings: list[Finding], config: Config, *, today: dt.date) -> list[Finding]:
+    """Mark findings blocking or waived under the config's thresholds (`blocking_at`,
+    `possible_blocking_at`, `block_possible`) and waivers. Expired waivers block and
+    say so."""
+    fail_on, fail_on_possible = config.blocking_at, config.possible_blocking_at
     decided = []
     for found in findings:
         severity = Severity.INFO if found.severity is None else found.severity
         if found.certainty is Certainty.POSSIBLE:
-            blocking = block_possible and severity >= max(fail_on, fail_on_possible)
+            blocking = config.block_possible and severity >= max(fail_on, fail_on_possible)
         else:
             blocking = severity >= fail_on
         waiver = next(

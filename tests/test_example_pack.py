@@ -117,3 +117,44 @@ def test_pack_is_not_loaded_with_no_entry_points(pack_env, tmp_path):
     proc = _plangate(pack_env, tmp_path, "policies", "--no-entry-points")
     assert proc.returncode == 0, proc.stderr
     assert "ACME-" not in proc.stdout
+
+
+LOCAL_POLICY = '''
+from plangate import Severity, policy
+
+
+@policy(id="LOCAL-DIR-001", title="from a trusted policy_dirs", severity=Severity.LOW,
+        resource_types=("aws_vpc",))
+def local(change):
+    """## What it checks
+    Nothing.
+    ## Why it matters
+    Tests.
+    ## How to fix
+    Nothing.
+    """
+    yield from ()
+'''
+
+
+def test_explain_explains_every_policy_that_policies_lists_from_wherever_it_loads(
+    pack_env, tmp_path
+):
+    # A trusted repository config's policy_dirs, a --policy-dir and an entry-point pack:
+    # one loader serves both commands, so they must agree on every policy.
+    (tmp_path / ".git").mkdir()
+    for folder, policy_id in (("local", "LOCAL-DIR-001"), ("extra", "LOCAL-FLAG-001")):
+        (tmp_path / folder).mkdir()
+        text = LOCAL_POLICY.replace("LOCAL-DIR-001", policy_id)
+        (tmp_path / folder / "local.py").write_text(text)
+    (tmp_path / "plangate.toml").write_text('policy_dirs = ["local"]\n')
+    flags = ("--policy-dir", str(tmp_path / "extra"))
+    listed = _plangate(pack_env, tmp_path, "policies", *flags)
+    assert listed.returncode == 0, listed.stderr
+    ids = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+    assert {"LOCAL-DIR-001", "LOCAL-FLAG-001", "ACME-TAG-001", "PG-STATE-001"} <= set(ids)
+    for policy_id in ids:
+        explained = _plangate(pack_env, tmp_path, "explain", policy_id, *flags)
+        assert explained.returncode == 0, (policy_id, explained.stderr)
+        assert explained.stdout.startswith(f"{policy_id}: ")
+        assert "## What it checks" in explained.stdout

@@ -30,7 +30,7 @@ def every_bucket(change):
 def _decided(config, today=dt.date(2026, 11, 28)):
     plan = PlanBuilder().add('module.m.aws_s3_bucket.b["a.b"]', {"bucket": "b"}).build()
     outcome = run_policies([plan], [every_bucket], config=config)
-    return decide(outcome.findings, config, config.blocking_at, Severity.HIGH, True, today)
+    return decide(outcome.findings, config, today=today)
 
 
 def test_the_config_file_is_found_from_a_subdirectory_of_the_repository(tmp_path):

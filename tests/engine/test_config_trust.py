@@ -100,7 +100,7 @@ def test_fail_on_info_is_info_not_the_default(tmp_path):
     assert config.blocking_at is Severity.INFO and config.possible_blocking_at is Severity.INFO
     plan = PlanBuilder().add("test_thing.a", {}).build()
     findings = run_policies([plan], POLICIES, config=config).findings
-    decided = decide(findings, config, config.blocking_at, Severity.INFO, True, TODAY)
+    decided = decide(findings, config, today=TODAY)
     assert all(f.blocking for f in decided)
 
 

@@ -55,9 +55,10 @@ def test_a_sensitive_value_quoted_by_a_policy_is_redacted():
 def test_possible_findings_block_at_high_by_default_and_can_be_made_warnings():
     findings = run_policies([_plan()], [quotes]).findings
     today = dt.date(2026, 1, 1)
-    assert decide(findings, Config(), Severity.HIGH, Severity.HIGH, True, today)[0].blocking
-    assert not decide(findings, Config(), Severity.HIGH, Severity.HIGH, False, today)[0].blocking
-    assert not decide(findings, Config(), Severity.HIGH, Severity.CRITICAL, True, today)[0].blocking
+    assert decide(findings, Config(), today=today)[0].blocking
+    assert not decide(findings, Config(block_possible=False), today=today)[0].blocking
+    critical = Config(fail_on_possible=Severity.CRITICAL)
+    assert not decide(findings, critical, today=today)[0].blocking
 
 
 def test_legacy_plans_without_sensitive_markers_still_hide_passwords():

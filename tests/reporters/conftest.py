@@ -1,5 +1,5 @@
-"""Shared scaffolding for the reporter tests: two database policies, a report built the way
-`plangate check` builds one, plan builders, and the installed console script.
+"""Shared scaffolding for the reporter tests: two database policies, a report made by the
+same `Gate.check` that `plangate check` calls, plan builders, and the installed console script.
 
 Test modules cannot import this file (pytest runs with `--import-mode=importlib`), so every
 piece is a fixture. A module whose policies differ overrides `public_db_policy` or
@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from plangate import Policy, Severity, finding, policy
+from plangate import Gate, Policy, Severity, finding, policy
 from plangate.config import Config, Waiver
-from plangate.context import Context
-from plangate.report import PlanInfo, Report
-from plangate.runner import RunError, decide, run_policies
+from plangate.discovery import Packs
+from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
 SECRET = "hunter2-correct-horse"
@@ -92,31 +91,18 @@ def protection_policy() -> Policy:
 
 @pytest.fixture
 def report_for(public_db_policy: Policy, protection_policy: Policy) -> ReportFor:
-    """`report_for(builder, waivers=(), errors=())`: run the two policies over the plan,
-    decide (blocking at HIGH, as of 2030-01-01) and return the Report as a dict."""
-    policies = [public_db_policy, protection_policy]
+    """`report_for(builder, waivers=(), errors=())`: check the plan with the two policies
+    the way `plangate check` does (blocking at HIGH, as of 2030-01-01), add `errors` as if
+    the run had met them, and return the report as a dict."""
+    packs = Packs([public_db_policy, protection_policy])
 
     def report_for(
         builder: PlanBuilder, waivers: Iterable[Waiver] = (), errors: Iterable[RunError] = ()
     ) -> dict[str, Any]:
-        plan = builder.build()
-        config = Config(waivers=tuple(waivers))
-        outcome = run_policies([plan], policies, Context(), config)
-        findings = decide(outcome.findings, config, Severity.HIGH, Severity.HIGH, True, TODAY)
-        return Report(
-            plans=[
-                PlanInfo(
-                    plan.path,
-                    plan.terraform_version,
-                    plan.format_version,
-                    plan.errored,
-                    plan.resource_count,
-                )
-            ],
-            findings=findings,
-            errors=[*outcome.errors, *errors],
-            policies=len(policies),
-        ).to_dict()
+        gate = Gate(packs, Config(waivers=tuple(waivers)), today=TODAY)
+        report = gate.check([builder.build()])
+        report.errors.extend(errors)
+        return report.to_dict()
 
     return report_for
 

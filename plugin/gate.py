@@ -1,0 +1,250 @@
+"""The public check API: a `Gate` decides plans, and `check()` is the one-call form.
+
+A gate is what decides: the loaded packs, the settings a run applies (thresholds,
+waivers, policy and pack settings), the date waivers expire against, and the Terraform
+working directory (its `.tf` sources, the backend `terraform init` recorded there, and
+where binary plan files are shown). It is an immutable value; build one, check any
+number of plans with it.
+
+    from plangate import Gate, check
+
+    report = check(["plan.json"])                       # as `plangate check plan.json`
+    gate = Gate.load(config="ops/plangate.toml", workdir="infra")
+    report = gate.check(["plan.tfplan"], terraform_bin="tofu")
+    report = Gate(packs, Config(fail_on=Severity.MEDIUM), today=date(2030, 1, 1)).check([plan])
+
+`Gate.load` reads config files the way the command line does (the operator's named one,
+the repository's discovered one, under the trust rules of `plangate.trust`) and loads the
+packs they allow; building a `Gate` directly trusts exactly what it is given.
+
+`check` returns a `Report`: the decision, findings, errors met while evaluating (a policy
+that raised), warnings (ignored settings, unmatched waivers), pack sections, config files,
+plans and stats. It raises `PlangateError` when the evaluation cannot complete at all (an
+unreadable plan, a usage error); `Report.failed(error)` is the report that says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .context import Context
+from .discovery import Packs, load_packs
+from .errors import PlangateError
+from .loading import load_plan_data
+from .plan import Backend, Plan
+from .policy import Finding
+from .redaction import redactor_for
+from .report import ConfigFile, PlanInfo, Report, RunWarning
+from .runner import (
+    Printed,
+    RunError,
+    decide,
+    merge_rows,
+    run_inventories,
+    run_policies,
+    value_errors,
+)
+from .terraform import find_terraform, read_backend, show_json
+from .trust import load_sources, merge_configs, run_today
+
+__all__ = ["Gate", "PlanSource", "check"]
+
+# A plan to check: a `terraform show -json` file, '-' for stdin, a binary plan file, or a
+# plan already built.
+PlanSource = str | os.PathLike[str] | Plan
+# Per pack, per setting: the command line's (flag, value), which comes before any config.
+Options = Mapping[str, Mapping[str, tuple[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What decides a plan. `options` are the command line's values of pack settings;
+    `files` and `warnings` say which config files `config` came from and what of them
+    was ignored (every report carries them)."""
+
+    packs: Packs = field(default_factory=lambda: load_packs())
+    config: Config = field(default_factory=Config)
+    today: dt.date = field(default_factory=dt.date.today)
+    workdir: Path | None = None
+    options: Options = field(default_factory=dict)
+    files: tuple[ConfigFile, ...] = ()
+    warnings: tuple[RunWarning, ...] = ()
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        config: str | None = None,
+        policy_dirs: Iterable[str] = (),
+        entry_points: bool = True,
+        workdir: str | os.PathLike[str] | None = None,
+        fail_on: str | None = None,
+        fail_on_possible: str | None = None,
+        options: Options | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Gate:
+        """The command line's way: `config` is the operator's file (else
+        `$PLANGATE_CONFIG`), the repository's is discovered from `workdir`, and packs load
+        from the policy directories the trusted config names and from `policy_dirs`.
+        `fail_on` / `fail_on_possible` are severity names (or "never"), the operator's."""
+        environ = os.environ if environ is None else environ
+        where = Path(workdir) if workdir is not None else None
+        if where is not None and not where.is_dir():
+            raise PlangateError("usage", f"--chdir {workdir}: not a directory")
+        sources = load_sources(config, (where or Path(".")).resolve(), environ)
+        today, ignored_today = run_today(environ, sources.operator)
+        packs = load_packs([*sources.policy_dirs, *policy_dirs], entry_points_enabled=entry_points)
+        try:
+            effective = merge_configs(
+                sources,
+                packs.policies,
+                today,
+                fail_on=fail_on,
+                fail_on_possible=fail_on_possible,
+            )
+        except PlangateError:
+            if packs.errors:  # a setting for a policy of the pack that failed: say why
+                raise PlangateError("policy", packs.errors[0]) from None
+            raise
+        warnings = effective.warnings + ((ignored_today,) if ignored_today else ())
+        return cls(
+            packs,
+            effective.config,
+            today,
+            (where or Path(".")).resolve(),
+            dict(options or {}),
+            effective.files,
+            warnings,
+        )
+
+    @property
+    def active_policies(self) -> int:
+        """How many of the loaded policies the settings leave enabled."""
+        return sum(1 for p in self.packs.policies if self.config.enabled(p.id))
+
+    def check(self, plans: Sequence[PlanSource], *, terraform_bin: str | None = None) -> Report:
+        """Decide these plans together (one report). `terraform_bin` shows binary plan
+        files (default `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH)."""
+        if sum(1 for p in plans if isinstance(p, str) and p == "-") > 1:
+            raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
+        backend = read_backend(str(self.workdir)) if self.workdir is not None else None
+        context = self._context(backend)
+        built = [self._plan(source, backend, terraform_bin) for source in plans]
+        report = Report(
+            policies=self.active_policies,
+            config_files=list(self.files),
+            warnings=list(self.warnings),
+            plans=[_plan_info(plan) for plan in built],
+        )
+        outcome = run_policies(built, self.packs.policies, context, self.config)
+        report.findings = decide(outcome.findings, self.config, today=self.today)
+        report.warnings.extend(unmatched_waivers(self.config, report.findings))
+        sections, section_errors, section_printed = run_inventories(
+            built, self.packs.inventories, context
+        )
+        found = [Printed(what, size, "") for what, size in self.packs.printed]
+        printed = [*found, *outcome.printed, *section_printed]
+        report.warnings.extend(RunWarning("output", item.warning()) for item in printed)
+        errors = [
+            *(RunError("policy", error) for error in self.packs.errors),
+            *outcome.errors,
+            *section_errors,
+            *(e for plan in built for e in value_errors(plan)),
+        ]
+        report.errors = list(dict.fromkeys(errors))  # a value error is found by several readers
+        report.seconds = outcome.seconds
+        # What the user and `terraform init` named, then what the packs recognised (by shape).
+        report.state_backend = [
+            *(
+                {"kind": "lock_table", "name": n.name, "source": n.source}
+                for n in context.lock_tables
+            ),
+            *(
+                {"kind": "state_bucket", "name": n.name, "source": n.source}
+                for n in context.state_buckets
+            ),
+        ]
+        named = len(report.state_backend)
+        merge_rows(report.state_backend, sections.get("state_backend", ()))
+        return _withhold_secrets(report, built, named)
+
+    def _context(self, backend: Backend | None) -> Context:
+        named = self.options.get("state_backend", {})
+        return Context.build(
+            cli_tables=named.get("lock_tables", ("", ()))[1],
+            cli_buckets=named.get("state_buckets", ("", ()))[1],
+            config_tables=self.config.lock_tables,
+            config_buckets=self.config.state_buckets,
+            backend=backend,
+        )
+
+    def _plan(self, source: PlanSource, backend: Backend | None, terraform_bin: str | None) -> Plan:
+        if isinstance(source, Plan):
+            return source
+
+        def show(planfile: str) -> bytes:
+            workdir = str(self.workdir) if self.workdir is not None else None
+            return show_json(planfile, find_terraform(terraform_bin), workdir)
+
+        data, where = load_plan_data(os.fspath(source), show)
+        return Plan(data, where, backend, source_dir=self.workdir)
+
+
+def check(
+    plans: Sequence[PlanSource],
+    *,
+    terraform_bin: str | None = None,
+    **load: Any,
+) -> Report:
+    """`Gate.load(**load).check(plans)`: one call that reads config files and loads packs
+    the way `plangate check` does (keywords as `Gate.load`'s)."""
+    return Gate.load(**load).check(plans, terraform_bin=terraform_bin)
+
+
+def unmatched_waivers(config: Config, findings: Iterable[Finding]) -> list[RunWarning]:
+    """A warning per waiver that matched no finding: a stale or mistyped address."""
+    used = {(f.waiver["policy"], f.waiver["address"]) for f in findings if f.waiver is not None}
+    return [
+        RunWarning(
+            "waiver",
+            f"waiver {waiver.policy} {waiver.address} matched no finding; remove it "
+            "or fix its address",
+        )
+        for waiver in config.waivers
+        if (waiver.policy, waiver.address) not in used
+    ]
+
+
+def _plan_info(plan: Plan) -> PlanInfo:
+    return PlanInfo(
+        plan.path, plan.terraform_version, plan.format_version, plan.errored, plan.resource_count
+    )
+
+
+def _withhold_secrets(report: Report, plans: Sequence[Plan], named: int = 0) -> Report:
+    """Errors, warnings and the state backend rows that packs added (from `named` on: a
+    table found by its shape is named by its planned name, which a sensitive variable may
+    hold) may quote any plan of the run: clean each with every plan's redactor.
+    Policies' findings and errors are already cleaned with their own plan's; the rows
+    before `named` are the operator's and `terraform init`'s names, not the plan's."""
+    if not (report.errors or report.warnings or len(report.state_backend) > named):
+        return report
+    redactors = [redactor_for(plan) for plan in plans]
+
+    def clean(text: str) -> str:
+        for redactor in redactors:
+            text = redactor.clean(text)
+        return text
+
+    report.errors = [replace(e, message=clean(e.message)) for e in report.errors]
+    report.warnings = [replace(w, message=clean(w.message)) for w in report.warnings]
+    report.state_backend[named:] = [
+        {key: clean(value) for key, value in row.items()} for row in report.state_backend[named:]
+    ]
+    return report
