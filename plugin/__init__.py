@@ -1,18 +1,36 @@
 """plangate: a gate for Terraform plans.
 
-The public API for policy and output-format authors. Everything not listed in `__all__`
-is private and may change between releases; for format authors `plangate.reporters`
-documents its own public modules (`escaping`, `shared`). Helpers for policies that
-follow links between resources (an index per plan, unknown-aware values, prior-only
-resources, CIDRs) are the public module `plangate.helpers`.
+The public API for callers, pack and output-format authors. Everything not listed in
+`__all__` is private and may change between releases.
+
+- Checking plans from Python: `Gate` and `check` (`plangate.gate` documents them).
+- Writing a pack: `policy`, `finding`, `inventory`, the plan model (`Plan`,
+  `ResourceChange`, `StateResource`, `Resource`, `UNKNOWN`), and `Pack`, `Setting`,
+  `Merge`, `Section` to declare the pack's settings, options and report sections
+  (`plangate.packs`); policies get their `PackSettings`. Helpers for policies that
+  follow links between resources are the public module `plangate.helpers`.
+- Writing an output format: `Reporter`; `plangate.reporters` documents its own public
+  modules (`escaping`, `shared`).
 """
 
 from typing import TYPE_CHECKING, Any
 
-from .context import Context, Named
+from .context import Context
 from .globs import glob_match, globs_meet
 from .model import Resource, ResourceChange, StateResource
-from .plan import Backend, Plan
+from .packs import (
+    FLAG,
+    NAMES,
+    NUMBER,
+    TEXT,
+    Merge,
+    Pack,
+    PackSettings,
+    RecordedBackend,
+    Section,
+    Setting,
+)
+from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, finding, inventory, policy
 from .references import Ref, Resolution, expression_references
 from .reporters import Reporter
@@ -33,21 +51,29 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "FLAG",
+    "NAMES",
+    "NUMBER",
+    "TEXT",
     "UNKNOWN",
-    "Backend",
     "Certainty",
     "Context",
     "Finding",
     "Gate",
     "Inventory",
-    "Named",
+    "Merge",
+    "Pack",
+    "PackSettings",
     "Plan",
     "Policy",
+    "RecordedBackend",
     "Ref",
     "Reporter",
     "Resolution",
     "Resource",
     "ResourceChange",
+    "Section",
+    "Setting",
     "Severity",
     "StateResource",
     "check",

@@ -1,7 +1,9 @@
 """The `plangate` command: check, apply, policies, explain, formats.
 
-Exit codes: 0 pass, 1 blocked, 2 error. Errors print one line and no traceback unless
-`--debug`; plangate fails closed, so nothing unexpected ever exits 0.
+It parses the command line (`plangate.arguments`), asks a `plangate.Gate` to decide, and
+writes what the formats render (`plangate.outputs`); nothing else. Exit codes: 0 pass,
+1 blocked, 2 error. Errors print one line and no traceback unless `--debug`; plangate
+fails closed, so nothing unexpected ever exits 0.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import GateTimeout, PlangateError
 
@@ -20,165 +24,32 @@ if TYPE_CHECKING:
     from .gate import Gate
     from .outputs import Formats
     from .report import Report
+    from .time_limit import TimeLimit
 
 __all__ = ["main"]
 
 EXIT_PASS, EXIT_BLOCK, EXIT_ERROR = 0, 1, 2
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="plangate",
-        description="Gate Terraform plans: keep the state backend off the application's data "
-        "path and RDS off the internet.",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    parser.add_argument("--version", action="version", version=f"plangate {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        help="the operator's config file (default: $PLANGATE_CONFIG); a plangate.toml or "
-        "[tool.plangate] in pyproject.toml found in the checkout may then only tighten "
-        "the gate",
-    )
-    common.add_argument(
-        "--policy-dir",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="load policies from *.py files in DIR (repeatable)",
-    )
-    common.add_argument(
-        "--no-entry-points",
-        action="store_true",
-        help="do not load installed third-party policy packs",
-    )
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-    )
-
-    gate = argparse.ArgumentParser(add_help=False)
-    gate.add_argument(
-        "--format",
-        default="text",
-        metavar="FORMAT",
-        help="output format on stdout (default: text; `plangate formats` lists them)",
-    )
-    gate.add_argument(
-        "--output",
-        action="append",
-        default=[],
-        metavar="FORMAT=PATH",
-        help="also write FORMAT to PATH (repeatable)",
-    )
-    gate.add_argument(
-        "--fail-on", choices=SEVERITIES, help="lowest severity that blocks (default: high)"
-    )
-    gate.add_argument(
-        "--fail-on-possible",
-        choices=(*SEVERITIES, "never"),
-        help="lowest severity at which a finding that depends on unknown values "
-        "blocks (default: high); 'never' only warns",
-    )
-    gate.add_argument(
-        "--lock-table",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a DynamoDB state-lock table name (repeatable)",
-    )
-    gate.add_argument(
-        "--state-bucket",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="an S3 state bucket name (repeatable)",
-    )
-    gate.add_argument(
-        "--chdir",
-        metavar="DIR",
-        help="Terraform working directory (to find the "
-        "backend recorded by `terraform init`); default: current directory",
-    )
-    gate.add_argument(
-        "--timeout",
-        type=_seconds,
-        metavar="SECONDS",
-        help="end the run with exit 2 and an error report if it has not decided by then "
-        "(default: $PLANGATE_TIMEOUT, else 300; a config file cannot change it)",
-    )
-    gate.add_argument(
-        "--terraform-bin",
-        metavar="PATH",
-        help="terraform/tofu binary for binary plan files "
-        "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)",
-    )
-
-    check = sub.add_parser("check", parents=[common, gate], help="check plan files")
-    check.add_argument(
-        "plans",
-        nargs="+",
-        metavar="PLAN",
-        help="`terraform show -json` output, '-' for stdin, or a binary plan file",
-    )
-
-    apply = sub.add_parser(
-        "apply",
-        parents=[common, gate],
-        help="local pre-apply gate: plan, check, and apply only on pass",
-    )
-    apply.add_argument(
-        "tf_args", nargs=argparse.REMAINDER, help="arguments for `terraform plan` after --"
-    )
-
-    sub.add_parser("policies", parents=[common], help="list policies")
-    explain = sub.add_parser("explain", parents=[common], help="explain a policy")
-    explain.add_argument("policy_id")
-    sub.add_parser("formats", help="list output formats (built-in and installed)")
-    return parser
-
-
-def _seconds(text: str) -> float:
-    from .time_limit import parse_seconds
-
-    try:
-        return parse_seconds(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _version() -> str:
-    from .report import plangate_version
-
-    return plangate_version()
+# Commands that load packs; `check` and `apply` also take the options packs add.
+PACK_COMMANDS = ("check", "apply", "policies", "explain")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    debug = "--debug" in (argv[: argv.index("--")] if "--" in argv else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on usage errors already; keep --help at 0
-        return int(exc.code or 0)
-    try:
-        if args.command == "check":
-            return _check_report(args)[1]
-        if args.command == "apply":
-            from .apply import run_apply
-            from .outputs import formats_for
-
-            # An unknown or broken format fails before Terraform plans anything.
-            formats = formats_for(args.format, args.output)
-            return run_apply(args, partial(_check_report, formats=formats))
+        if command in ("check", "apply"):
+            return _gate_command(argv, command, debug)
+        args = _parse(argv)
         if args.command == "policies":
             return _list_policies(args)
-        if args.command == "formats":
-            return _list_formats()
-        return _explain(args)
+        if args.command == "explain":
+            return _explain(args)
+        return _list_formats()
+    except _Exit as exc:
+        return exc.code
     except PlangateError as exc:
-        if args.debug:
+        if debug:
             traceback.print_exc()
         _stderr("error", exc.message)
         return EXIT_ERROR
@@ -186,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("plangate: interrupted", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # fail closed: an internal error is exit 2, never 0
-        if args.debug:
+        if debug:
             traceback.print_exc()
             return EXIT_ERROR
         # Not the exception's text: it may quote a value of the plan (a secret), and no
@@ -194,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _stderr("internal error", f"{type(exc).__name__} (rerun with --debug and report it)")
         return EXIT_ERROR
     except BaseException as exc:  # SystemExit or the like from code plangate does not own
-        if args.debug:
+        if debug:
             traceback.print_exc()
         _stderr(
             "internal error",
@@ -203,7 +74,81 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
 
 
-def _gate(args: argparse.Namespace, *, thresholds: bool = True) -> Gate:
+class _Exit(Exception):
+    """argparse ended the command line (usage error: 2; --help, --version: 0)."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _parse(
+    argv: Sequence[str], gate: Gate | None = None, *, lenient: bool = False
+) -> argparse.Namespace:
+    from .arguments import parser
+    from .report import plangate_version
+
+    full = parser(plangate_version(), gate.packs.options if gate is not None else ())
+    try:
+        if lenient:  # the packs did not load: their options cannot be told from typos
+            return full.parse_known_args(argv)[0]
+        return full.parse_args(argv)
+    except SystemExit as exc:  # argparse printed the usage error, or the help
+        raise _Exit(int(exc.code or 0)) from None
+
+
+def _gate_command(argv: list[str], command: str, debug: bool) -> int:
+    """`check` and `apply`: load the packs the early flags allow (within the time limit),
+    then parse the whole command line with the packs' options, then check. When loading
+    fails, every requested format still gets an `error` report saying why."""
+    from .arguments import early
+    from .outputs import formats_for
+    from .time_limit import limit_seconds
+
+    try:
+        flags = early(argv)
+    except SystemExit as exc:
+        raise _Exit(int(exc.code or 0)) from None
+    seconds = limit_seconds(flags.timeout, os.environ)
+    with _time_limit(seconds) as limit:
+        gate, failure = _load(flags, limit, debug)
+        try:
+            args = _parse(argv, gate, lenient=gate is None)
+        except PlangateError as exc:  # a pack's options clash: the packs cannot be used
+            gate, failure = None, _failed(exc)
+            args = _parse(argv, lenient=True)
+        formats = formats_for(args.format, args.output)
+        if command == "check":
+            return _check_report(args, gate=gate, failure=failure, formats=formats, limit=limit)[1]
+    from .apply import run_apply
+
+    # An unknown or broken format fails before Terraform plans anything; the check of
+    # the saved plan gets a time limit of its own (Terraform's plan is not cut short).
+    check = partial(_check_report, gate=gate, failure=failure, formats=formats)
+    return run_apply(args, check)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[TimeLimit]:
+    from .time_limit import TimeLimit
+
+    with TimeLimit(seconds) as limit:
+        yield limit
+
+
+def _load(
+    flags: argparse.Namespace, limit: TimeLimit, debug: bool
+) -> tuple[Gate | None, Report | None]:
+    """The gate, or the report of why it could not be loaded."""
+    try:
+        with limit.interrupting():
+            return _gate(flags), None
+    except (PlangateError, GateTimeout) as exc:
+        if debug:
+            traceback.print_exc()
+        return None, _failed(exc)
+
+
+def _gate(args: argparse.Namespace) -> Gate:
     """The one way every command reads config and loads packs, so `policies` and `explain`
     follow the same trust rules as `check`."""
     from .gate import Gate
@@ -212,64 +157,61 @@ def _gate(args: argparse.Namespace, *, thresholds: bool = True) -> Gate:
         config=args.config,
         policy_dirs=args.policy_dir,
         entry_points=not args.no_entry_points,
-        workdir=getattr(args, "chdir", None),
-        fail_on=args.fail_on if thresholds else None,
-        fail_on_possible=args.fail_on_possible if thresholds else None,
-        options=_options(args) if thresholds else None,
+        workdir=args.chdir,
+        fail_on=getattr(args, "fail_on", None),
+        fail_on_possible=getattr(args, "fail_on_possible", None),
     )
 
 
-def _options(args: argparse.Namespace) -> dict[str, dict[str, tuple[str, Any]]]:
-    found = {}
-    for flag, key, names in (
-        ("--lock-table", "lock_tables", args.lock_table),
-        ("--state-bucket", "state_buckets", args.state_bucket),
-    ):
-        if any(not name.strip() for name in names):
-            raise PlangateError(
-                "usage",
-                f"{flag}: an empty name (an unset variable?); give the table or bucket name",
-            )
-        if names:
-            found[key] = (flag, tuple(names))
-    return {"state_backend": found}
+def _failed(exc: PlangateError | GateTimeout) -> Report:
+    from .report import Report
+    from .time_limit import ENVIRONMENT
+
+    if isinstance(exc, GateTimeout):
+        return Report.failed(
+            "timeout",
+            f"{exc} (--timeout / {ENVIRONMENT}); if a plan this large needs longer, "
+            "raise the limit",
+        )
+    return Report.failed(exc.kind, exc.message)
 
 
 def _check_report(
     args: argparse.Namespace,
     plan_sources: Sequence[str] | None = None,
-    formats: Formats | None = None,
+    *,
+    gate: Gate | None,
+    failure: Report | None,
+    formats: Formats,
+    limit: TimeLimit | None = None,
 ) -> tuple[Report, int]:
-    """Load, check, then write every requested format: the report as rendered, and the
-    exit code the format on stdout gives it. `apply` acts on the report's decision, never
-    on that code (the atlantis format exits 0 for a blocked plan). An error that stops
-    the evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say
-    why."""
-    from .outputs import emit, formats_for
-    from .report import Report
-    from .time_limit import ENVIRONMENT, TimeLimit, limit_seconds
+    """Check, then write every requested format: the report as rendered, and the exit
+    code the format on stdout gives it. `apply` acts on the report's decision, never on
+    that code (the atlantis format exits 0 for a blocked plan). An error that stops the
+    evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
+    from .arguments import pack_options
+    from .outputs import emit
+    from .time_limit import limit_seconds
 
-    formats = formats if formats is not None else formats_for(args.format, args.output)
-    seconds = limit_seconds(args.timeout, os.environ)
-    with TimeLimit(seconds) as limit:  # the watchdog also covers writing the reports
+    if limit is None:
+        with _time_limit(limit_seconds(args.timeout, os.environ)) as own:
+            return _check_report(
+                args, plan_sources, gate=gate, failure=failure, formats=formats, limit=own
+            )
+    report = failure
+    if gate is not None:  # the watchdog also covers writing the reports
         try:
             with limit.interrupting():
-                gate = _gate(args)
+                options = pack_options(args, gate.packs.options)
                 plans = list(plan_sources or args.plans)
-                report = gate.check(plans, terraform_bin=args.terraform_bin)
-        except PlangateError as exc:
+                checked = replace(gate, options=options)
+                report = checked.check(plans, terraform_bin=args.terraform_bin)
+        except (PlangateError, GateTimeout) as exc:
             if args.debug:
-                traceback.print_exc()
-            report = Report.failed(exc.kind, exc.message)
-        except GateTimeout as exc:
-            if args.debug:
-                traceback.print_exc()  # where it was when the time ran out
-            report = Report.failed(
-                "timeout",
-                f"{exc} (--timeout / {ENVIRONMENT}); if a plan this large needs longer, "
-                "raise the limit",
-            )
-        return report, emit(report, formats, args.debug)
+                traceback.print_exc()  # where it was (when the time ran out)
+            report = _failed(exc)
+    assert report is not None
+    return report, emit(report, formats, args.debug)
 
 
 def _stderr(kind: str, message: str) -> None:
@@ -295,7 +237,7 @@ def _loading_notes(gate: Gate) -> int:
 def _list_policies(args: argparse.Namespace) -> int:
     from .reporters.escaping import log_lines, terminal_line
 
-    gate = _gate(args, thresholds=False)
+    gate = _gate(args)
     config = gate.config
     for item in gate.packs.policies:
         severity = config.settings(item.id).applied_to(item.severity)
@@ -320,7 +262,7 @@ def _list_formats() -> int:
 def _explain(args: argparse.Namespace) -> int:
     from .reporters.escaping import log_lines, terminal_line
 
-    gate = _gate(args, thresholds=False)
+    gate = _gate(args)
     if gate.packs.errors:
         raise PlangateError("policy", gate.packs.errors[0])
     found = {p.id: p for p in gate.packs.policies}

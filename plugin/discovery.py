@@ -1,7 +1,10 @@
 """Finding policies: the built-in pack, `--policy-dir` folders, installed entry points.
 
 The built-in pack loads through the same path as third-party packs: a module (or package)
-whose namespace holds `Policy` objects. Nothing is registered by import side effect.
+whose namespace holds `Policy` objects, and a `Pack` that declares its name, settings,
+options and report sections. A policy or inventory belongs to the `Pack` found in its
+module's namespace or in the nearest enclosing package's (`pack_of`). Nothing is
+registered by import side effect.
 
 Importing a pack runs its code: behind the same boundary as running a policy
 (`isolation`), so a pack that raises anything at import, `sys.exit(0)` included, is an
@@ -15,22 +18,31 @@ import importlib.util
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from .declarations import declaration_problem
 from .errors import PlangateError
 from .isolation import Failure, captured, guarded, watching_interrupts
-from .policy import INJECTABLE, Inventory, Policy, Severity
+from .packs import OptionSpec, Pack
+from .policy import Inventory, Policy
 
-__all__ = ["ENTRY_POINT_GROUP", "Packs", "discover", "load_packs", "policies_in_module"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Packs",
+    "discover",
+    "load_packs",
+    "pack_of",
+    "policies_in_module",
+]
 
 ENTRY_POINT_GROUP = "plangate.policies"
 BUILTIN_PACKAGE = "plangate.policies"
 
 
-PackObject = Policy | Inventory
+PackObject = Policy | Inventory | Pack
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +55,12 @@ class Packs:
     inventories: list[Inventory] = field(default_factory=list)
     errors: tuple[str, ...] = ()
     printed: tuple[tuple[str, int], ...] = ()
+    packs: list[Pack] = field(default_factory=list)
+    # The command-line options the packs add (their `options` hooks, run once at load).
+    options: list[OptionSpec] = field(default_factory=list)
+
+    def pack(self, name: str) -> Pack | None:
+        return next((p for p in self.packs if p.name == name), None)
 
 
 def policies_in_module(module: ModuleType) -> Iterator[Policy]:
@@ -53,38 +71,22 @@ def policies_in_module(module: ModuleType) -> Iterator[Policy]:
 
 def _objects_in_module(module: ModuleType) -> Iterator[PackObject]:
     for value in vars(module).values():
-        if isinstance(value, Policy | Inventory):
+        if isinstance(value, Policy | Inventory | Pack):
             yield value
 
 
-def _declaration_problem(item: PackObject) -> str | None:
-    """What makes a collected object unfit to run, or None. The engine reads these fields
-    outside the isolation boundary, so they must be plain data: what `@policy` and
-    `@inventory` build, not a subclass or an object put together by hand."""
-    if isinstance(item, Inventory):
-        if type(item) is not Inventory or type(item.section) is not str:
-            return "an inventory not made by @inventory"
-        return None
-    if type(item) is not Policy:
-        return f"{type(item).__name__} subclasses Policy; declare policies with @policy"
-
-    def texts(values: object) -> bool:
-        return type(values) is tuple and all(type(v) is str for v in values)
-
-    plain = (
-        type(item.id) is str
-        and type(item.title) is str
-        and type(item.severity) is Severity
-        and texts(item.resource_types)
-        and texts(item.actions)
-        and texts(item.tags)
-        and texts(item.params)
-        and set(item.params) <= INJECTABLE
-        and type(item.options) is dict
-        and all(type(k) is str for k in item.options)
-        and callable(item.func)
-    )
-    return None if plain else f"policy {item.id!r} was not declared with @policy"
+def pack_of(module_name: str) -> Pack | None:
+    """The pack of a policy or inventory defined in `module_name`: the `Pack` in that
+    module's namespace, else in its nearest enclosing package's (imported modules only)."""
+    parts = module_name.split(".")
+    for end in range(len(parts), 0, -1):
+        module = sys.modules.get(".".join(parts[:end]))
+        if module is None:
+            continue
+        for value in vars(module).values():
+            if isinstance(value, Pack):
+                return value
+    return None
 
 
 def _raise(name: str) -> None:
@@ -129,6 +131,7 @@ class _Loader:
         self.found: list[PackObject] = []
         self.errors: list[str] = []
         self.printed: list[tuple[str, int]] = []
+        self.options: list[OptionSpec] = []
 
     def load(self, what: str, source: str, modules: Callable[[], list[ModuleType]]) -> None:
         with captured() as sink:
@@ -137,19 +140,32 @@ class _Loader:
             except Failure as failure:
                 self.errors.append(f"{what} failed to import: {failure.text}")
                 loaded = []
+            found: dict[int, PackObject] = {}
+            for module in loaded:
+                for item in _objects_in_module(module):
+                    # A policy re-exported by a package __init__ is the same object: once.
+                    found.setdefault(id(item), item)
+            for item in found.values():
+                problem = declaration_problem(item)
+                if problem:
+                    self.errors.append(f"{what}: {problem}")
+                elif isinstance(item, Pack):
+                    self._add_pack(what, item.with_source(source))
+                else:
+                    pack = pack_of(item.func.__module__)
+                    self.found.append(item.with_source(source, pack.name if pack else ""))
         if sink.size:
             self.printed.append((what, sink.size))
-        found: dict[int, PackObject] = {}
-        for module in loaded:
-            for item in _objects_in_module(module):
-                # A policy re-exported by a package __init__ is the same object: count it once.
-                found.setdefault(id(item), item)
-        for item in found.values():
-            problem = _declaration_problem(item)
-            if problem:
-                self.errors.append(f"{what}: {problem}")
-                continue
-            self.found.append(item.with_source(source))
+
+    def _add_pack(self, what: str, pack: Pack) -> None:
+        """A pack, and the options its hook adds (pack code: behind the boundary)."""
+        try:
+            specs = guarded(pack.option_specs)
+        except Failure as failure:
+            self.errors.append(f"{what}: the options of pack {pack.name} raised {failure.text}")
+            return
+        self.found.append(pack)
+        self.options.extend(replace(spec, pack=pack.name) for spec in specs)
 
 
 def discover(
@@ -203,25 +219,54 @@ def load_packs(
                 if file.name.startswith("_"):
                     continue
                 loader.load(str(file), str(file), lambda file=file: [_load_file(file)])
+    return _collected(loader)
+
+
+def _collected(loader: _Loader) -> Packs:
+    """What the loader found, checked as a whole: one policy per id, one pack per name,
+    one pack per report section, and every inventory's section declared by a pack."""
     seen: dict[str, Policy] = {}
+    packs: dict[str, Pack] = {}
     inventories: list[Inventory] = []
+    errors = list(loader.errors)
     for item in loader.found:
         if isinstance(item, Inventory):
             inventories.append(item)
-            continue
-        if item.id in seen:
-            raise PlangateError(
-                "policy",
-                f"duplicate policy id {item.id}: defined in {seen[item.id].source} and in "
-                f"{item.source}; rename one of them",
-            )
-        seen[item.id] = item
+        elif isinstance(item, Pack):
+            _unique("pack", item.name, packs.get(item.name), item)
+            packs[item.name] = item
+        else:
+            _unique("policy id", item.id, seen.get(item.id), item)
+            seen[item.id] = item
+    sections: dict[str, Pack] = {}
+    for pack in packs.values():
+        for section in pack.sections:
+            _unique("report section", section.name, sections.get(section.name), pack)
+            sections[section.name] = pack
+    declared = [i for i in inventories if i.section in sections]
+    errors.extend(
+        f"inventory {i.section} ({i.source}): no loaded pack declares the report section "
+        f"{i.section!r}; declare it in the pack's Pack(sections=...)"
+        for i in inventories
+        if i.section not in sections
+    )
     return Packs(
         sorted(seen.values(), key=lambda p: p.id),
-        inventories,
-        tuple(loader.errors),
+        declared,
+        tuple(errors),
         tuple(loader.printed),
+        sorted(packs.values(), key=lambda p: p.name),
+        loader.options,
     )
+
+
+def _unique(what: str, name: str, first: Policy | Pack | None, second: Policy | Pack) -> None:
+    if first is not None:
+        raise PlangateError(
+            "policy",
+            f"duplicate {what} {name}: defined in {first.source} and in {second.source}; "
+            "rename one of them",
+        )
 
 
 def _package(name: str) -> Callable[[], list[ModuleType]]:

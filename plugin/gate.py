@@ -37,15 +37,15 @@ from .context import Context
 from .discovery import Packs, load_packs
 from .errors import PlangateError
 from .loading import load_plan_data
-from .plan import Backend, Plan
-from .policy import Finding
+from .packs import PackSettings, RecordedBackend
+from .plan import Plan
+from .policy import Finding, Inventory
 from .redaction import redactor_for
 from .report import ConfigFile, PlanInfo, Report, RunWarning
 from .runner import (
     Printed,
     RunError,
     decide,
-    merge_rows,
     run_inventories,
     run_policies,
     value_errors,
@@ -64,15 +64,24 @@ Options = Mapping[str, Mapping[str, tuple[str, Any]]]
 
 @dataclass(frozen=True)
 class Gate:
-    """What decides a plan. `options` are the command line's values of pack settings;
-    `files` and `warnings` say which config files `config` came from and what of them
-    was ignored (every report carries them)."""
+    """What decides a plan.
+
+    - `workdir`: the Terraform working directory: its `.tf` sources (to follow local
+      values), the backend `terraform init` recorded there, where binary plans are
+      shown. None: none of them (binary plans are shown in the current directory).
+    - `options`: the command line's values of pack settings, per pack and setting:
+      (flag, value); they come before the config's.
+    - `backend`: the recorded backend to use instead of reading `workdir`'s.
+    - `files`, `warnings`: the config files `config` came from and what of them was
+      ignored (every report carries them).
+    """
 
     packs: Packs = field(default_factory=lambda: load_packs())
     config: Config = field(default_factory=Config)
     today: dt.date = field(default_factory=dt.date.today)
     workdir: Path | None = None
     options: Options = field(default_factory=dict)
+    backend: RecordedBackend | None = None
     files: tuple[ConfigFile, ...] = ()
     warnings: tuple[RunWarning, ...] = ()
 
@@ -105,6 +114,7 @@ class Gate:
                 sources,
                 packs.policies,
                 today,
+                packs=packs.packs,
                 fail_on=fail_on,
                 fail_on_possible=fail_on_possible,
             )
@@ -117,10 +127,10 @@ class Gate:
             packs,
             effective.config,
             today,
-            (where or Path(".")).resolve(),
+            where or Path("."),
             dict(options or {}),
-            effective.files,
-            warnings,
+            files=effective.files,
+            warnings=warnings,
         )
 
     @property
@@ -133,9 +143,8 @@ class Gate:
         files (default `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH)."""
         if sum(1 for p in plans if isinstance(p, str) and p == "-") > 1:
             raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
-        backend = read_backend(str(self.workdir)) if self.workdir is not None else None
-        context = self._context(backend)
-        built = [self._plan(source, backend, terraform_bin) for source in plans]
+        context = self.context()
+        built = [self._plan(source, terraform_bin) for source in plans]
         report = Report(
             policies=self.active_policies,
             config_files=list(self.files),
@@ -145,12 +154,13 @@ class Gate:
         outcome = run_policies(built, self.packs.policies, context, self.config)
         report.findings = decide(outcome.findings, self.config, today=self.today)
         report.warnings.extend(unmatched_waivers(self.config, report.findings))
-        sections, section_errors, section_printed = run_inventories(
+        rows, section_errors, section_printed = run_inventories(
             built, self.packs.inventories, context
         )
+        report.sections = self._sections(rows)
         found = [Printed(what, size, "") for what, size in self.packs.printed]
-        printed = [*found, *outcome.printed, *section_printed]
-        report.warnings.extend(RunWarning("output", item.warning()) for item in printed)
+        report.printed = [*found, *outcome.printed, *section_printed]
+        report.warnings.extend(RunWarning("output", item.warning()) for item in report.printed)
         errors = [
             *(RunError("policy", error) for error in self.packs.errors),
             *outcome.errors,
@@ -159,32 +169,46 @@ class Gate:
         ]
         report.errors = list(dict.fromkeys(errors))  # a value error is found by several readers
         report.seconds = outcome.seconds
-        # What the user and `terraform init` named, then what the packs recognised (by shape).
-        report.state_backend = [
-            *(
-                {"kind": "lock_table", "name": n.name, "source": n.source}
-                for n in context.lock_tables
-            ),
-            *(
-                {"kind": "state_bucket", "name": n.name, "source": n.source}
-                for n in context.state_buckets
-            ),
-        ]
-        named = len(report.state_backend)
-        merge_rows(report.state_backend, sections.get("state_backend", ()))
-        return _withhold_secrets(report, built, named)
+        return _withhold_secrets(report, built)
 
-    def _context(self, backend: Backend | None) -> Context:
-        named = self.options.get("state_backend", {})
-        return Context.build(
-            cli_tables=named.get("lock_tables", ("", ()))[1],
-            cli_buckets=named.get("state_buckets", ("", ()))[1],
-            config_tables=self.config.lock_tables,
-            config_buckets=self.config.state_buckets,
-            backend=backend,
+    def context(self) -> Context:
+        """Each loaded pack's settings: the command line's options, then the config's,
+        then the defaults, and what the pack reads of the recorded backend."""
+        backend = self.backend
+        if backend is None and self.workdir is not None:
+            wanted: dict[str, set[str]] = {}
+            for pack in self.packs.packs:
+                for kind, names in pack.backend_fields.items():
+                    wanted.setdefault(kind, set()).update(names)
+            backend = read_backend(str(self.workdir), wanted)
+        return Context(
+            tuple(
+                PackSettings.build(
+                    pack,
+                    self.options.get(pack.name),
+                    self.config.packs.get(pack.name),
+                    backend,
+                )
+                for pack in self.packs.packs
+            )
         )
 
-    def _plan(self, source: PlanSource, backend: Backend | None, terraform_bin: str | None) -> Plan:
+    def _sections(
+        self, found: Sequence[tuple[Inventory, list[dict[str, str]]]]
+    ) -> dict[str, list[dict[str, str]]]:
+        """Every section the loaded packs declare (empty when nothing was found), its
+        rows in the order found; a row the section's key says is already there is not
+        repeated (a target found in several plans, or by several inventories)."""
+        declared = {s.name: s for pack in self.packs.packs for s in pack.sections}
+        sections: dict[str, list[dict[str, str]]] = {name: [] for name in declared}
+        for item, rows in found:
+            kept = sections[item.section]
+            for row in rows:
+                if not any(declared[item.section].same_row(row, old) for old in kept):
+                    kept.append(row)
+        return sections
+
+    def _plan(self, source: PlanSource, terraform_bin: str | None) -> Plan:
         if isinstance(source, Plan):
             return source
 
@@ -193,7 +217,8 @@ class Gate:
             return show_json(planfile, find_terraform(terraform_bin), workdir)
 
         data, where = load_plan_data(os.fspath(source), show)
-        return Plan(data, where, backend, source_dir=self.workdir)
+        source_dir = self.workdir.resolve() if self.workdir is not None else None
+        return Plan(data, where, source_dir=source_dir)
 
 
 def check(
@@ -227,13 +252,12 @@ def _plan_info(plan: Plan) -> PlanInfo:
     )
 
 
-def _withhold_secrets(report: Report, plans: Sequence[Plan], named: int = 0) -> Report:
-    """Errors, warnings and the state backend rows that packs added (from `named` on: a
-    table found by its shape is named by its planned name, which a sensitive variable may
-    hold) may quote any plan of the run: clean each with every plan's redactor.
-    Policies' findings and errors are already cleaned with their own plan's; the rows
-    before `named` are the operator's and `terraform init`'s names, not the plan's."""
-    if not (report.errors or report.warnings or len(report.state_backend) > named):
+def _withhold_secrets(report: Report, plans: Sequence[Plan]) -> Report:
+    """Errors, warnings and the packs' section rows may quote any plan of the run (a
+    table found by its shape is named by its planned name, which a sensitive variable
+    may hold): clean each with every plan's redactor. Policies' findings and errors are
+    already cleaned with their own plan's."""
+    if not (report.errors or report.warnings or any(report.sections.values())):
         return report
     redactors = [redactor_for(plan) for plan in plans]
 
@@ -244,7 +268,8 @@ def _withhold_secrets(report: Report, plans: Sequence[Plan], named: int = 0) -> 
 
     report.errors = [replace(e, message=clean(e.message)) for e in report.errors]
     report.warnings = [replace(w, message=clean(w.message)) for w in report.warnings]
-    report.state_backend[named:] = [
-        {key: clean(value) for key, value in row.items()} for row in report.state_backend[named:]
-    ]
+    report.sections = {
+        name: [{key: clean(value) for key, value in row.items()} for row in rows]
+        for name, rows in report.sections.items()
+    }
     return report

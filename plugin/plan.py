@@ -15,29 +15,9 @@ from .references import Resolver
 from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
 
-__all__ = ["Backend", "Plan"]
+__all__ = ["Plan"]
 
 T = TypeVar("T")
-
-
-class Backend:
-    """The backend `terraform init` recorded: only the fields policies need, nothing else.
-
-    `.terraform/terraform.tfstate` may hold credentials passed with `-backend-config`;
-    they are never read into this object, so no reporter can print them.
-    """
-
-    __slots__ = ("bucket", "dynamodb_table", "key", "region", "source", "type", "use_lockfile")
-    FIELDS = ("bucket", "dynamodb_table", "key", "region", "use_lockfile")
-
-    def __init__(self, type: str, source: str, **fields: Any) -> None:
-        self.type = type
-        self.source = source
-        self.bucket: str | None = fields.get("bucket")
-        self.dynamodb_table: str | None = fields.get("dynamodb_table")
-        self.key: str | None = fields.get("key")
-        self.region: str | None = fields.get("region")
-        self.use_lockfile: bool = bool(fields.get("use_lockfile"))
 
 
 def _changes_from_planned_values(planned: Any) -> list[dict[str, Any]]:
@@ -94,13 +74,11 @@ class Plan:
         self,
         data: Mapping[str, Any],
         path: str = "<plan>",
-        backend: Backend | None = None,
         *,
         source_dir: str | PathLike[str] | None = None,
     ) -> None:
         self.raw = data
         self.path = path
-        self.backend = backend
         self._source_dir = Path(source_dir) if source_dir is not None else None
         self._memo: dict[object, Any] = {}
         self.format_version: str = str(data.get("format_version", ""))

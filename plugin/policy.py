@@ -27,8 +27,11 @@ __all__ = [
 ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
 # Parameters a policy function may ask for by name; new ones can be added without
-# breaking existing policies.
-INJECTABLE = frozenset({"change", "plan", "options", "context"})
+# breaking existing policies. `settings`: its pack's (`plangate.PackSettings`).
+INJECTABLE = frozenset({"change", "plan", "options", "context", "settings"})
+# What an inventory function may ask for by name.
+INVENTORY_INJECTABLE = frozenset({"plan", "context", "settings"})
+_SECTION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_ACTIONS = ("create", "update", "no-op", "replace")
 
 
@@ -183,6 +186,8 @@ class Policy:
     options: Mapping[str, Any] = field(default_factory=dict)
     source: str = "builtin"
     params: tuple[str, ...] = ()
+    # The pack it belongs to (its `plangate.Pack`'s name; "" for none), set by the loader.
+    pack: str = ""
 
     @property
     def plan_wide(self) -> bool:
@@ -198,44 +203,47 @@ class Policy:
         section = doc_sections(self.doc).get("What it checks", "")
         return section.split("\n\n")[0].replace("\n", " ").strip()
 
-    def with_source(self, source: str) -> Policy:
-        return replace(self, source=source)
+    def with_source(self, source: str, pack: str = "") -> Policy:
+        return replace(self, source=source, pack=pack)
 
     def __call__(self, **available: Any) -> Iterable[Finding]:
         return self.func(**{name: available[name] for name in self.params})
 
 
-INVENTORY_SECTIONS = frozenset({"state_backend"})
-
-
 @dataclass(frozen=True, slots=True)
 class Inventory:
-    """A pack's account of what it recognised in a plan, for the report (not a finding).
-
-    `state_backend` rows say which lock tables and state buckets the pack treats as the
-    backend, and how it knows: {"kind": …, "name": …, "source": …}.
-    """
+    """A pack's account of what it recognised in a plan, for the report (not a finding):
+    rows of text for a report section that a loaded pack declares (`plangate.Section`).
+    The function asks for `plan`, `context` and `settings` (its pack's) by name."""
 
     section: str
     func: Callable[..., Iterable[Mapping[str, str]]] = field(repr=False, compare=False)
     source: str = "builtin"
+    params: tuple[str, ...] = ("plan", "context")
+    pack: str = ""
 
-    def with_source(self, source: str) -> Inventory:
-        return replace(self, source=source)
+    def with_source(self, source: str, pack: str = "") -> Inventory:
+        return replace(self, source=source, pack=pack)
 
-    def __call__(self, plan: Any, context: Any) -> list[dict[str, str]]:
-        return [dict(row) for row in self.func(plan, context)]
+    def __call__(self, **available: Any) -> list[dict[str, str]]:
+        return [dict(row) for row in self.func(**{n: available[n] for n in self.params})]
 
 
 def inventory(section: str) -> Callable[[Callable[..., Iterable[Mapping[str, str]]]], Inventory]:
-    """Declare a report inventory: a function of (plan, context) yielding rows."""
-    if section not in INVENTORY_SECTIONS:
-        raise ValueError(
-            f"unknown inventory section {section!r}; known: {', '.join(sorted(INVENTORY_SECTIONS))}"
-        )
+    """Declare a report inventory: a function yielding rows for `section`, which a loaded
+    pack must declare (checked when packs load)."""
+    if not _SECTION_NAME.match(section):
+        raise ValueError(f"inventory section {section!r} must be lower_snake_case")
 
     def wrap(func: Callable[..., Iterable[Mapping[str, str]]]) -> Inventory:
-        return Inventory(section, func)
+        params = tuple(inspect.signature(func).parameters)
+        unknown = [p for p in params if p not in INVENTORY_INJECTABLE]
+        if unknown:
+            raise TypeError(
+                f"inventory {section}: unknown parameter(s) {', '.join(unknown)}; "
+                f"an inventory may take {', '.join(sorted(INVENTORY_INJECTABLE))}"
+            )
+        return Inventory(section, func, params=params)
 
     return wrap
 

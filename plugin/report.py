@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import copy
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from .packs import Pack
 from .policy import Finding
-from .runner import RunError
+from .runner import Printed, RunError
 
-__all__ = ["ConfigFile", "PlanInfo", "Report", "RunWarning", "plangate_version"]
+__all__ = [
+    "ConfigFile",
+    "PlanInfo",
+    "Report",
+    "RunWarning",
+    "plangate_version",
+    "report_schema",
+]
 
 
 def plangate_version() -> str:
@@ -19,6 +32,26 @@ def plangate_version() -> str:
         return "0+unknown"
 
 
+@cache
+def _shipped_schema() -> str:
+    return resources.files("plangate.schemas").joinpath("report.schema.json").read_text()
+
+
+def report_schema(packs: Iterable[Pack] = ()) -> dict[str, Any]:
+    """The JSON Schema of a report: the shipped one (`plangate/schemas/report.schema.json`,
+    which allows any pack section as rows of text), with each section these packs declare
+    required and its rows held to the schema the pack ships for them, if any."""
+    schema: dict[str, Any] = json.loads(_shipped_schema())
+    for pack in packs:
+        for section in pack.sections:
+            rows: dict[str, Any] = {"$ref": "#/$defs/pack_section"}
+            if section.schema is not None:
+                rows = {"type": "array", "items": copy.deepcopy(dict(section.schema))}
+            schema["properties"][section.name] = rows
+            schema["required"].append(section.name)
+    return schema
+
+
 @dataclass(frozen=True, slots=True)
 class PlanInfo:
     path: str
@@ -26,7 +59,6 @@ class PlanInfo:
     format_version: str
     errored: bool = False
     resources: int = 0
-    state_backend: tuple[dict[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,14 +101,21 @@ class RunWarning:
 
 @dataclass(slots=True)
 class Report:
+    """What a check found, decided and met on the way; `to_dict` is the JSON contract.
+
+    `sections`: the packs' report sections (name → rows of text), each a top-level key of
+    the JSON report, named by the pack that declares it. `printed`: what pack code wrote
+    to stdout/stderr (kept out of every output; the test kit shows it)."""
+
     plans: list[PlanInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
-    state_backend: list[dict[str, str]] = field(default_factory=list)
+    sections: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     config_files: list[ConfigFile] = field(default_factory=list)
     warnings: list[RunWarning] = field(default_factory=list)
     policies: int = 0
     seconds: float = 0.0
+    printed: list[Printed] = field(default_factory=list)
 
     @classmethod
     def failed(cls, kind: str, message: str) -> Report:
@@ -104,7 +143,7 @@ class Report:
             # there is one), kept so existing readers of the report keep working.
             "config": self.config_files[0].path if self.config_files else None,
             "config_files": [c.to_dict() for c in self.config_files],
-            "state_backend": list(self.state_backend),
+            **{name: list(self.sections[name]) for name in sorted(self.sections)},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [w.to_dict() for w in self.warnings],

@@ -31,7 +31,6 @@ __all__ = [
     "Printed",
     "RunError",
     "decide",
-    "merge_rows",
     "run_inventories",
     "run_policies",
     "value_errors",
@@ -77,12 +76,17 @@ class Outcome:
 def _invoke(
     policy: Policy, plan: Plan, context: Context, options: Mapping[str, Any]
 ) -> list[Finding]:
+    settings = context.pack(policy.pack)
     if policy.plan_wide:
-        return list(policy(plan=plan, options=options, context=context))
+        return list(policy(plan=plan, options=options, context=context, settings=settings))
     found: list[Finding] = []
     for change in plan.of_type(*policy.resource_types):
         if change.action in policy.actions:
-            found.extend(policy(change=change, plan=plan, options=options, context=context))
+            found.extend(
+                policy(
+                    change=change, plan=plan, options=options, context=context, settings=settings
+                )
+            )
     return found
 
 
@@ -149,42 +153,52 @@ def _run_one(
 
 def run_inventories(
     plans: Iterable[Plan], inventories: Iterable[Inventory], context: Context
-) -> tuple[dict[str, list[dict[str, str]]], list[RunError], list[Printed]]:
-    """Rows each pack reports about what it recognised (deduplicated), their errors, and
-    what the inventory code printed. Inventories are pack code: isolated like policies."""
-    sections: dict[str, list[dict[str, str]]] = {}
+) -> tuple[list[tuple[Inventory, list[dict[str, str]]]], list[RunError], list[Printed]]:
+    """The rows each inventory yields for each plan, their errors, and what the inventory
+    code printed. Inventories are pack code: isolated like policies."""
+    rows: list[tuple[Inventory, list[dict[str, str]]]] = []
     errors: list[RunError] = []
     printed: list[Printed] = []
     with watching_interrupts():
         for plan in plans:
             for item in inventories:
-                who = f"inventory {item.section} ({item.source})"
-                with captured() as sink:
-                    try:
-                        rows = guarded(
-                            lambda item=item, plan=plan: item(plan, context), (PlanValueError,)
-                        )
-                    except PlanValueError:
-                        rows = None  # recorded by the plan (`value_errors`)
-                    except Failure as failure:
-                        rows = None
-                        text = _failure_text(failure, plan)
-                        errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
-                if sink.size:
-                    printed.append(Printed(who, sink.size, sink.text))
-                if rows is None:
-                    continue
-                if not all(_plain_row(row) for row in rows):
-                    errors.append(
-                        RunError(
-                            "policy",
-                            f"{who} yielded a row that is not a mapping of text to text "
-                            f"on {plan.path}",
-                        )
-                    )
-                    continue
-                merge_rows(sections.setdefault(item.section, []), rows)
-    return sections, errors, printed
+                found = _run_inventory(item, plan, context, errors, printed)
+                if found is not None:
+                    rows.append((item, found))
+    return rows, errors, printed
+
+
+def _run_inventory(
+    item: Inventory,
+    plan: Plan,
+    context: Context,
+    errors: list[RunError],
+    printed: list[Printed],
+) -> list[dict[str, str]] | None:
+    who = f"inventory {item.section} ({item.source})"
+    settings = context.pack(item.pack)
+    with captured() as sink:
+        try:
+            rows = guarded(
+                lambda: item(plan=plan, context=context, settings=settings), (PlanValueError,)
+            )
+        except PlanValueError:
+            rows = None  # recorded by the plan (`value_errors`)
+        except Failure as failure:
+            rows = None
+            text = _failure_text(failure, plan)
+            errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
+    if sink.size:
+        printed.append(Printed(who, sink.size, sink.text))
+    if rows is not None and not all(_plain_row(row) for row in rows):
+        errors.append(
+            RunError(
+                "policy",
+                f"{who} yielded a row that is not a mapping of text to text on {plan.path}",
+            )
+        )
+        return None
+    return rows
 
 
 def value_errors(plan: Plan) -> list[RunError]:
@@ -201,15 +215,6 @@ def value_errors(plan: Plan) -> list[RunError]:
 
 def _plain_row(row: Any) -> bool:
     return type(row) is dict and all(type(k) is str and type(v) is str for k, v in row.items())
-
-
-def merge_rows(known: list[dict[str, str]], rows: Iterable[dict[str, str]]) -> None:
-    """Append the rows whose (kind, name) is not already known, keeping the first source."""
-    for row in rows:
-        if not any(
-            r.get("kind") == row.get("kind") and r.get("name") == row.get("name") for r in known
-        ):
-            known.append(row)
 
 
 def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:

@@ -6,10 +6,11 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import PlangateError
-from .plan import Backend
+from .packs import RecordedBackend
 
 __all__ = ["find_terraform", "read_backend", "show_json"]
 
@@ -75,10 +76,13 @@ def _first_error_line(stderr: str) -> str:
     return lines[-1] if lines else "no output"
 
 
-def read_backend(chdir: str | None = None) -> Backend | None:
-    """The backend block `terraform init` recorded, reading only the fields policies need.
-
-    The file may hold credentials passed with `-backend-config`; none of them are kept.
+def read_backend(
+    chdir: str | None = None, wanted: Mapping[str, Iterable[str]] | None = None
+) -> RecordedBackend | None:
+    """The backend block `terraform init` recorded: its type, and of its configuration
+    only the `wanted` fields of that type (what the loaded packs declare), each a string,
+    number or boolean. The file may hold credentials passed with `-backend-config`; no
+    field nobody declared is ever read into the result.
     """
     data_dir = os.environ.get("TF_DATA_DIR") or ".terraform"
     base = Path(chdir or ".")
@@ -97,6 +101,11 @@ def read_backend(chdir: str | None = None) -> Backend | None:
     backend = data.get("backend") if isinstance(data, dict) else None
     if not isinstance(backend, dict) or not isinstance(backend.get("type"), str):
         return None
+    kind = backend["type"]
     config = backend.get("config") if isinstance(backend.get("config"), dict) else {}
-    fields = {k: config.get(k) for k in Backend.FIELDS if config.get(k) not in (None, "")}
-    return Backend(backend["type"], str(state_file), **fields)
+    fields = []
+    for name in sorted(set((wanted or {}).get(kind, ()))):
+        value = config.get(name)
+        if isinstance(value, str | bool | int | float) and value != "":
+            fields.append((name, value))
+    return RecordedBackend(kind, str(state_file), tuple(fields))

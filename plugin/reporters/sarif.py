@@ -18,7 +18,14 @@ from urllib.parse import quote
 
 from .escaping import json_document, visible
 from .reporter import Reporter
-from .shared import errored_plans, finding_fingerprint, headline, incomplete_plan, plan_path
+from .shared import (
+    errored_plans,
+    finding_fingerprint,
+    headline,
+    incomplete_plan,
+    pack_sections,
+    plan_path,
+)
 
 __all__ = ["SCHEMA_URI", "render", "reporter"]
 
@@ -27,6 +34,12 @@ _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "no
 # GitHub code scanning ranks security alerts by this score (CVSS-like, 0.0-10.0).
 _SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 _RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def _camel(name: str) -> str:
+    """`state_backend` → `stateBackend`."""
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def _uri(path: str) -> str:
@@ -181,7 +194,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         "columnKind": "unicodeCodePoints",
         "properties": {
             "decision": report["decision"],
-            "stateBackend": list(report.get("state_backend", [])),
+            # Each pack section, named in camelCase as SARIF properties are.
+            **{_camel(name): list(rows) for name, rows in pack_sections(report)},
             "configFiles": list(report.get("config_files", [])),
         },
     }

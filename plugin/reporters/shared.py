@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..packs import REPORT_KEYS
+
 __all__ = [
     "INCOMPLETE_PLAN",
     "NEW",
@@ -36,8 +38,11 @@ __all__ = [
     "incomplete_plan",
     "newness_note",
     "outcomes",
+    "pack_sections",
     "plan_path",
     "possible_note",
+    "row_text",
+    "section_title",
     "waiver_note",
     "waiver_terms",
 ]
@@ -166,3 +171,28 @@ def counts_text(report: dict[str, Any]) -> str:
         f"{len(report['findings'])} finding(s), {len(split.blocking)} blocking, "
         f"{len(split.waived)} waived"
     )
+
+
+# -- pack sections -------------------------------------------------------------------------
+
+
+def pack_sections(report: dict[str, Any]) -> list[tuple[str, list[dict[str, str]]]]:
+    """The packs' report sections, in report order: every top-level key that is not one
+    of the report's own (`plangate.packs.REPORT_KEYS`), with its rows of text."""
+    return [
+        (name, rows)
+        for name, rows in report.items()
+        if name not in REPORT_KEYS and isinstance(rows, list)
+    ]
+
+
+def section_title(name: str) -> str:
+    """`state_backend` → `state backend`."""
+    return name.replace("_", " ")
+
+
+def row_text(row: dict[str, str]) -> str:
+    """A section row in words: its values in order, the `source` (how the pack knows) in
+    parentheses: `lock_table terraform-state-lock (--lock-table)`."""
+    text = " ".join(str(v) for k, v in row.items() if k != "source")
+    return f"{text} ({row['source']})" if "source" in row else text

@@ -19,7 +19,10 @@ from .shared import (
     chain_note,
     change_notes,
     counts_text,
+    pack_sections,
     possible_note,
+    row_text,
+    section_title,
     waiver_note,
 )
 
@@ -43,10 +46,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     for item in report.get("config_files", ()):
         trust = "" if item["trusted"] else ", may only tighten the gate"
         lines.append(_safe(f"config: {item['path']} ({item['role']}{trust})"))
-    for item in report.get("state_backend", []):
-        lines.append(
-            _safe(f"state backend: {item.get('kind')} {item.get('name')} ({item.get('source')})")
-        )
+    for name, rows in pack_sections(report):
+        lines.extend(_safe(f"{section_title(name)}: {row_text(row)}") for row in rows)
     findings = report["findings"]
     if findings:
         lines.append("")

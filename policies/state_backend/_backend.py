@@ -2,9 +2,8 @@
 
 Every state-backend policy starts here. A target is known, in this order, from
 
-1. the run's context: `--lock-table` / `--state-bucket`, the config file, and the
-   backend `terraform init` recorded (`dynamodb_table`, `bucket`, `key`), also read
-   from `plan.backend` when the caller built no context from it;
+1. the pack's settings: `--lock-table` / `--state-bucket`, the config file, and the
+   backend `terraform init` recorded (`dynamodb_table`, `bucket`, `key`);
 2. its shape: an `aws_dynamodb_table` in the plan (any action, deletes included) or in
    the prior state whose hash key is `LockID` of type `S` and that has no range key,
    the table Terraform's S3 backend requires (it reads and writes lock items by
@@ -12,11 +11,11 @@ Every state-backend policy starts here. A target is known, in this order, from
 
 A table or bucket in the plan whose name equals a named target is *linked*
 (`BackendTarget.resource`), so policies can follow references to it while its ARN is
-still unknown. A target named only in the context is kept with its name, and with an
+still unknown. A target named only in the settings is kept with its name, and with an
 ARN built from the backend region / `data.aws_region` and `data.aws_caller_identity`
 when those are known.
 
-`state_backend(plan, context)` computes this once per plan and context.
+`state_backend(plan, settings)` computes this once per plan and settings.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from plangate import UNKNOWN, Context, Named, Plan, Resource, ResourceChange
+from plangate import UNKNOWN, PackSettings, Plan, RecordedBackend, Resource, ResourceChange
 from plangate.helpers import prior_only
 
 from ._targets import (
@@ -32,54 +31,60 @@ from ._targets import (
     BUCKET_TYPE,
     LOCK_TABLE,
     NAME_ATTRIBUTE,
+    PACK,
     SHAPE_SOURCE,
     TABLE_TYPE,
     BackendTarget,
+    Named,
     StateBackend,
     is_lock_table_shape,
     name_in_arn,
     resource_value,
 )
 
-__all__ = ["state_backend"]
+__all__ = ["named_targets", "recorded_s3", "state_backend"]
 
 
-def state_backend(plan: Plan, context: Context | None = None) -> StateBackend:
-    """The lock tables and state buckets of this plan, computed once per plan and context
-    (an equal context counts as the same: `Context` holds a dict, so it is no memo key)."""
-    context = context or Context()
-    built: list[tuple[Context, StateBackend]] = plan.memo((__name__, "state_backend"), list)
-    for seen, backend in built:
-        if seen is context or seen == context:
-            return backend
-    backend = _build(plan, context)
-    built.append((context, backend))
-    return backend
+def state_backend(plan: Plan, settings: PackSettings | None = None) -> StateBackend:
+    """The lock tables and state buckets of this plan, computed once per plan and
+    settings (`PackSettings` is hashable: equal settings share the result)."""
+    settings = settings or PackSettings(PACK)
+    return plan.memo((__name__, "state_backend", settings), lambda: _build(plan, settings))
 
 
-def _named(context: Context, plan: Plan) -> tuple[list[Named], list[Named], list[str]]:
-    tables, buckets = list(context.lock_tables), list(context.state_buckets)
-    keys = [k.name for k in context.state_keys]
-    for backend in (context.backend, plan.backend):
-        if backend is None or backend.type != "s3":
-            continue
+def recorded_s3(settings: PackSettings) -> RecordedBackend | None:
+    """The `s3` backend `terraform init` recorded, or None (no record, another type)."""
+    backend = settings.backend
+    return backend if backend is not None and backend.type == "s3" else None
+
+
+def named_targets(settings: PackSettings) -> tuple[list[Named], list[Named], list[str]]:
+    """Lock tables, state buckets and state keys as named: the command line's, the config
+    file's, then the recorded backend's (each name once, with where it was first named)."""
+    tables = [Named(name, source) for name, source in settings.sourced("lock_tables")]
+    buckets = [Named(name, source) for name, source in settings.sourced("state_buckets")]
+    keys: list[str] = []
+    backend = recorded_s3(settings)
+    if backend is not None:
         source = f"backend recorded in {backend.source}"
-        if backend.dynamodb_table and all(t.name != backend.dynamodb_table for t in tables):
-            tables.append(Named(backend.dynamodb_table, source))
-        if backend.bucket and all(b.name != backend.bucket for b in buckets):
-            buckets.append(Named(backend.bucket, source))
-        if backend.key and backend.key not in keys:
-            keys.append(backend.key)
+        table, bucket, key = (backend.get(f) for f in ("dynamodb_table", "bucket", "key"))
+        if isinstance(table, str) and all(t.name != table for t in tables):
+            tables.append(Named(table, source))
+        if isinstance(bucket, str) and all(b.name != bucket for b in buckets):
+            buckets.append(Named(bucket, source))
+        if isinstance(key, str):
+            keys.append(key)
     return tables, buckets, keys
 
 
-def _build(plan: Plan, context: Context) -> StateBackend:
-    where = _Where.of(plan, context)
-    tables_named, buckets_named, keys = _named(context, plan)
+def _build(plan: Plan, settings: PackSettings) -> StateBackend:
+    where = _Where.of(plan, settings)
+    tables_named, buckets_named, keys = named_targets(settings)
     in_plan = {TABLE_TYPE: _managed(plan, TABLE_TYPE), BUCKET_TYPE: _managed(plan, BUCKET_TYPE)}
+    backend = recorded_s3(settings)
     result = StateBackend(
         state_keys=keys,
-        use_lockfile=any(b is not None and b.use_lockfile for b in (context.backend, plan.backend)),
+        use_lockfile=backend is not None and bool(backend.get("use_lockfile")),
     )
     linked: set[int] = set()
 
@@ -172,11 +177,11 @@ class _Where:
     account: str | None
 
     @classmethod
-    def of(cls, plan: Plan, context: Context) -> _Where:
+    def of(cls, plan: Plan, settings: PackSettings) -> _Where:
         regions = _distinct(plan.data_sources("aws_region"), ("region", "name", "id"))
-        backend_region = next(
-            (b.region for b in (context.backend, plan.backend) if b is not None and b.region), None
-        )
+        backend = recorded_s3(settings)
+        recorded = backend.get("region") if backend is not None else None
+        backend_region = recorded if isinstance(recorded, str) and recorded else None
         accounts = _distinct(plan.data_sources("aws_caller_identity"), ("account_id",))
         partitions = _distinct(plan.data_sources("aws_partition"), ("partition",))
         if not partitions:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from plangate import Certainty, Context, Finding, Plan, finding
+from plangate import Certainty, Finding, PackSettings, Plan, finding
 from plangate.policies.aws.iam_documents import PolicyDocument
 from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
 from plangate.policies.aws.iam_matching import HOLE
@@ -117,9 +117,9 @@ class BackendGrant:
         return any(g.conditioned for g, _ in self.grants)
 
 
-def backend_grants(plan: Plan, context: Context | None) -> list[BackendGrant]:
+def backend_grants(plan: Plan, settings: PackSettings | None) -> list[BackendGrant]:
     """Every application principal's grant on a lock table or state bucket."""
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     if not backend:
         return []
     return _per_backend(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from plangate import Context, Plan, Resource
+from plangate import PackSettings, Plan, Resource
 from plangate.policies.aws.iam_evaluation import Grant, PrincipalQuery, evaluate
 from plangate.policies.aws.policy_documents import policy_documents
 from plangate.policies.aws.principals import Principal, application_principals
@@ -35,7 +35,7 @@ class ResourcePolicyGrant:
 
 def resource_policy_grants(
     plan: Plan,
-    context: Context | None,
+    settings: PackSettings | None,
     resource: Resource,
     targets: Sequence[BackendTarget],
     attribute: str = "policy",
@@ -43,7 +43,7 @@ def resource_policy_grants(
 ) -> list[ResourcePolicyGrant]:
     """What a resource policy on backend targets grants to everyone or to app principals
     (`arn`: the known ARN of the resource it is attached to, which its `Resource` names)."""
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     documents = policy_documents(plan, resource, attribute)
     if not documents:
         return []

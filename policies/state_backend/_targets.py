@@ -24,15 +24,18 @@ __all__ = [
     "LOCK_HASH_KEY",
     "LOCK_TABLE",
     "NAME_ATTRIBUTE",
+    "PACK",
     "SHAPE_SOURCE",
     "TABLE_TYPE",
     "BackendTarget",
+    "Named",
     "StateBackend",
     "is_lock_table_shape",
     "name_in_arn",
     "resource_value",
 ]
 
+PACK = "state_backend"  # the pack's name (its settings, its report section)
 LOCK_TABLE = "lock_table"
 BUCKET = "state_bucket"
 LOCK_HASH_KEY = "LockID"
@@ -41,6 +44,14 @@ TABLE_TYPE = "aws_dynamodb_table"
 BUCKET_TYPE = "aws_s3_bucket"
 NAME_ATTRIBUTE = {TABLE_TYPE: "name", BUCKET_TYPE: "bucket"}
 KIND_OF_TYPE = {TABLE_TYPE: LOCK_TABLE, BUCKET_TYPE: BUCKET}
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A lock table or state bucket name, and how plangate came to know it."""
+
+    name: str
+    source: str
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, Severity, finding, policy
-from plangate.policies.state_backend._backend import state_backend
+from plangate import Finding, PackSettings, Plan, Severity, finding, policy
+from plangate.policies.state_backend._backend import recorded_s3, state_backend
 from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
 
 
@@ -14,7 +14,7 @@ from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
     title="The state backend should not be managed by the state it holds",
     severity=Severity.LOW,
 )
-def backend_in_same_state(plan: Plan, context: Context) -> Iterator[Finding]:
+def backend_in_same_state(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     Whether the lock table or state bucket named by the backend `terraform init`
     recorded for this configuration (`.terraform/terraform.tfstate`: `dynamodb_table`,
@@ -36,22 +36,19 @@ def backend_in_same_state(plan: Plan, context: Context) -> Iterator[Finding]:
     - https://developer.hashicorp.com/terraform/language/backend/s3
     - https://developer.hashicorp.com/terraform/language/resources/syntax#removing-resources
     """
-    recorded = [b for b in (plan.backend, context.backend) if b is not None and b.type == "s3"]
-    if not recorded:
+    backend = recorded_s3(settings)
+    if backend is None:
         return
-    names = {
-        LOCK_TABLE: {b.dynamodb_table for b in recorded if b.dynamodb_table},
-        BUCKET: {b.bucket for b in recorded if b.bucket},
-    }
-    sources = ", ".join(sorted({b.source for b in recorded}))
-    for target in state_backend(plan, context).all():
+    names = {LOCK_TABLE: backend.get("dynamodb_table"), BUCKET: backend.get("bucket")}
+    for target in state_backend(plan, settings).all():
         resource = target.resource
-        if resource is None or target.name not in names[target.kind] or resource.mode != "managed":
+        named = target.name is not None and target.name == names[target.kind]
+        if resource is None or not named or resource.mode != "managed":
             continue
         if getattr(resource, "exists_after", True):
             yield finding(
                 resource,
                 f"The {target.label} that this configuration's backend uses "
-                f"(recorded in {sources}) is managed in this same state.",
-                chain=(f"backend.{recorded[0].type}", resource.address),
+                f"(recorded in {backend.source}) is managed in this same state.",
+                chain=(f"backend.{backend.type}", resource.address),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
-from plangate import UNKNOWN, Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import UNKNOWN, Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.aws.compute import APPLICATION_COMPUTE
 from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
@@ -22,7 +22,7 @@ APP_CONFIG = {c.type: c.configuration for c in APPLICATION_COMPUTE if c.configur
     severity=Severity.HIGH,
     resource_types=tuple(APP_CONFIG),
 )
-def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+def config_leak(change: ResourceChange, plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     The configuration an application runs with: ECS container definitions (environment,
     secrets, command, entry point), Lambda environment variables, App Runner runtime
@@ -46,7 +46,7 @@ def config_leak(change: ResourceChange, plan: Plan, context: Context) -> Iterato
     ## References
     - https://developer.hashicorp.com/terraform/language/backend/s3
     """
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     for path, is_json in APP_CONFIG[change.type]:
         attribute, value = path.split(".")[0], change.after_value(path)
         named: set[int] = set()

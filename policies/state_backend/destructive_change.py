@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.state_backend._backend import state_backend
 
 REASONS = {
@@ -28,7 +28,9 @@ REASONS = {
     resource_types=("aws_dynamodb_table", "aws_s3_bucket"),
     actions=("delete", "replace", "forget"),
 )
-def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+def destructive_change(
+    change: ResourceChange, plan: Plan, settings: PackSettings
+) -> Iterator[Finding]:
     """## What it checks
     A delete or replace (either order) of the lock table or the state bucket, whether
     named (`--lock-table`, `--state-bucket`, config file, the backend `terraform init`
@@ -53,7 +55,7 @@ def destructive_change(change: ResourceChange, plan: Plan, context: Context) -> 
     - https://developer.hashicorp.com/terraform/language/backend/s3
     - https://developer.hashicorp.com/terraform/language/meta-arguments/lifecycle
     """
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     # A replacement destroys the prior object: what it was counts, not what comes next.
     target = (
         backend.target_for_prior(change)

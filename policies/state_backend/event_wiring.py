@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import links_to_backend
@@ -52,7 +52,7 @@ WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     severity=Severity.CRITICAL,
     resource_types=tuple(WIRING),
 )
-def event_wiring(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+def event_wiring(change: ResourceChange, plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     Resources that turn the lock table or the state bucket into an event source for
     application code: a Lambda event source mapping or an EventBridge pipe reading the
@@ -75,7 +75,7 @@ def event_wiring(change: ResourceChange, plan: Plan, context: Context) -> Iterat
     ## References
     - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.Lambda.html
     """
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     path, kind, does, consumers = WIRING[change.type]
     attribute = path.split(".")[0]
     for link in links_to_backend(plan, backend, change, path, exact=True, kind=kind):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, Severity, policy
+from plangate import Finding, PackSettings, Plan, Severity, policy
 from plangate.policies.state_backend._grants import backend_grants, grant_finding
 
 
@@ -14,7 +14,7 @@ from plangate.policies.state_backend._grants import backend_grants, grant_findin
     severity=Severity.HIGH,
     tags=("state-backend", "iam"),
 )
-def execution_role_grant(plan: Plan, context: Context) -> Iterator[Finding]:
+def execution_role_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     The same grants as PG-STATE-001 (DynamoDB actions on the Terraform lock table, object
     actions and `s3:ListBucket` on the state bucket, through inline, attached and AWS
@@ -37,6 +37,6 @@ def execution_role_grant(plan: Plan, context: Context) -> Iterator[Finding]:
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
     - https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
     """
-    for found in backend_grants(plan, context):
+    for found in backend_grants(plan, settings):
         if found.principal.execution_only:
             yield grant_finding(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, Severity, policy
+from plangate import Finding, PackSettings, Plan, Severity, policy
 from plangate.policies.state_backend._grants import backend_grants, grant_finding
 
 
@@ -14,7 +14,7 @@ from plangate.policies.state_backend._grants import backend_grants, grant_findin
     severity=Severity.CRITICAL,
     tags=("state-backend", "iam"),
 )
-def iam_grant(plan: Plan, context: Context) -> Iterator[Finding]:
+def iam_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     Every role the application runs as (ECS task roles, Lambda, EC2 instance profiles and
     launch templates, App Runner, Batch, Step Functions, EKS pod identity and IRSA roles,
@@ -52,6 +52,6 @@ def iam_grant(plan: Plan, context: Context) -> Iterator[Finding]:
     - https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
     """
-    for found in backend_grants(plan, context):
+    for found in backend_grants(plan, settings):
         if not found.principal.execution_only:
             yield grant_finding(found)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Context, Plan, inventory
-from plangate.policies.state_backend._backend import state_backend
+from plangate import PackSettings, Plan, inventory
+from plangate.policies.state_backend._backend import named_targets, state_backend
+from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
 
 
 @inventory("state_backend")
-def backend_targets(plan: Plan, context: Context) -> Iterator[dict[str, str]]:
-    """Every lock table and state bucket, named or found by shape, and how it was found."""
-    for target in state_backend(plan, context):
+def backend_targets(plan: Plan, settings: PackSettings) -> Iterator[dict[str, str]]:
+    """What the command line, the config and `terraform init` named (as named), then every
+    lock table and state bucket the pack treats as the backend, and how it was found."""
+    tables, buckets, _ = named_targets(settings)
+    for kind, named in ((LOCK_TABLE, tables), (BUCKET, buckets)):
+        for item in named:
+            yield {"kind": kind, "name": item.name, "source": item.source}
+    for target in state_backend(plan, settings):
         yield {"kind": target.kind, "name": target.name or target.label, "source": target.source}

@@ -9,8 +9,8 @@ from typing import Any
 from plangate import (
     UNKNOWN,
     Certainty,
-    Context,
     Finding,
+    PackSettings,
     Plan,
     ResourceChange,
     Severity,
@@ -30,7 +30,9 @@ from plangate.policies.state_backend._targets import LOCK_HASH_KEY, LOCK_TABLE
     severity=Severity.MEDIUM,
     resource_types=("aws_dynamodb_table", "aws_dynamodb_table_item"),
 )
-def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+def lock_table_app_use(
+    change: ResourceChange, plan: Plan, settings: PackSettings
+) -> Iterator[Finding]:
     """## What it checks
     On the lock table: TTL enabled, a stream enabled, attributes besides `LockID`, a
     range key, global or local secondary indexes; and any `aws_dynamodb_table_item`
@@ -53,7 +55,7 @@ def lock_table_app_use(change: ResourceChange, plan: Plan, context: Context) -> 
     ## References
     - https://developer.hashicorp.com/terraform/language/backend/s3#dynamodb-state-locking
     """
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     if change.type == "aws_dynamodb_table_item":
         for link in links_to_backend(
             plan, backend, change, "table_name", exact=True, kind=LOCK_TABLE

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from plangate import (
     UNKNOWN,
     Certainty,
-    Context,
     Finding,
+    PackSettings,
     Plan,
     ResourceChange,
     Severity,
@@ -26,7 +26,7 @@ from plangate.policies.state_backend._backend import state_backend
     resource_types=("aws_dynamodb_table", "aws_s3_bucket"),
 )
 def lock_table_protection(
-    change: ResourceChange, plan: Plan, context: Context
+    change: ResourceChange, plan: Plan, settings: PackSettings
 ) -> Iterator[Finding]:
     """## What it checks
     The lock table without `deletion_protection_enabled = true` or without
@@ -49,7 +49,7 @@ def lock_table_protection(
     - https://developer.hashicorp.com/terraform/language/backend/s3
     - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html
     """
-    target = state_backend(plan, context).target_for_resource(change)
+    target = state_backend(plan, settings).target_for_resource(change)
     if target is None:
         return
     if target.is_lock_table:

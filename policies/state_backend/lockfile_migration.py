@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from plangate import Context, Finding, Plan, Severity, finding, policy
-from plangate.policies.state_backend._backend import state_backend
+from plangate import Finding, PackSettings, Plan, Severity, finding, policy
+from plangate.policies.state_backend._backend import recorded_s3, state_backend
 
 # Where a plan-wide finding about the backend block goes when the lock table is not a
 # resource of this plan: the backend block is not addressable, so a pseudo address.
@@ -19,7 +19,7 @@ _VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)")
     title="S3 backend should lock with use_lockfile, not a DynamoDB table",
     severity=Severity.INFO,
 )
-def lockfile_migration(plan: Plan, context: Context) -> Iterator[Finding]:
+def lockfile_migration(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     The backend `terraform init` recorded is `s3` with `dynamodb_table` set, and the
     plan was made by Terraform 1.11 or newer (its `terraform_version`; no version, no
@@ -42,29 +42,23 @@ def lockfile_migration(plan: Plan, context: Context) -> Iterator[Finding]:
     version = _VERSION.match(plan.terraform_version or "")
     if version is None or (int(version.group(1)), int(version.group(2))) < (1, 11):
         return
-    backend = next(
-        (
-            b
-            for b in (plan.backend, context.backend)
-            if b is not None and b.type == "s3" and b.dynamodb_table
-        ),
-        None,
-    )
-    if backend is None:
+    backend = recorded_s3(settings)
+    table = backend.get("dynamodb_table") if backend is not None else None
+    if backend is None or not isinstance(table, str):
         return
     target = next(
         (
             t
-            for t in state_backend(plan, context).lock_tables
-            if t.name == backend.dynamodb_table and t.resource is not None
+            for t in state_backend(plan, settings).lock_tables
+            if t.name == table and t.resource is not None
         ),
         None,
     )
-    also = " alongside use_lockfile" if backend.use_lockfile else ""
+    also = " alongside use_lockfile" if bool(backend.get("use_lockfile")) else ""
     yield finding(
         target.resource if target else BACKEND_ADDRESS,
         f"dynamodb_table: the s3 backend (recorded in {backend.source}) locks with the "
-        f'table "{backend.dynamodb_table}"{also}, deprecated since Terraform 1.11; '
+        f'table "{table}"{also}, deprecated since Terraform 1.11; '
         f"use use_lockfile = true.",
         attribute="dynamodb_table",
     )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Certainty, Context, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import (
+    Certainty,
+    Finding,
+    PackSettings,
+    Plan,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._resource_policies import (
@@ -28,7 +37,9 @@ _TARGET_ATTRIBUTE = {
     resource_types=tuple(_TARGET_ATTRIBUTE),
     tags=("state-backend", "iam"),
 )
-def resource_policy(change: ResourceChange, plan: Plan, context: Context) -> Iterator[Finding]:
+def resource_policy(
+    change: ResourceChange, plan: Plan, settings: PackSettings
+) -> Iterator[Finding]:
     """## What it checks
     An `aws_dynamodb_resource_policy` on the Terraform lock table, and an
     `aws_s3_bucket_policy` (or the deprecated inline `policy` of `aws_s3_bucket`) on the
@@ -52,7 +63,7 @@ def resource_policy(change: ResourceChange, plan: Plan, context: Context) -> Ite
     - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html
     """
-    backend = state_backend(plan, context)
+    backend = state_backend(plan, settings)
     attribute = _TARGET_ATTRIBUTE[change.type]
     if attribute is None:
         target = backend.target_for_resource(change)
@@ -62,7 +73,7 @@ def resource_policy(change: ResourceChange, plan: Plan, context: Context) -> Ite
     # The policy is attached to this ARN: its `Resource` names the table as it is there.
     arn = change.after_value(attribute) if attribute == "resource_arn" else None
     table = arn if isinstance(arn, str) and ":table/" in arn and "/stream/" not in arn else None
-    for found in resource_policy_grants(plan, context, change, targets, arn=table):
+    for found in resource_policy_grants(plan, settings, change, targets, arn=table):
         who = found.principal.chain if found.principal is not None else ()
         yield finding(
             change,

@@ -8,6 +8,7 @@ import time
 import pytest
 from plangate import Severity, finding, policy
 from plangate.config import Waiver, glob_matches, load_config
+from plangate.discovery import load_packs
 from plangate.errors import PlangateError
 from plangate.runner import decide, run_policies
 from plangate.testing import PlanBuilder
@@ -43,7 +44,8 @@ def test_the_config_file_is_found_from_a_subdirectory_of_the_repository(tmp_path
 
 def test_tool_plangate_in_pyproject_is_read(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.plangate]\nlock_tables = ["locks"]\n')
-    assert load_config(None, tmp_path).lock_tables == ("locks",)
+    config = load_config(None, tmp_path, load_packs().packs)
+    assert config.packs["state_backend"]["lock_tables"] == ("locks",)
 
 
 def test_an_unknown_key_is_an_error_that_names_it(tmp_path):
@@ -128,8 +130,11 @@ def test_a_waiver_address_copied_from_the_plan_matches_despite_its_brackets(tmp_
 
 def test_empty_backend_names_in_the_config_are_rejected(tmp_path):
     (tmp_path / "plangate.toml").write_text('lock_tables = [""]\n')
-    with pytest.raises(PlangateError, match="non-empty"):
-        load_config(None, tmp_path)
+    with pytest.raises(PlangateError, match="lock_tables must be a list of non-empty"):
+        load_config(None, tmp_path, load_packs().packs)
+    (tmp_path / "plangate.toml").write_text('[packs.state_backend]\nstate_buckets = "b"\n')
+    with pytest.raises(PlangateError, match=r"packs\.state_backend\.state_buckets must be a list"):
+        load_config(None, tmp_path, load_packs().packs)
 
 
 def test_policy_dirs_are_relative_to_the_config_file(tmp_path):

@@ -153,9 +153,10 @@ def test_the_example_operator_config_reads_and_names_only_built_in_policies():
 
     example = Path(__file__).resolve().parents[2] / "examples" / "ci" / "plangate-operator.toml"
     sources = ConfigSources(read_config(example), None)
-    policies = load_packs().policies
-    effective = merge_configs(sources, policies, TODAY)
+    packs = load_packs()
+    policies = packs.policies
+    effective = merge_configs(sources, policies, TODAY, packs=packs.packs)
     trust = effective.config.repository
     assert trust is not None and trust.allow_waivers and not trust.allow_options
     assert set(trust.waiver_policies) <= {p.id for p in policies}
-    assert effective.config.lock_tables == ("terraform-state-lock",)
+    assert effective.config.packs["state_backend"]["lock_tables"] == ("terraform-state-lock",)

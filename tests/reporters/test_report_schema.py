@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from importlib import resources
@@ -15,7 +16,8 @@ import jsonschema
 import pytest
 from plangate import Finding
 from plangate.config import Waiver
-from plangate.report import ConfigFile, PlanInfo, Report, RunWarning
+from plangate.discovery import load_packs
+from plangate.report import ConfigFile, PlanInfo, Report, RunWarning, report_schema
 from plangate.runner import RunError
 from plangate.testing import PlanBuilder
 
@@ -73,9 +75,19 @@ def broken(change):
 
 
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft202012Validator:
+def shipped() -> jsonschema.Draft202012Validator:
+    """The schema that ships in the package: any pack's section, as rows of text."""
     text = resources.files("plangate.schemas").joinpath("report.schema.json").read_text()
     schema = json.loads(text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    """The schema of a report with the built-in packs: their sections' rows held to the
+    schemas the packs ship."""
+    schema = report_schema(load_packs(entry_points_enabled=False).packs)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
 
@@ -132,8 +144,16 @@ def public_db() -> PlanBuilder:
     )
 
 
-def test_schema_is_a_valid_draft_2020_12_schema_shipped_in_the_package(validator):
-    assert validator.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+def test_schema_is_a_valid_draft_2020_12_schema_shipped_in_the_package(shipped):
+    assert shipped.schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_shipped_schema_takes_any_pack_s_section_as_rows_of_text(shipped, check_json):
+    _, report = check_json(public_db())
+    assert errors_of(shipped, report) == []
+    assert errors_of(shipped, {**report, "acme_regions": [{"region": "eu-west-1"}]}) == []
+    assert errors_of(shipped, {**report, "acme_regions": [{"region": 1}]})
+    assert errors_of(shipped, {**report, "acme_regions": "eu-west-1"})
 
 
 def test_json_output_of_a_blocked_plan_validates(validator, check_json):
@@ -191,7 +211,8 @@ def test_schema_rejects_unknown_keys_bad_enums_and_missing_fields(validator, che
     assert all(broken)
 
 
-def test_schema_names_every_key_the_report_objects_emit_and_no_other(validator):
+def test_schema_names_every_key_the_report_objects_emit_and_no_other(shipped):
+    validator = shipped
     defs = validator.schema["$defs"]
     emitted = {
         "report": Report().to_dict(),
@@ -211,3 +232,13 @@ def test_schema_names_every_key_the_report_objects_emit_and_no_other(validator):
         assert set(declared[name]["properties"]) == set(obj), name
         assert set(declared[name]["required"]) == set(obj), name
         assert declared[name]["additionalProperties"] is False, name
+
+
+def test_the_schema_s_section_pattern_leaves_out_exactly_the_report_s_own_keys(shipped):
+    from plangate.packs import REPORT_KEYS
+
+    [pattern] = shipped.schema["patternProperties"]
+    own = set(shipped.schema["properties"])
+    assert own == REPORT_KEYS
+    assert not any(re.match(pattern, key) for key in own)
+    assert re.match(pattern, "state_backend") and re.match(pattern, "configs")

@@ -7,11 +7,12 @@ import re
 import time
 from typing import Any
 
-from plangate import Context, Plan
+from plangate import Plan
+from plangate.policies.state_backend import pack
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import labelled_strings, links_to_backend
 from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE, SHAPE_SOURCE, StateBackend
-from plangate.testing import PlanBuilder, refs
+from plangate.testing import PlanBuilder, pack_settings, refs
 
 LOCK_TABLE_NAME = "terraform-state-lock"
 ACCOUNT = "123456789012"
@@ -33,8 +34,10 @@ def backend_of(
     builder: PlanBuilder, *, tables: tuple[str, ...] = (), buckets: tuple[str, ...] = ()
 ) -> tuple[Plan, StateBackend]:
     plan = builder.build()
-    context = Context.build(cli_tables=tables, cli_buckets=buckets, backend=plan.backend)
-    return plan, state_backend(plan, context)
+    settings = pack_settings(
+        pack, backend=builder.backend, lock_tables=tables, state_buckets=buckets
+    )
+    return plan, state_backend(plan, settings)
 
 
 def describe(backend: StateBackend) -> list[tuple[str, str | None, str | None, str, str | None]]:
@@ -76,10 +79,10 @@ def test_table_named_only_by_the_init_recorded_backend_is_a_target():
     assert backend.state_keys == ["app/terraform.tfstate"]
 
 
-def test_backend_on_the_plan_counts_even_when_the_context_was_built_without_it():
-    plan = PlanBuilder().with_backend("s3", dynamodb_table="locks").build()
-    backend = state_backend(plan, Context())
-    assert [t.name for t in backend.lock_tables] == ["locks"]
+def test_the_recorded_backend_of_another_type_names_no_target():
+    b = PlanBuilder().with_backend("gcs", bucket="acme-state")
+    _, backend = backend_of(b)
+    assert describe(backend) == []
 
 
 def test_table_identified_only_by_shape_is_a_target():
@@ -237,11 +240,11 @@ def test_state_bucket_is_linked_to_its_bucket_resource_by_name():
     assert backend.state_buckets[0].address == "module.state.aws_s3_bucket.state"
 
 
-def test_the_result_is_computed_once_per_plan_and_context():
+def test_the_result_is_computed_once_per_plan_and_equal_settings():
     plan = PlanBuilder().add("aws_dynamodb_table.lock", lock_table()).build()
-    context = Context.build(cli_tables=["x"])
-    assert state_backend(plan, context) is state_backend(plan, context)
-    assert state_backend(plan, Context()) is not state_backend(plan, context)
+    named = pack_settings(pack, lock_tables=["x"])
+    assert state_backend(plan, named) is state_backend(plan, pack_settings(pack, lock_tables=["x"]))
+    assert state_backend(plan, pack_settings(pack)) is not state_backend(plan, named)
 
 
 # -- matching ------------------------------------------------------------------------------
@@ -452,7 +455,8 @@ def test_the_report_inventory_names_a_table_found_by_shape_and_says_how():
         {"name": "tf-locks", "hash_key": "LockID", "attribute": [{"name": "LockID", "type": "S"}]},
         unknown=["arn"],
     )
-    rows = backend_targets(builder.build(), Context.build(cli_buckets=["acme-state"]))
+    settings = pack_settings(pack, state_buckets=["acme-state"])
+    rows = backend_targets(plan=builder.build(), settings=settings)
     assert {"kind": "state_bucket", "name": "acme-state", "source": "--state-bucket"} in rows
     [table] = [r for r in rows if r["kind"] == "lock_table"]
     assert table["name"] == "tf-locks" and "LockID" in table["source"]

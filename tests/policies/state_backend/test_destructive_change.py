@@ -28,7 +28,7 @@ def with_reason(builder: PlanBuilder, reason: str, replace_paths: list[Any] | No
     change["action_reason"] = reason
     if replace_paths:
         change["change"]["replace_paths"] = replace_paths
-    return Plan(data, "test-plan.json", builder.backend)
+    return Plan(data, "test-plan.json")
 
 
 def test_deleting_the_lock_table_found_by_shape_is_blocked_and_says_why():
@@ -55,7 +55,9 @@ def test_replacing_the_table_named_by_the_recorded_backend_names_the_forcing_att
         )
     )
     findings = run_policy(
-        destructive_change, with_reason(b, "replace_because_cannot_update", [["hash_key"]])
+        destructive_change,
+        with_reason(b, "replace_because_cannot_update", [["hash_key"]]),
+        backend=b.backend,
     )
     assert summarise(findings) == [
         ("PG-STATE-006", 'aws_dynamodb_table.lock["prod.us-east-1"]', "hash_key", "certain")

@@ -8,7 +8,7 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from plangate import Context, Plan
+from plangate import Plan
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend.lock_table_protection import lock_table_protection
 from plangate.testing import run_policy
@@ -77,7 +77,7 @@ def plans(tmp_path_factory):
 
 @pytest.mark.parametrize("which", ["first", "after apply"])
 def test_a_table_keyed_by_lock_id_alone_is_the_lock_table_one_with_a_range_key_is_not(plans, which):
-    backend = state_backend(plans[which], Context())
+    backend = state_backend(plans[which])
     assert sorted(t.name for t in backend.lock_tables) == ["shared-locks", "tf-locks"]
 
 

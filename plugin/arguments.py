@@ -1,0 +1,205 @@
+"""The command line's grammar: the engine's flags, and the options packs add.
+
+Packs add options (`plangate.Pack.options`), so `check` and `apply` are parsed twice:
+first the few flags that say which packs load and how the gate is configured (`early`,
+lenient about everything else), then, once the packs are loaded, the whole command line
+with their options (`parser`). `plangate --version`, `--help` and `formats` never load a
+pack.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import PlangateError
+from .packs import FLAG, NAMES, OptionSpec
+
+__all__ = ["SEVERITIES", "early", "pack_options", "parser"]
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+DESCRIPTION = (
+    "Gate Terraform plans: keep the state backend off the application's data path and RDS "
+    "off the internet."
+)
+
+
+def parser(version: str, options: Sequence[OptionSpec] = ()) -> argparse.ArgumentParser:
+    """The whole command line, with the loaded packs' options on `check` and `apply`."""
+    top = argparse.ArgumentParser(prog="plangate", description=DESCRIPTION)
+    top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    top.add_argument("--version", action="version", version=f"plangate {version}")
+    sub = top.add_subparsers(dest="command", required=True)
+    common = _common()
+    gate = _gate_flags(argparse.ArgumentParser(add_help=False))
+    _add_pack_options(gate, options)
+
+    check = sub.add_parser("check", parents=[common, gate], help="check plan files")
+    check.add_argument(
+        "plans",
+        nargs="+",
+        metavar="PLAN",
+        help="`terraform show -json` output, '-' for stdin, or a binary plan file",
+    )
+    apply = sub.add_parser(
+        "apply",
+        parents=[common, gate],
+        help="local pre-apply gate: plan, check, and apply only on pass",
+    )
+    apply.add_argument(
+        "tf_args", nargs=argparse.REMAINDER, help="arguments for `terraform plan` after --"
+    )
+    sub.add_parser("policies", parents=[common], help="list policies")
+    explain = sub.add_parser("explain", parents=[common], help="explain a policy")
+    explain.add_argument("policy_id")
+    sub.add_parser("formats", help="list output formats (built-in and installed)")
+    return top
+
+
+def early(argv: Sequence[str]) -> argparse.Namespace:
+    """The flags that load packs and configure the gate, read before any pack is loaded;
+    everything else is left for `parser`. A bad value here is the usage error the whole
+    command line would give."""
+    flags = _gate_flags(_common(add_help=False), only_early=True)
+    found, _ = flags.parse_known_args(list(argv))
+    return found
+
+
+def pack_options(
+    args: argparse.Namespace, options: Sequence[OptionSpec]
+) -> dict[str, dict[str, tuple[str, Any]]]:
+    """Per pack and setting, (flag, value) for each pack option given; a value the
+    setting cannot hold (an empty name: an unset variable?) is a usage error."""
+    found: dict[str, dict[str, tuple[str, Any]]] = {}
+    for spec in options:
+        given = getattr(args, _dest(spec), None)
+        if given is None:
+            continue
+        try:
+            value = spec.value(given)
+        except ValueError as exc:
+            raise PlangateError("usage", f"{spec.flag}: {exc}") from None
+        into = found.setdefault(spec.pack, {})
+        name = spec.setting.name
+        if name not in into:
+            into[name] = (spec.flag, value)
+        elif spec.setting.kind == NAMES:  # two options for one list: both count
+            flag, before = into[name]
+            into[name] = (flag, (*before, *value))
+    return found
+
+
+def _common(add_help: bool = False) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=add_help, prog="plangate")
+    common.add_argument(
+        "--config",
+        help="the operator's config file (default: $PLANGATE_CONFIG); a plangate.toml or "
+        "[tool.plangate] in pyproject.toml found in the checkout may then only tighten "
+        "the gate",
+    )
+    common.add_argument(
+        "--policy-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="load policies from *.py files in DIR (repeatable)",
+    )
+    common.add_argument(
+        "--no-entry-points",
+        action="store_true",
+        help="do not load installed third-party policy packs",
+    )
+    common.add_argument(
+        "--chdir",
+        metavar="DIR",
+        help="Terraform working directory: where the repository's config is searched "
+        "from, its .tf sources, the backend recorded by `terraform init`; default: "
+        "current directory",
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return common
+
+
+def _gate_flags(
+    flags: argparse.ArgumentParser, only_early: bool = False
+) -> argparse.ArgumentParser:
+    """What `check` and `apply` take besides `_common`; `only_early`: the flags that
+    configure the gate, without the output and Terraform ones."""
+    flags.add_argument(
+        "--fail-on", choices=SEVERITIES, help="lowest severity that blocks (default: high)"
+    )
+    flags.add_argument(
+        "--fail-on-possible",
+        choices=(*SEVERITIES, "never"),
+        help="lowest severity at which a finding that depends on unknown values "
+        "blocks (default: high); 'never' only warns",
+    )
+    flags.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="end the run with exit 2 and an error report if it has not decided by then "
+        "(default: $PLANGATE_TIMEOUT, else 300; a config file cannot change it)",
+    )
+    if only_early:
+        return flags
+    flags.add_argument(
+        "--format",
+        default="text",
+        metavar="FORMAT",
+        help="output format on stdout (default: text; `plangate formats` lists them)",
+    )
+    flags.add_argument(
+        "--output",
+        action="append",
+        default=[],
+        metavar="FORMAT=PATH",
+        help="also write FORMAT to PATH (repeatable)",
+    )
+    flags.add_argument(
+        "--terraform-bin",
+        metavar="PATH",
+        help="terraform/tofu binary for binary plan files "
+        "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)",
+    )
+    return flags
+
+
+def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSpec]) -> None:
+    """Each pack's options in a group named after the pack. A flag that another pack or
+    the engine already has is the pack's error: which one was meant cannot be told."""
+    groups: dict[str, Any] = {}
+    for spec in options:
+        group = groups.get(spec.pack)
+        if group is None:
+            group = groups[spec.pack] = flags.add_argument_group(f"pack {spec.pack}")
+        kind = spec.setting.kind
+        extra: dict[str, Any] = {"dest": _dest(spec), "default": None, "help": spec.help}
+        if kind == FLAG:
+            extra.update(action="store_const", const=True)
+        else:
+            extra.update(action="append" if kind == NAMES else "store", metavar=spec.metavar)
+        try:
+            group.add_argument(spec.flag, **extra)
+        except argparse.ArgumentError:
+            raise PlangateError(
+                "policy",
+                f"pack {spec.pack}: option {spec.flag} is already an option of plangate or "
+                "of another pack; rename it",
+            ) from None
+
+
+def _dest(spec: OptionSpec) -> str:
+    return f"pack.{spec.pack}.{spec.setting.name}"
+
+
+def _seconds(text: str) -> float:
+    from .time_limit import parse_seconds
+
+    try:
+        return parse_seconds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
