@@ -26,6 +26,12 @@ Resources the plan does not list in `resource_changes`
     - `in_state(plan, type_)`: the planned state of a type: the plan's own existing
       resources, then the prior-only ones.
 
+Whether a change is new (the rule the runner stamps on findings, `plangate.novelty`)
+    - `is_new(resource, *attributes)`: True when the plan creates the resource (or
+      deletes it), or changes one of these attributes; False when it leaves them as
+      deployed; None when that cannot be told. For a policy whose finding depends on
+      several resources: apply it to each, and set the finding's `new` itself.
+
 References
     - `ref_text(ref)`: how a `Ref` reads in a message: `aws_dynamodb_table.lock.arn`, or
       the address alone for a reference to the whole object.
@@ -59,6 +65,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from .model import Resource, StateResource
+from .novelty import is_new
 from .plan import Plan
 from .policy import Certainty
 from .references import Ref
@@ -70,6 +77,7 @@ __all__ = [
     "configured",
     "has_unknown",
     "in_state",
+    "is_new",
     "is_public_cidr",
     "json_value",
     "members",

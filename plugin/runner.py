@@ -4,7 +4,8 @@ A policy that raises anything (`sys.exit(0)` and `KeyboardInterrupt` included) b
 error naming the policy (the run exits 2), and the others still report; what a policy
 prints is kept out of the report (`isolation`). Only plain findings cross back: a policy
 that yields anything else is an error too. Findings get their policy's metadata here,
-once, so policy code only says what it found.
+once, and whether they are new (`novelty`, unless the policy said), so policy code only
+says what it found.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .context import Context
 from .errors import PlanValueError
 from .explain import CompareBudget, describe_change
 from .isolation import Failure, captured, guarded, summary, watching_interrupts
+from .novelty import finding_is_new
 from .plan import Plan
 from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
 from .redaction import REDACTED, redactor_for
@@ -227,10 +229,14 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
         if change is not None
         else ()
     )
+    new = (
+        found.new if found.new is not None else finding_is_new(plan, found.address, found.attribute)
+    )
     # Everything but what the policy found is the engine's to say: a policy cannot
     # pre-waive its own finding or mark it non-blocking.
     return replace(
         found,
+        new=new,
         policy_id=item.id,
         title=item.title,
         severity=severity,

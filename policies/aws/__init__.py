@@ -11,6 +11,9 @@ uses in its own `_`-prefixed modules, and provider-neutral helpers are `plangate
 - `principals`: the roles the application runs as (compute, trust, role chaining);
 - `id_links`: which resources an id-valued attribute names;
 - `security_groups`: the ingress rules of a security group and the ports they admit;
-- `subnets`: whether a subnet is public, by its routes;
-- `novelty`: whether a finding is new in this plan.
+- `subnets`: whether a subnet is public, by its routes.
+
+Whether a finding is new is the engine's to say (`plangate.novelty`, stamped by the
+runner); a policy sets `new` itself only when its finding depends on more than one
+resource and attribute, with `plangate.helpers.is_new`.
 """

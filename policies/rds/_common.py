@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from plangate import UNKNOWN, Certainty, Plan, Resource, ResourceChange
-from plangate.helpers import Verdict, configured, members, per_plan
+from plangate.helpers import Verdict, configured, is_new, members, per_plan
 from plangate.policies.aws.id_links import Link, linked, linked_from_each
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.aws.security_groups import (
     GROUP_TYPES,
     IngressRule,
@@ -235,8 +233,10 @@ def _is_new(plan: Plan, db: Resource, group: str | None, rule: IngressRule, sour
     hops = (db, plan.by_address.get(group or ""), carrier)
     if any(is_new(h) is True for h in hops) or is_new(db, "vpc_security_group_ids"):
         return True
-    if source.attribute == "ingress":
-        return is_new(carrier, held=partial(_admitted_before, rule=rule, cidr=source.cidr)) is True
+    if source.attribute == "ingress":  # one inline block among others: was it there?
+        return isinstance(carrier, ResourceChange) and (
+            carrier.before is None or not _admitted_before(carrier, rule, source.cidr)
+        )
     reach = (source.attribute, "from_port", "to_port", "protocol", "ip_protocol")
     return is_new(carrier, *reach) is True
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import UNKNOWN, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.rds._common import DB_TYPES
 
 
@@ -54,5 +53,4 @@ def rds_default_security_group(change: ResourceChange, plan: Plan) -> Iterator[F
         change,
         f"vpc_security_group_ids {how}, so the database uses the VPC's default security group.",
         attribute="vpc_security_group_ids",
-        new=is_new(change, held=lambda c: not c.before_value("vpc_security_group_ids")),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.novelty import is_new
 
 SNAPSHOT_TYPES = (
     "aws_db_snapshot",
@@ -47,7 +46,8 @@ def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
             change,
             'shared_accounts contains "all": any AWS account can copy or restore the snapshot.',
             attribute="shared_accounts",
-            new=is_new(change, held=_shared_with_all_before),
+            # The list may change while "all" stays in it: new only when it was not.
+            new=not _shared_with_all_before(change),
         )
     elif any(a is UNKNOWN for a in accounts):
         yield finding(

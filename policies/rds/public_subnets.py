@@ -14,7 +14,6 @@ from plangate import (
     finding,
     policy,
 )
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.rds._common import (
     databases_in_subnet_group,
     public_subnets,
@@ -66,7 +65,6 @@ def rds_public_subnets(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
         attribute="subnet_ids",
         certainty=first.exposure.certainty,
         chain=[*(db.address for db in dbs[:1]), change.address, first.subnet, *first.exposure.hops],
-        new=is_new(change, "subnet_ids"),
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Certainty, Finding, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.rds._common import INSTANCE_TYPES, publicly_accessible
 
 
@@ -48,5 +47,4 @@ def rds_publicly_accessible(change: ResourceChange, plan: Plan) -> Iterator[Find
         message,
         attribute="publicly_accessible",
         certainty=verdict,
-        new=is_new(change, held=lambda c: c.was("publicly_accessible", True)),
     )

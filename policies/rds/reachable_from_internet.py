@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from plangate import Certainty, Finding, Plan, Severity, finding, policy
 from plangate.helpers import weakest
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.rds._common import (
     INSTANCE_TYPES,
     db_clusters,
@@ -76,5 +75,6 @@ def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
             attribute="publicly_accessible",
             certainty=weakest(public, subnet.exposure.certainty, path.certainty) or public,
             chain=tuple(dict.fromkeys(chain)),
-            new=path.new or is_new(db, held=lambda c: c.was("publicly_accessible", True)),
+            # New when the plan opens the network path, else as publicly_accessible is.
+            new=True if path.new else None,
         )

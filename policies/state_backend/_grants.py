@@ -18,7 +18,6 @@ from plangate import Certainty, Finding, PackSettings, Plan, finding
 from plangate.policies.aws.iam_documents import PolicyDocument
 from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
 from plangate.policies.aws.iam_matching import HOLE
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.aws.policy_documents import arn_documents
 from plangate.policies.aws.principals import ROLE, Principal, application_principals
 
@@ -228,7 +227,7 @@ def grant_message(found: BackendGrant) -> str:
 
 
 def grant_finding(found: BackendGrant) -> Finding:
-    """The finding for a grant: on the resource carrying the policy, new when it is."""
+    """The finding for a grant: on the resource carrying the policy."""
     carrier = found.attachment.carrier
     return finding(
         carrier,
@@ -236,5 +235,4 @@ def grant_finding(found: BackendGrant) -> Finding:
         attribute=found.attachment.attribute,
         certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
         chain=found.chain,
-        new=is_new(carrier),
     )

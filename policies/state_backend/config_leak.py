@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 
 from plangate import UNKNOWN, Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.aws.compute import APPLICATION_COMPUTE
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import labelled_strings, links_to_backend
 from plangate.policies.state_backend._targets import BackendTarget, StateBackend
@@ -60,7 +58,9 @@ def config_leak(change: ResourceChange, plan: Plan, settings: PackSettings) -> I
                         f"(identified by {target.source}).",
                         attribute=attribute,
                         chain=_chain(change.address, target.address),
-                        new=is_new(change, held=partial(_named_before, backend, path, target)),
+                        # The configuration changes often (an image tag): new only
+                        # when the prior one did not name the target already.
+                        new=not _named_before(backend, path, target, change),
                     )
         # Known after apply: which variables are pending, and what the configuration refers to.
         pending = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from plangate import Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import links_to_backend
 from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
@@ -95,5 +94,4 @@ def event_wiring(change: ResourceChange, plan: Plan, settings: PackSettings) -> 
             attribute=attribute,
             certainty=link.certainty,
             chain=chain,
-            new=is_new(change, held=lambda c: c.was(path, c.after_value(path))),
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 from plangate import (
@@ -18,7 +17,6 @@ from plangate import (
     policy,
 )
 from plangate.helpers import configured
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import links_to_backend
 from plangate.policies.state_backend._targets import LOCK_HASH_KEY, LOCK_TABLE
@@ -83,13 +81,7 @@ def lock_table_app_use(
                 f"{' (known after apply)' if unknown else ''}: a sign of application use.",
                 attribute=attribute,
                 certainty=Certainty.POSSIBLE if unknown else Certainty.CERTAIN,
-                new=None if unknown else is_new(change, held=partial(_kept, attribute)),
             )
-
-
-def _kept(attribute: str, change: ResourceChange) -> bool:
-    """Whether the prior table already had the attribute's planned value."""
-    return change.was(attribute, change.after_value(attribute))
 
 
 def _signs(change: ResourceChange) -> list[tuple[str, Any, str]]:

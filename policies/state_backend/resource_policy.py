@@ -14,7 +14,6 @@ from plangate import (
     finding,
     policy,
 )
-from plangate.policies.aws.novelty import is_new
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._resource_policies import (
     resource_grant_message,
@@ -81,5 +80,4 @@ def resource_policy(
             attribute="policy",
             certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
             chain=(*who, change.address, *found.hops, found.grant.statement.label),
-            new=is_new(change),
         )
