@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .config_tree import ConfigModule, ConfigResource, ConfigTree
+from .instances import InstanceIndex
 from .model import Resource, ResourceChange, StateResource, looks_secret
-from .references import Resolver
+from .resolver import Resolver
 from .validation import PLANNED, check_change, check_planned_values
 from .values import marked_leaves
 
@@ -204,9 +205,8 @@ class Plan:
 
     @cached_property
     def references(self) -> Resolver:
-        return Resolver(
-            self.changes, self.prior_resources, self.config_tree, self.variables, self.source_dir
-        )
+        index = InstanceIndex(self.changes, self.prior_resources)
+        return Resolver(index, self.config_tree, self.variables, self.source_dir)
 
     # -- outputs and variables --------------------------------------------------------------
 

@@ -87,25 +87,7 @@ def _build(plan: Plan, settings: PackSettings) -> StateBackend:
         use_lockfile=backend is not None and bool(backend.get("use_lockfile")),
     )
     linked: set[int] = set()
-
-    def target(
-        kind: str,
-        name: str | None,
-        source: str,
-        resource: Resource | None,
-        arn: str | None = None,
-        named: bool = False,
-    ) -> BackendTarget:
-        arn = arn or (_known_arn(resource, kind) if resource is not None else None)
-        built = None if arn else where.arn(kind, name, named=named)
-        return BackendTarget(
-            kind,
-            name,
-            arn or built,
-            source,
-            resource,
-            arn_built=built is not None and kind == LOCK_TABLE,
-        )
+    target = where.target
 
     for kind, type_, named, out in (
         (LOCK_TABLE, TABLE_TYPE, tables_named, result.lock_tables),
@@ -192,6 +174,27 @@ class _Where:
             partitions[0] if len(partitions) == 1 else _partition_of(region or backend_region)
         )
         return cls(partition, region, backend_region, accounts[0] if len(accounts) == 1 else None)
+
+    def target(
+        self,
+        kind: str,
+        name: str | None,
+        source: str,
+        resource: Resource | None,
+        arn: str | None = None,
+        named: bool = False,
+    ) -> BackendTarget:
+        """A target with its ARN: given, read from its resource, or built here."""
+        arn = arn or (_known_arn(resource, kind) if resource is not None else None)
+        built = None if arn else self.arn(kind, name, named=named)
+        return BackendTarget(
+            kind,
+            name,
+            arn or built,
+            source,
+            resource,
+            arn_built=built is not None and kind == LOCK_TABLE,
+        )
 
     def arn(self, kind: str, name: str | None, *, named: bool = False) -> str | None:
         """Built ARN; a `named` table (from the context) is looked for in the backend's

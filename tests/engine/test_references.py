@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from plangate import Plan, references
+from plangate import Plan, resolver
 from plangate.testing import PlanBuilder, refs
 
 ROOT_TF = """
@@ -266,7 +266,7 @@ def test_a_resolve_that_runs_out_of_budget_is_unresolved_never_silently_empty(
 ):
     data, _ = real_plan(_module_chain(6, 3))
     leaf = _innermost(6)
-    monkeypatch.setattr(references, "WORK_BUDGET", 25)
+    monkeypatch.setattr(resolver, "WORK_BUDGET", 25)
     plan = Plan(data, "real")
     cut = plan.references.resolve(plan.by_address[leaf], "input")
     assert cut.unresolved is True
@@ -274,7 +274,7 @@ def test_a_resolve_that_runs_out_of_budget_is_unresolved_never_silently_empty(
     again = plan.references.resolve(plan.by_address[leaf], "input")
     assert again.unresolved is True
     assert [r.address for r in again.refs] == [r.address for r in cut.refs]
-    monkeypatch.setattr(references, "WORK_BUDGET", 200_000)
+    monkeypatch.setattr(resolver, "WORK_BUDGET", 200_000)
     fresh = Plan(data, "real")
     whole = fresh.references.resolve(fresh.by_address[leaf], "input")
     assert (whole.unresolved, [r.address for r in whole.refs]) == (False, ["terraform_data.role"])

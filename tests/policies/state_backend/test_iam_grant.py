@@ -8,7 +8,7 @@ from itertools import product
 from typing import Any
 
 import pytest
-from plangate import Plan, references
+from plangate import Plan, resolver
 from plangate.policies.state_backend.iam_grant import iam_grant
 from plangate.testing import PlanBuilder, const, refs, run_policy, summarise
 
@@ -584,7 +584,7 @@ def test_a_role_link_past_the_reference_budget_is_possible_never_absent(monkeypa
     b = role_policy(app(), "direct", policy(allow("dynamodb:*", "*")))
     direct = "module.app.aws_iam_role_policy.direct"
     assert summarise(run_policy(iam_grant, b)) == [("PG-STATE-001", direct, "policy", "certain")]
-    monkeypatch.setattr(references, "WORK_BUDGET", 1)  # every resolve runs out at once
+    monkeypatch.setattr(resolver, "WORK_BUDGET", 1)  # every resolve runs out at once
     found = summarise(run_policy(iam_grant, b))
     assert set(found) == {("PG-STATE-001", direct, "policy", "possible")}
 
