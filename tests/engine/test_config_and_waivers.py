@@ -80,7 +80,7 @@ def test_a_pyproject_whose_tool_is_not_a_table_holds_no_config(tmp_path, tool):
     # `"plangate" in tool` was true of the string and of the list: an internal error.
     (tmp_path / "pyproject.toml").write_text(f"tool = {tool}\n")
     assert load_config(None, tmp_path).path is None
-    assert load_config(str(tmp_path / "pyproject.toml"), tmp_path).lock_tables == ()
+    assert load_config(str(tmp_path / "pyproject.toml"), tmp_path).packs == {}
 
 
 def test_a_severity_override_changes_blocking(tmp_path):
