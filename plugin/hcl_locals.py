@@ -9,7 +9,10 @@ pass, `plangate.hcl_items` finds the blocks and attributes; enough to find trave
 never to evaluate.
 
 A local defined in a file not read (past a cap, not a regular file) is unknown, so a
-reference through it is unresolved (a possible finding, never a clean pass).
+reference through it is unresolved (a possible finding, never a clean pass). Files are
+read only inside the repository (the folder holding `.git`, else the working directory):
+a module source or a `modules.json` `Dir` that leads out of the checkout, or a symlink
+that does, is not followed, as `plangate.sources` does.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 
 from .hcl_items import body_items, top_level_blocks
 from .hcl_scan import MAX_FILE_BYTES, MAX_FILES, MAX_FOLDER_BYTES, read_folder, read_text, scan
+from .sources import find_repository_root
 
 __all__ = ["MAX_FILES", "MAX_FILE_BYTES", "MAX_FOLDER_BYTES", "LocalsIndex"]
 
@@ -71,9 +75,9 @@ def _references(expr: str) -> list[str]:
 
 
 @cache
-def _locals_in_dir(directory: Path) -> dict[str, list[str]]:
+def _locals_in_dir(directory: Path, inside: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for _, text in read_folder(directory):
+    for _, text in read_folder(directory, inside=inside):
         scanned = scan(text)
         for block in top_level_blocks(scanned, ("locals",)):
             for item in body_items(scanned, block.inner_start, block.inner_end):
@@ -88,15 +92,17 @@ class LocalsIndex:
     """Finds a module's source folder and the references of its local values."""
 
     def __init__(self, root: Path, module_sources: dict[tuple[str, ...], str]) -> None:
-        self.root = root
+        self.root = Path(os.path.realpath(root))
+        self.inside = find_repository_root(self.root) or self.root
         self._sources = module_sources
-        self._manifest = self._read_manifest(root)
+        self._manifest = self._read_manifest()
 
-    @staticmethod
-    def _read_manifest(root: Path) -> dict[str, str]:
+    def _read_manifest(self) -> dict[str, str]:
         # The manifest of a large repository lists thousands of modules: a folder's worth.
-        manifest = os.path.realpath(root / ".terraform" / "modules" / "modules.json")
-        read = read_text(Path(manifest), MAX_FOLDER_BYTES)
+        manifest = Path(os.path.realpath(self.root / ".terraform" / "modules" / "modules.json"))
+        if not manifest.is_relative_to(self.inside):
+            return {}
+        read = read_text(manifest, MAX_FOLDER_BYTES)
         try:
             data = json.loads(read[0]) if read is not None else {}
             modules = [(m.get("Key"), m.get("Dir")) for m in data.get("Modules") or ()]
@@ -109,16 +115,20 @@ class LocalsIndex:
             return self.root
         installed = self._manifest.get(".".join(path))
         if installed:
-            return self.root / installed
+            return self._confined(self.root / installed)
         parent = self.module_dir(path[:-1])
         source = self._sources.get(path)
         if parent is None or not source or not source.startswith(("./", "../")):
             return None
-        return (parent / source).resolve()
+        return self._confined(parent / source)
+
+    def _confined(self, directory: Path) -> Path | None:
+        real = Path(os.path.realpath(directory))
+        return real if real.is_relative_to(self.inside) else None
 
     def references(self, path: tuple[str, ...], name: str) -> list[str] | None:
         """References in `local.name`'s value in that module, or None when unknown."""
         directory = self.module_dir(path)
         if directory is None or not directory.is_dir():
             return None
-        return _locals_in_dir(directory).get(name)
+        return _locals_in_dir(directory, self.inside).get(name)

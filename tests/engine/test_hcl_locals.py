@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -130,3 +131,40 @@ def test_valid_terraform_full_of_what_made_the_scan_quadratic_resolves_at_once(r
     assert time.perf_counter() - started < 5
     assert [(r.address, r.attribute) for r in resolution.refs] == [("terraform_data.role", "id")]
     assert resolution.refs[0].via == ("local.role",)
+
+
+def _repository_with_a_folder_beside_it(tmp_path):
+    """A checkout (`repo`, holding `.git`) whose working directory is `repo/env`, and a
+    folder outside it holding a local that would link to the lock table."""
+    env = tmp_path / "repo" / "env"
+    env.mkdir(parents=True)
+    (tmp_path / "repo" / ".git").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "locals.tf").write_text("locals {\n  role = aws_iam_role.task.arn\n}\n")
+    return env, outside
+
+
+def test_a_module_source_leading_out_of_the_repository_is_not_read(tmp_path):
+    env, _ = _repository_with_a_folder_beside_it(tmp_path)
+    inside = tmp_path / "repo" / "modules" / "app"
+    inside.mkdir(parents=True)
+    (inside / "locals.tf").write_text("locals {\n  role = aws_iam_role.task.arn\n}\n")
+    index = LocalsIndex(env, {("app",): "../modules/app", ("evil",): "../../outside"})
+    assert index.references(("app",), "role") == ["aws_iam_role.task.arn"]
+    assert index.references(("evil",), "role") is None
+
+
+def test_a_manifest_dir_or_a_symlink_leading_out_of_the_repository_is_not_followed(tmp_path):
+    env, outside = _repository_with_a_folder_beside_it(tmp_path)
+    manifest = env / ".terraform" / "modules" / "modules.json"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps({"Modules": [{"Key": "evil", "Dir": str(outside)}]}))
+    linked = tmp_path / "repo" / "modules" / "linked"
+    linked.mkdir(parents=True)
+    (linked / "locals.tf").symlink_to(outside / "locals.tf")
+    (tmp_path / "repo" / "modules" / "whole").symlink_to(outside)
+    index = LocalsIndex(env, {("linked",): "../modules/linked", ("whole",): "../modules/whole"})
+    assert index.references(("evil",), "role") is None
+    assert index.references(("linked",), "role") is None
+    assert index.references(("whole",), "role") is None
