@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -76,6 +77,23 @@ def _first_error_line(stderr: str) -> str:
     return lines[-1] if lines else "no output"
 
 
+# `terraform init` writes a few hundred bytes here; a checkout may commit anything.
+MAX_BACKEND_BYTES = 1 << 20
+
+
+def _read_backend_file(state_file: Path) -> str:
+    """The file's text, when it is a regular file (never through a symlink: `terraform
+    init` writes none, a committed one may point anywhere) of at most MAX_BACKEND_BYTES."""
+    fd = os.open(state_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError("not a regular file")
+        data = file.read(MAX_BACKEND_BYTES + 1)
+    if len(data) > MAX_BACKEND_BYTES:
+        raise ValueError("too large")
+    return data.decode("utf-8-sig")
+
+
 def read_backend(
     chdir: str | None = None, wanted: Mapping[str, Iterable[str]] | None = None
 ) -> RecordedBackend | None:
@@ -88,11 +106,11 @@ def read_backend(
     base = Path(chdir or ".")
     path = Path(data_dir) if os.path.isabs(data_dir) else base / data_dir
     state_file = path / "terraform.tfstate"
-    if not state_file.is_file():
+    if not os.path.lexists(state_file):
         return None
     try:
-        data = json.loads(state_file.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        data = json.loads(_read_backend_file(state_file))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         raise PlangateError(
             "backend",
             f"{state_file}: cannot read the backend that "

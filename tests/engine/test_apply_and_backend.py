@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from plangate.errors import PlangateError
 from plangate.reporters import format_names
-from plangate.terraform import read_backend
+from plangate.terraform import MAX_BACKEND_BYTES, read_backend
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
 
@@ -168,3 +170,24 @@ def test_the_report_names_the_backend_and_never_its_credentials(tmp_path):
         assert b"terraform-state-lock" in result.stdout
         assert b"very-secret-key-value" not in result.stdout + result.stderr
         assert b"AKIAEXAMPLESECRET1" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("shape", ["symlink", "fifo", "huge", "deep"])
+def test_a_backend_record_terraform_never_writes_is_a_backend_error(tmp_path, shape):
+    # A checkout may commit `.terraform/terraform.tfstate`: a symlink to a file it does
+    # not own, a FIFO, a file of gigabytes, or JSON nested past the parser's limit. Each
+    # is one backend error (exit 2), never a silent "no backend", a hang or a traceback.
+    record = tmp_path / ".terraform" / "terraform.tfstate"
+    record.parent.mkdir()
+    if shape == "symlink":
+        target = tmp_path / "elsewhere.json"
+        target.write_text(json.dumps({"backend": {"type": "s3", "config": {}}}))
+        record.symlink_to(target)
+    elif shape == "fifo":
+        os.mkfifo(record)
+    elif shape == "huge":
+        record.write_text(" " * (MAX_BACKEND_BYTES + 1) + "{}")
+    else:
+        record.write_text("[" * 100_000)
+    with pytest.raises(PlangateError, match="cannot read the backend"):
+        read_backend(str(tmp_path), {"s3": ["bucket"]})
