@@ -26,9 +26,22 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """With PLANGATE_REQUIRE_TERRAFORM=1 (CI sets it) a missing terraform fails the run
+    instead of skipping every real-Terraform test."""
+    if os.environ.get("PLANGATE_REQUIRE_TERRAFORM") == "1" and not _terraform():
+        raise pytest.UsageError(
+            "PLANGATE_REQUIRE_TERRAFORM=1 but no terraform binary (PATH or PLANGATE_TERRAFORM)"
+        )
+
+
+def _terraform() -> str | None:
+    return os.environ.get("PLANGATE_TERRAFORM") or shutil.which("terraform")
+
+
 @pytest.fixture(scope="session")
 def terraform_bin() -> str:
-    found = os.environ.get("PLANGATE_TERRAFORM") or shutil.which("terraform")
+    found = _terraform()
     if not found:
         pytest.skip("terraform binary not on PATH: real-Terraform tests need it")
     return found
