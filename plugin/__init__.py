@@ -31,7 +31,17 @@ from .packs import (
     Setting,
 )
 from .plan import Plan
-from .policy import Certainty, Finding, Inventory, Policy, Severity, finding, inventory, policy
+from .policy import (
+    Certainty,
+    Enforcement,
+    Finding,
+    Inventory,
+    Policy,
+    Severity,
+    finding,
+    inventory,
+    policy,
+)
 from .references import Ref, Resolution, expression_references
 from .reporters import Reporter
 from .values import UNKNOWN, is_unknown
@@ -58,6 +68,7 @@ __all__ = [
     "UNKNOWN",
     "Certainty",
     "Context",
+    "Enforcement",
     "Finding",
     "Gate",
     "Inventory",

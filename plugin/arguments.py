@@ -138,6 +138,25 @@ def _gate_flags(
         "blocks (default: high); 'never' only warns",
     )
     flags.add_argument(
+        "--only-new",
+        action="store_const",
+        const=True,
+        default=None,
+        help="block only what this plan introduces: a violation already deployed is "
+        "reported, not blocking (soft-mandatory policies; never hard-mandatory ones)",
+    )
+    flags.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        metavar="POLICY_ID",
+        help="let this soft-mandatory policy's blocking findings through for this run "
+        "(repeatable; needs --reason; every report shows it and who ran it)",
+    )
+    flags.add_argument(
+        "--reason", metavar="TEXT", help="why the --override policies are let through"
+    )
+    flags.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",

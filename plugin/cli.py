@@ -160,6 +160,9 @@ def _gate(args: argparse.Namespace) -> Gate:
         workdir=args.chdir,
         fail_on=getattr(args, "fail_on", None),
         fail_on_possible=getattr(args, "fail_on_possible", None),
+        only_new=getattr(args, "only_new", None),
+        override=getattr(args, "override", ()),
+        reason=getattr(args, "reason", None),
     )
 
 
@@ -241,8 +244,9 @@ def _list_policies(args: argparse.Namespace) -> int:
     config = gate.config
     for item in gate.packs.policies:
         severity = config.settings(item.id).applied_to(item.severity)
+        level = config.enforcement(item.id, item.enforcement)
         state = "" if config.enabled(item.id) else "  (disabled in config)"
-        line = f"{item.id:<14} {severity!s:<9} {item.title}  [{item.source}]{state}"
+        line = f"{item.id:<14} {severity!s:<9} {level!s:<15} {item.title}  [{item.source}]{state}"
         print(log_lines(terminal_line(line)))
     return _loading_notes(gate)
 
@@ -272,9 +276,11 @@ def _explain(args: argparse.Namespace) -> int:
             "usage", f"no policy {args.policy_id!r}; `plangate policies` lists them"
         )
     kinds = ", ".join(item.resource_types) if item.resource_types else "the whole plan"
+    level = gate.config.enforcement(item.id, item.enforcement)
     lines = [
         f"{item.id}: {item.title}",
-        f"severity: {item.severity}    looks at: {kinds}    source: {item.source}",
+        f"severity: {item.severity}    enforcement: {level}    looks at: {kinds}    "
+        f"source: {item.source}",
         "",
         *item.doc.splitlines(),
     ]

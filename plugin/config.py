@@ -34,7 +34,7 @@ from .config_model import (
 )
 from .errors import PlangateError
 from .packs import Pack, Setting
-from .policy import Severity
+from .policy import Enforcement, Severity
 
 __all__ = [
     "NEVER",
@@ -59,8 +59,9 @@ TOP_KEYS = {
     "waivers",
     "disable",
     "repository",
+    "only_new",
 }
-POLICY_KEYS = {"enabled", "severity", "options"}
+POLICY_KEYS = {"enabled", "severity", "options", "enforcement"}
 WAIVER_KEYS = {"policy", "address", "reason", "expires"}
 REPOSITORY_KEYS = {"allow_waivers", "waiver_policies", "waiver_max_days", "allow_options"}
 
@@ -162,6 +163,7 @@ def _parse(data: dict[str, Any], where: str, path: str) -> Config:
         disable=_names(data, "disable", fail),
         repository=_repository(data["repository"], fail) if "repository" in data else None,
         fail_on_possible_text=possible if isinstance(possible, str) else None,
+        only_new=_flag(data, "only_new", "only_new", fail),
         pack_tables=packs,
         extra={k: v for k, v in data.items() if k not in TOP_KEYS},
     )
@@ -178,6 +180,17 @@ def _severity(value: Any, key: str, fail: Fail) -> Severity | None:
         raise fail(f"{key} must be a severity name")
     try:
         return Severity.parse(value)
+    except ValueError as exc:
+        raise fail(f"{key}: {exc}") from None
+
+
+def _enforcement(value: Any, key: str, fail: Fail) -> Enforcement | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise fail(f"{key} must be an enforcement level name")
+    try:
+        return Enforcement.parse(value)
     except ValueError as exc:
         raise fail(f"{key}: {exc}") from None
 
@@ -215,6 +228,9 @@ def _policies(table: Any, fail: Fail) -> dict[str, PolicySettings]:
             enabled=_flag(settings, "enabled", f"policies.{policy_id}.enabled", fail),
             severity=_severity(settings.get("severity"), f"policies.{policy_id}.severity", fail),
             options=options,
+            enforcement=_enforcement(
+                settings.get("enforcement"), f"policies.{policy_id}.enforcement", fail
+            ),
         )
     return policies
 

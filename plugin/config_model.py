@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .globs import glob_match
-from .policy import Severity
+from .policy import Enforcement, Severity
 
 __all__ = ["NEVER", "Config", "PolicySettings", "RepositoryTrust", "Waiver", "glob_matches"]
 
@@ -78,6 +78,8 @@ class PolicySettings:
     # A floor: findings below it are raised to it. What a repository config's severity
     # becomes under an operator config, so it can raise a finding and never lower one.
     min_severity: Severity | None = None
+    # Replaces the policy's declared enforcement level (None: the declaration's).
+    enforcement: Enforcement | None = None
 
     def applied_to(self, severity: Severity) -> Severity:
         """The severity a finding of `severity` gets under these settings."""
@@ -124,6 +126,8 @@ class Config:
     pack_tables: dict[str, Any] = field(default_factory=dict)
     # Top-level keys that are not the engine's: a pack setting's alias, or a typo.
     extra: dict[str, Any] = field(default_factory=dict)
+    # Block only what the plan introduces (`--only-new`); None: the file does not say.
+    only_new: bool | None = None
 
     def resolved(self, packs: dict[str, dict[str, Any]]) -> Config:
         """This config with its pack settings read (`plangate.config.with_packs`)."""
@@ -139,6 +143,11 @@ class Config:
     def settings(self, policy_id: str) -> PolicySettings:
         return self.policies.get(policy_id, PolicySettings())
 
+    def enforcement(self, policy_id: str, declared: Enforcement) -> Enforcement:
+        """The level a policy runs at: the config's, else the policy's declaration."""
+        level = self.settings(policy_id).enforcement
+        return declared if level is None else level
+
     def enabled(self, policy_id: str) -> bool:
         return policy_id not in self.disable and self.settings(policy_id).enabled is not False
 
@@ -152,10 +161,12 @@ class Config:
         """The lowest severity at which a `possible` finding blocks, if `block_possible`."""
         return Severity.HIGH if self.fail_on_possible is None else self.fail_on_possible
 
-    def with_thresholds(self, fail_on: str | None, fail_on_possible: str | None) -> Config:
+    def with_thresholds(
+        self, fail_on: str | None, fail_on_possible: str | None, only_new: bool | None = None
+    ) -> Config:
         """The config with the command line's `--fail-on` / `--fail-on-possible` (names, or
-        None when not given) put over the file's."""
-        changed = self
+        None when not given) and `--only-new` (True, or None) put over the file's."""
+        changed = self if only_new is None else replace(self, only_new=only_new)
         if fail_on is not None:
             changed = replace(changed, fail_on=Severity.parse(fail_on))
         if fail_on_possible == NEVER:

@@ -37,9 +37,10 @@ from .context import Context
 from .discovery import Packs, load_packs
 from .errors import PlangateError
 from .loading import load_plan_data
+from .overrides import Override, build_overrides
 from .packs import PackSettings, RecordedBackend
 from .plan import Plan
-from .policy import Finding, Inventory
+from .policy import Enforcement, Finding, Inventory
 from .redaction import redactor_for
 from .report import ConfigFile, PlanInfo, Report, RunWarning
 from .runner import (
@@ -74,6 +75,8 @@ class Gate:
     - `backend`: the recorded backend to use instead of reading `workdir`'s.
     - `files`, `warnings`: the config files `config` came from and what of them was
       ignored (every report carries them).
+    - `overrides`: the operator's `--override`s (`plangate.overrides`); one for a
+      hard-mandatory policy lets nothing through.
     """
 
     packs: Packs = field(default_factory=lambda: load_packs())
@@ -84,6 +87,7 @@ class Gate:
     backend: RecordedBackend | None = None
     files: tuple[ConfigFile, ...] = ()
     warnings: tuple[RunWarning, ...] = ()
+    overrides: tuple[Override, ...] = ()
 
     @classmethod
     def load(
@@ -97,11 +101,16 @@ class Gate:
         fail_on_possible: str | None = None,
         options: Options | None = None,
         environ: Mapping[str, str] | None = None,
+        only_new: bool | None = None,
+        override: Sequence[str] = (),
+        reason: str | None = None,
     ) -> Gate:
         """The command line's way: `config` is the operator's file (else
         `$PLANGATE_CONFIG`), the repository's is discovered from `workdir`, and packs load
         from the policy directories the trusted config names and from `policy_dirs`.
-        `fail_on` / `fail_on_possible` are severity names (or "never"), the operator's."""
+        `fail_on` / `fail_on_possible` are severity names (or "never"), `only_new` True
+        for `--only-new`, `override` the policy ids of `--override` with their `reason`:
+        all the operator's. Who ran an override is read from `environ`'s CI variables."""
         environ = os.environ if environ is None else environ
         where = Path(workdir) if workdir is not None else None
         if where is not None and not where.is_dir():
@@ -117,7 +126,9 @@ class Gate:
                 packs=packs.packs,
                 fail_on=fail_on,
                 fail_on_possible=fail_on_possible,
+                only_new=only_new,
             )
+            overrides = build_overrides(override, reason, packs.policies, effective.config, environ)
         except PlangateError:
             if packs.errors:  # a setting for a policy of the pack that failed: say why
                 raise PlangateError("policy", packs.errors[0]) from None
@@ -131,6 +142,7 @@ class Gate:
             dict(options or {}),
             files=effective.files,
             warnings=warnings,
+            overrides=overrides,
         )
 
     @property
@@ -152,8 +164,14 @@ class Gate:
             plans=[_plan_info(plan) for plan in built],
         )
         outcome = run_policies(built, self.packs.policies, context, self.config)
-        report.findings = decide(outcome.findings, self.config, today=self.today)
+        report.findings = decide(
+            outcome.findings, self.config, today=self.today, overrides=self.overrides
+        )
+        report.only_new = self.config.only_new is True
+        report.overrides = override_records(self.overrides, report.findings)
         report.warnings.extend(unmatched_waivers(self.config, report.findings))
+        report.warnings.extend(refused_waivers(report.findings))
+        report.warnings.extend(idle_overrides(report.overrides))
         rows, section_errors, section_printed = run_inventories(
             built, self.packs.inventories, context
         )
@@ -243,6 +261,50 @@ def unmatched_waivers(config: Config, findings: Iterable[Finding]) -> list[RunWa
         )
         for waiver in config.waivers
         if (waiver.policy, waiver.address) not in used
+    ]
+
+
+def refused_waivers(findings: Iterable[Finding]) -> list[RunWarning]:
+    """A warning per waiver and policy where the waiver matched a hard-mandatory finding,
+    which no waiver lets through: the report shows the waiver, and this says why it did
+    not count."""
+    seen: dict[tuple[str, str, str], None] = {}
+    for f in findings:
+        waiver = f.waiver
+        if f.enforcement is Enforcement.HARD_MANDATORY and waiver is not None:
+            seen.setdefault((waiver["policy"], waiver["address"], f.policy_id), None)
+    return [
+        RunWarning(
+            "waiver",
+            f"waiver {policy} {address} does not count for {policy_id}: it is hard-mandatory, "
+            "which no waiver lets through",
+        )
+        for policy, address, policy_id in seen
+    ]
+
+
+def override_records(
+    overrides: Iterable[Override], findings: Iterable[Finding]
+) -> list[dict[str, Any]]:
+    """Each override as the report lists it, with how many findings it let through."""
+    used: dict[str, int] = {}
+    for f in findings:
+        if f.let_through == "override":
+            used[f.policy_id] = used.get(f.policy_id, 0) + 1
+    return [{**o.to_dict(), "let_through": used.get(o.policy, 0)} for o in overrides]
+
+
+def idle_overrides(records: Iterable[Mapping[str, Any]]) -> list[RunWarning]:
+    """A warning per override that let nothing through: its policy found nothing that
+    blocks here (or a waiver or --only-new already let it through)."""
+    return [
+        RunWarning(
+            "override",
+            f"override {record['policy']} let no finding through: nothing of it blocks in "
+            "this run; drop the --override",
+        )
+        for record in records
+        if not record["let_through"]
     ]
 
 

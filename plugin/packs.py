@@ -68,6 +68,8 @@ REPORT_KEYS = frozenset(
         "plans",
         "config",
         "config_files",
+        "mode",
+        "overrides",
         "findings",
         "errors",
         "warnings",

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "Certainty",
+    "Enforcement",
     "Finding",
     "Inventory",
     "Policy",
@@ -54,6 +55,32 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected one of {names})") from None
 
 
+class Enforcement(enum.IntEnum):
+    """What may let a failing finding of a policy through, as Sentinel's levels say.
+
+    Which findings fail is the thresholds' (`fail_on`, `fail_on_possible`); the level says
+    what happens to a failing one: `advisory` reports it and never blocks;
+    `soft-mandatory` blocks unless a waiver, an operator's `--override` or `--only-new`
+    (for a violation already deployed) lets it through; `hard-mandatory` blocks whatever
+    waivers, overrides or `--only-new` say. Ordered, so "raise only" is a comparison.
+    """
+
+    ADVISORY = 0
+    SOFT_MANDATORY = 1
+    HARD_MANDATORY = 2
+
+    def __str__(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+    @classmethod
+    def parse(cls, text: str) -> Enforcement:
+        for level in cls:
+            if str(level) == text.strip().lower():
+                return level
+        names = ", ".join(str(level) for level in cls)
+        raise ValueError(f"unknown enforcement level {text!r} (expected one of {names})")
+
+
 class Certainty(enum.Enum):
     CERTAIN = "certain"
     # A value that decides the rule is unknown at plan time: it may or may not hold.
@@ -86,6 +113,13 @@ class Finding:
     changes: tuple[str, ...] = ()
     # The plan the finding is in (several plans may be checked in one run).
     plan: str = ""
+    # The policy's enforcement level in this run (filled by the runner).
+    enforcement: Enforcement = Enforcement.SOFT_MANDATORY
+    # The operator's `--override` that lets it through (filled by the decision).
+    override: Mapping[str, Any] | None = None
+    # Why a finding that fails the thresholds does not block: "advisory", "waiver",
+    # "override" or "only-new"; None when it blocks or does not fail.
+    let_through: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report's finding object; every reporter reads findings through this."""
@@ -105,6 +139,9 @@ class Finding:
             "changes": list(self.changes),
             "waived": self.waived,
             "waiver": dict(self.waiver) if self.waiver is not None else None,
+            "enforcement": str(self.enforcement),
+            "override": dict(self.override) if self.override is not None else None,
+            "let_through": self.let_through,
             "source": self.source,
             "plan": self.plan,
         }
@@ -188,6 +225,8 @@ class Policy:
     params: tuple[str, ...] = ()
     # The pack it belongs to (its `plangate.Pack`'s name; "" for none), set by the loader.
     pack: str = ""
+    # Its default level; an operator config may change it (`[policies.ID] enforcement`).
+    enforcement: Enforcement = Enforcement.SOFT_MANDATORY
 
     @property
     def plan_wide(self) -> bool:
@@ -274,12 +313,18 @@ def policy(
     actions: Iterable[str] = DEFAULT_ACTIONS,
     tags: Iterable[str] = (),
     options: Mapping[str, Any] | None = None,
+    enforcement: Enforcement = Enforcement.SOFT_MANDATORY,
 ) -> Callable[[Callable[..., Iterable[Finding]]], Policy]:
-    """Declare a policy. Raises at import time when the declaration is malformed."""
+    """Declare a policy. Raises at import time when the declaration is malformed.
+
+    `enforcement` defaults to soft-mandatory: a failing finding blocks, and a waiver or
+    an operator's override may let it through (what every policy did before levels)."""
     if not ID_PATTERN.match(id):
         raise ValueError(f"policy id {id!r} must look like PREFIX-AREA-001")
     if not isinstance(severity, Severity):
         raise TypeError(f"policy {id}: severity must be a Severity")
+    if not isinstance(enforcement, Enforcement):
+        raise TypeError(f"policy {id}: enforcement must be an Enforcement")
 
     def wrap(func: Callable[..., Iterable[Finding]]) -> Policy:
         params = tuple(inspect.signature(func).parameters)
@@ -302,6 +347,7 @@ def policy(
             tags=tuple(tags),
             options=dict(options or {}),
             params=params,
+            enforcement=enforcement,
         )
 
     return wrap

@@ -104,7 +104,8 @@ class Report:
     """What a check found, decided and met on the way; `to_dict` is the JSON contract.
 
     `sections`: the packs' report sections (name → rows of text), each a top-level key of
-    the JSON report, named by the pack that declares it. `printed`: what pack code wrote
+    the JSON report, named by the pack that declares it. `mode` says whether existing
+    violations were let through (`only-new`) or not (`all`). `printed`: what pack code wrote
     to stdout/stderr (kept out of every output; the test kit shows it)."""
 
     plans: list[PlanInfo] = field(default_factory=list)
@@ -116,6 +117,11 @@ class Report:
     policies: int = 0
     seconds: float = 0.0
     printed: list[Printed] = field(default_factory=list)
+    # `--only-new` (or the config's `only_new`) was in force.
+    only_new: bool = False
+    # The operator's `--override`s (`plangate.overrides.Override.to_dict`), each with how
+    # many findings it let through.
+    overrides: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def failed(cls, kind: str, message: str) -> Report:
@@ -143,6 +149,8 @@ class Report:
             # there is one), kept so existing readers of the report keep working.
             "config": self.config_files[0].path if self.config_files else None,
             "config_files": [c.to_dict() for c in self.config_files],
+            "mode": "only-new" if self.only_new else "all",
+            "overrides": [dict(o) for o in self.overrides],
             **{name: list(self.sections[name]) for name in sorted(self.sections)},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],

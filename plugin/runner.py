@@ -22,8 +22,9 @@ from .errors import PlanValueError
 from .explain import CompareBudget, describe_change
 from .isolation import Failure, captured, guarded, summary, watching_interrupts
 from .novelty import finding_is_new
+from .overrides import Override
 from .plan import Plan
-from .policy import Certainty, Finding, Inventory, Policy, Severity, malformed
+from .policy import Certainty, Enforcement, Finding, Inventory, Policy, Severity, malformed
 from .redaction import REDACTED, redactor_for
 from .validation import REGENERATE
 
@@ -233,10 +234,13 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
         found.new if found.new is not None else finding_is_new(plan, found.address, found.attribute)
     )
     # Everything but what the policy found is the engine's to say: a policy cannot
-    # pre-waive its own finding or mark it non-blocking.
+    # pre-waive its own finding, mark it non-blocking or lower its level.
     return replace(
         found,
         new=new,
+        enforcement=config.enforcement(item.id, item.enforcement),
+        override=None,
+        let_through=None,
         policy_id=item.id,
         title=item.title,
         severity=severity,
@@ -266,30 +270,64 @@ def _redact(findings: list[Finding], plan: Plan) -> list[Finding]:
     return [redactor.finding(f) for f in findings]
 
 
-def decide(findings: list[Finding], config: Config, *, today: dt.date) -> list[Finding]:
-    """Mark findings blocking or waived under the config's thresholds (`blocking_at`,
-    `possible_blocking_at`, `block_possible`) and waivers. Expired waivers block and
-    say so."""
-    fail_on, fail_on_possible = config.blocking_at, config.possible_blocking_at
+def decide(
+    findings: list[Finding],
+    config: Config,
+    *,
+    today: dt.date,
+    overrides: Iterable[Override] = (),
+) -> list[Finding]:
+    """Mark findings blocking, waived or let through.
+
+    A finding fails when the thresholds say so (`blocking_at`, `possible_blocking_at`,
+    `block_possible`). Its policy's enforcement level then says what may let a failing
+    one through (`let_through`): an advisory one never blocks; a soft-mandatory one
+    passes under a waiver, then under `config.only_new` when it is already deployed
+    (`new` is False; not known counts as new), then under an operator's override; a
+    hard-mandatory one always blocks, and its waiver is shown but does not count.
+    Expired waivers never count, and say so."""
+    by_policy = {o.policy: o for o in overrides}
+    only_new = config.only_new is True
     decided = []
     for found in findings:
-        severity = Severity.INFO if found.severity is None else found.severity
-        if found.certainty is Certainty.POSSIBLE:
-            blocking = config.block_possible and severity >= max(fail_on, fail_on_possible)
-        else:
-            blocking = severity >= fail_on
+        fails = _fails(found, config)
         waiver = next(
             (w for w in config.waivers if w.matches(found.policy_id, found.address)), None
         )
-        if waiver is not None:
-            if waiver.expired(today):
-                decided.append(
-                    replace(found, blocking=blocking, waived=False, waiver=waiver.to_dict(today))
-                )
-            else:
-                decided.append(
-                    replace(found, blocking=False, waived=True, waiver=waiver.to_dict(today))
-                )
+        record = waiver.to_dict(today) if waiver is not None else None
+        waiver_counts = waiver is not None and not waiver.expired(today)
+        level = found.enforcement
+        if level is Enforcement.HARD_MANDATORY:
+            decided.append(replace(found, blocking=fails, waiver=record))
             continue
-        decided.append(replace(found, blocking=blocking))
+        override = by_policy.get(found.policy_id)
+        let_through: str | None = None
+        if fails and level is Enforcement.ADVISORY:
+            let_through = "advisory"
+        elif fails and waiver_counts:
+            let_through = "waiver"
+        elif fails and only_new and found.new is False:
+            let_through = "only-new"
+        elif fails and override is not None:
+            let_through = "override"
+        decided.append(
+            replace(
+                found,
+                blocking=fails and let_through is None,
+                waived=waiver_counts,
+                waiver=record,
+                override=override.to_dict() if let_through == "override" else None,
+                let_through=let_through,
+            )
+        )
     return decided
+
+
+def _fails(found: Finding, config: Config) -> bool:
+    """Whether the thresholds count the finding as a violation that blocks."""
+    severity = Severity.INFO if found.severity is None else found.severity
+    if found.certainty is Certainty.POSSIBLE:
+        return config.block_possible and severity >= max(
+            config.blocking_at, config.possible_blocking_at
+        )
+    return severity >= config.blocking_at

@@ -2,7 +2,8 @@
 
 `plangate.trust` says whose config counts; this module holds the rules for the one case
 that needs them, a repository config (from the pull request's checkout) read under an
-operator config: thresholds it may lower, policies it may enable or raise, waivers and
+operator config: thresholds it may lower, policies it may enable or raise (severity and
+enforcement level), `only_new` it may turn off, waivers and
 options where the operator's `[repository]` table allows them, and each pack setting as
 its pack declares (`plangate.Merge`). Whatever else it sets is ignored, as a warning
 naming the file and the setting; values from it are quoted with `repr`.
@@ -17,7 +18,7 @@ from typing import Any
 
 from .config import NEVER, Config, PolicySettings, RepositoryTrust, Waiver, glob_matches
 from .packs import Merge, Pack
-from .policy import Severity
+from .policy import Enforcement, Severity
 from .report import RunWarning
 
 __all__ = ["ignored", "tighten"]
@@ -33,16 +34,18 @@ def tighten(
     severities: Mapping[str, Severity],
     packs: Mapping[str, Pack],
     today: dt.date,
+    levels: Mapping[str, Enforcement] | None = None,
 ) -> tuple[Config, list[RunWarning]]:
     """`base` (the operator's, with the command line's thresholds) tightened by what the
-    repository config `repo` may set; the rest of `repo` becomes warnings."""
+    repository config `repo` may set; the rest of `repo` becomes warnings. `severities`
+    and `levels` are the loaded policies' declared severities and enforcement levels."""
     warnings: list[RunWarning] = []
 
     def ignore(setting: str, why: str) -> None:
         warnings.append(ignored(repo, setting, why))
 
-    merged = _thresholds(base, repo, ignore)
-    policies, disable = _policy_settings(base, repo, severities, ignore)
+    merged = _only_new(_thresholds(base, repo, ignore), repo, ignore)
+    policies, disable = _policy_settings(base, repo, severities, levels or {}, ignore)
     for directory in repo.policy_dirs:
         ignore(
             f"policy_dirs {directory!r}",
@@ -95,11 +98,31 @@ def _thresholds(base: Config, repo: Config, ignore: Ignore) -> Config:
     )
 
 
+def _only_new(base: Config, repo: Config, ignore: Ignore) -> Config:
+    """`only_new`: the repository may turn it off (every violation blocks again), never on
+    (that would let the violations already deployed through)."""
+    if repo.only_new is None or repo.only_new == (base.only_new is True):
+        return base
+    if repo.only_new is False:
+        return replace(base, only_new=False)
+    ignore(
+        "only_new = true",
+        "it would let existing violations through; only the operator turns it on "
+        f"(--only-new or {base.where})",
+    )
+    return base
+
+
 def _policy_settings(
-    base: Config, repo: Config, severities: Mapping[str, Severity], ignore: Ignore
+    base: Config,
+    repo: Config,
+    severities: Mapping[str, Severity],
+    levels: Mapping[str, Enforcement],
+    ignore: Ignore,
 ) -> tuple[dict[str, PolicySettings], tuple[str, ...]]:
-    """Policies the repository enables, severities it raises (as floors), and options
-    where the operator allows them; never a policy switched off or a severity lowered."""
+    """Policies the repository enables, severities (as floors) and enforcement levels it
+    raises, and options where the operator allows them; never a policy switched off, a
+    severity or a level lowered."""
     trust = base.repository or RepositoryTrust()
     policies = dict(base.policies)
     disable = list(base.disable)
@@ -127,6 +150,7 @@ def _policy_settings(
                     f"policies.{policy_id}.severity = '{wanted.severity}'",
                     f"it would lower {policy_id} below '{declared}'",
                 )
+        level = _raised_level(policy_id, current, wanted, levels, ignore)
         options = current.options
         if wanted.options:
             if trust.allow_options:
@@ -138,8 +162,31 @@ def _policy_settings(
                         f"the operator config {base.where} does not allow repository policy "
                         "options ([repository] allow_options)",
                     )
-        policies[policy_id] = PolicySettings(enabled, current.severity, options, floor)
+        policies[policy_id] = PolicySettings(enabled, current.severity, options, floor, level)
     return policies, tuple(disable)
+
+
+def _raised_level(
+    policy_id: str,
+    current: PolicySettings,
+    wanted: PolicySettings,
+    levels: Mapping[str, Enforcement],
+    ignore: Ignore,
+) -> Enforcement | None:
+    """The enforcement level after the repository's: raised (advisory → soft-mandatory →
+    hard-mandatory), never lowered. A level is the policy's alone, so the higher one
+    simply replaces the operator's (no floor is needed, unlike a finding's severity)."""
+    if wanted.enforcement is None:
+        return current.enforcement
+    declared = levels.get(policy_id, Enforcement.SOFT_MANDATORY)
+    operator = current.enforcement if current.enforcement is not None else declared
+    if wanted.enforcement >= operator:
+        return wanted.enforcement
+    ignore(
+        f"policies.{policy_id}.enforcement = '{wanted.enforcement}'",
+        f"it would lower {policy_id} below '{operator}'",
+    )
+    return current.enforcement
 
 
 def _repository_waivers(

@@ -7,8 +7,8 @@ their own plans) the repository's config is trusted. With one, the operator's is
 and the repository's may only tighten the gate:
 
 - it may enable policies (even ones the operator switched off: enabling is tightening),
-  raise severities (as a floor, so a finding is never lowered), and lower `fail_on` /
-  `fail_on_possible`;
+  raise severities (as a floor, so a finding is never lowered) and enforcement levels,
+  lower `fail_on` / `fail_on_possible`, and turn `only_new` off (never on);
 - each pack setting counts as the pack declares (`plangate.Merge`): a list the
   repository may only add to (the state-backend pack's lock tables and state buckets),
   a flag it may only turn on, or a value only the operator sets;
@@ -141,9 +141,10 @@ def merge_configs(
     packs: Sequence[Pack] = (),
     fail_on: str | None = None,
     fail_on_possible: str | None = None,
+    only_new: bool | None = None,
 ) -> Effective:
-    """The effective config. `fail_on` / `fail_on_possible` are the command line's (the
-    operator's): they replace the operator config's thresholds, or without an operator
+    """The effective config. `fail_on` / `fail_on_possible` / `only_new` are the command
+    line's (the operator's): they replace the operator config's, or without an operator
     config the repository's, as before. `policies` and `packs` are the loaded ones:
     settings for any other policy or pack are a config error in either file (a typo must
     not pass silently)."""
@@ -155,7 +156,7 @@ def merge_configs(
         if config is not None:
             _check_policy_names(config, policies)
     if operator is None:
-        base = (repository or Config()).with_thresholds(fail_on, fail_on_possible)
+        base = (repository or Config()).with_thresholds(fail_on, fail_on_possible, only_new)
         if repository is None:
             return Effective(base)
         warnings = ()
@@ -163,13 +164,15 @@ def merge_configs(
             why = "it has effect only in an operator config"
             warnings = (ignored(repository, "[repository]", why),)
         return Effective(base, (ConfigFile(str(repository.path), "repository", True),), warnings)
-    base = operator.with_thresholds(fail_on, fail_on_possible)
+    base = operator.with_thresholds(fail_on, fail_on_possible, only_new)
     files = [ConfigFile(str(operator.path), "operator", True)]
     if repository is None:
         return Effective(base, tuple(files))
     files.append(ConfigFile(str(repository.path), "repository", False))
     severities = {p.id: p.severity for p in policies}
-    merged, warnings = tighten(base, repository, severities, {p.name: p for p in packs}, today)
+    levels = {p.id: p.enforcement for p in policies}
+    by_name = {p.name: p for p in packs}
+    merged, warnings = tighten(base, repository, severities, by_name, today, levels)
     return Effective(merged, tuple(files), tuple(warnings))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import UNKNOWN, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import UNKNOWN, Enforcement, Finding, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.rds._common import DB_TYPES
 
 
@@ -13,6 +13,7 @@ from plangate.policies.rds._common import DB_TYPES
     title="RDS database must have its own security group",
     severity=Severity.MEDIUM,
     resource_types=DB_TYPES,
+    enforcement=Enforcement.SOFT_MANDATORY,
 )
 def rds_default_security_group(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import Enforcement, Finding, Plan, ResourceChange, Severity, finding, policy
 from plangate.policies.rds._common import DB_TYPES, open_ingress
 
 
@@ -13,6 +13,7 @@ from plangate.policies.rds._common import DB_TYPES, open_ingress
     title="RDS security group must not admit the internet to the database port",
     severity=Severity.CRITICAL,
     resource_types=DB_TYPES,
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def rds_open_security_group(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import UNKNOWN, Certainty, Finding, ResourceChange, Severity, finding, policy
+from plangate import (
+    UNKNOWN,
+    Certainty,
+    Enforcement,
+    Finding,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 
 SNAPSHOT_TYPES = (
     "aws_db_snapshot",
@@ -19,6 +28,7 @@ SNAPSHOT_TYPES = (
     title="RDS snapshot must not be shared publicly",
     severity=Severity.CRITICAL,
     resource_types=SNAPSHOT_TYPES,
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def rds_public_snapshot(change: ResourceChange) -> Iterator[Finding]:
     """## What it checks

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plangate import (
     Certainty,
+    Enforcement,
     Finding,
     Plan,
     Resource,
@@ -26,6 +27,7 @@ from plangate.policies.rds._common import (
     title="DB subnet group must hold private subnets only",
     severity=Severity.HIGH,
     resource_types=("aws_db_subnet_group",),
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def rds_public_subnets(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     """## What it checks

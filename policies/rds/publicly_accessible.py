@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Certainty, Finding, Plan, ResourceChange, Severity, finding, policy
+from plangate import (
+    Certainty,
+    Enforcement,
+    Finding,
+    Plan,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 from plangate.policies.rds._common import INSTANCE_TYPES, publicly_accessible
 
 
@@ -13,6 +22,7 @@ from plangate.policies.rds._common import INSTANCE_TYPES, publicly_accessible
     title="RDS instance must not be publicly accessible",
     severity=Severity.CRITICAL,
     resource_types=INSTANCE_TYPES,
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def rds_publicly_accessible(change: ResourceChange, plan: Plan) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Certainty, Finding, Plan, Severity, finding, policy
+from plangate import Certainty, Enforcement, Finding, Plan, Severity, finding, policy
 from plangate.helpers import weakest
 from plangate.policies.rds._common import (
     INSTANCE_TYPES,
@@ -20,6 +20,7 @@ from plangate.policies.rds._common import (
     id="PG-RDS-006",
     title="RDS database must not be reachable from the internet",
     severity=Severity.CRITICAL,
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def rds_reachable_from_internet(plan: Plan) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Finding, PackSettings, Plan, Severity, finding, policy
+from plangate import Enforcement, Finding, PackSettings, Plan, Severity, finding, policy
 from plangate.policies.state_backend._backend import recorded_s3, state_backend
 from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
 
@@ -13,6 +13,7 @@ from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
     id="PG-STATE-009",
     title="The state backend should not be managed by the state it holds",
     severity=Severity.LOW,
+    enforcement=Enforcement.ADVISORY,
 )
 def backend_in_same_state(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import UNKNOWN, Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
+from plangate import (
+    UNKNOWN,
+    Enforcement,
+    Finding,
+    PackSettings,
+    Plan,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 from plangate.policies.aws.compute import APPLICATION_COMPUTE
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import labelled_strings, links_to_backend
@@ -19,6 +29,7 @@ APP_CONFIG = {c.type: c.configuration for c in APPLICATION_COMPUTE if c.configur
     title="Application configuration must not name the state lock table or state bucket",
     severity=Severity.HIGH,
     resource_types=tuple(APP_CONFIG),
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def config_leak(change: ResourceChange, plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
+from plangate import (
+    Enforcement,
+    Finding,
+    PackSettings,
+    Plan,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 from plangate.policies.state_backend._backend import state_backend
 
 REASONS = {
@@ -27,6 +36,7 @@ REASONS = {
     severity=Severity.CRITICAL,
     resource_types=("aws_dynamodb_table", "aws_s3_bucket"),
     actions=("delete", "replace", "forget"),
+    enforcement=Enforcement.SOFT_MANDATORY,
 )
 def destructive_change(
     change: ResourceChange, plan: Plan, settings: PackSettings

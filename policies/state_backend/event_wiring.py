@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Finding, PackSettings, Plan, ResourceChange, Severity, finding, policy
+from plangate import (
+    Enforcement,
+    Finding,
+    PackSettings,
+    Plan,
+    ResourceChange,
+    Severity,
+    finding,
+    policy,
+)
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._links import links_to_backend
 from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
@@ -50,6 +59,7 @@ WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     title="No event source, stream consumer or notification on the state backend",
     severity=Severity.CRITICAL,
     resource_types=tuple(WIRING),
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def event_wiring(change: ResourceChange, plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks

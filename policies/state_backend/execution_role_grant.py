@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import Finding, PackSettings, Plan, Severity, policy
+from plangate import Enforcement, Finding, PackSettings, Plan, Severity, policy
 from plangate.policies.state_backend._grants import backend_grants, grant_finding
 
 
@@ -13,6 +13,7 @@ from plangate.policies.state_backend._grants import backend_grants, grant_findin
     title="ECS task execution role must not be granted access to the state backend",
     severity=Severity.HIGH,
     tags=("state-backend", "iam"),
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def execution_role_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks

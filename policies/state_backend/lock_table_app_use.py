@@ -8,6 +8,7 @@ from typing import Any
 from plangate import (
     UNKNOWN,
     Certainty,
+    Enforcement,
     Finding,
     PackSettings,
     Plan,
@@ -27,6 +28,7 @@ from plangate.policies.state_backend._targets import LOCK_HASH_KEY, LOCK_TABLE
     title="The state lock table must hold locks only",
     severity=Severity.MEDIUM,
     resource_types=("aws_dynamodb_table", "aws_dynamodb_table_item"),
+    enforcement=Enforcement.SOFT_MANDATORY,
 )
 def lock_table_app_use(
     change: ResourceChange, plan: Plan, settings: PackSettings

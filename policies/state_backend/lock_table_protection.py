@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from plangate import (
     UNKNOWN,
     Certainty,
+    Enforcement,
     Finding,
     PackSettings,
     Plan,
@@ -24,6 +25,7 @@ from plangate.policies.state_backend._backend import state_backend
     title="State lock table and state bucket should be protected against loss",
     severity=Severity.LOW,
     resource_types=("aws_dynamodb_table", "aws_s3_bucket"),
+    enforcement=Enforcement.ADVISORY,
 )
 def lock_table_protection(
     change: ResourceChange, plan: Plan, settings: PackSettings

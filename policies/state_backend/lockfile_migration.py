@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from plangate import Finding, PackSettings, Plan, Severity, finding, policy
+from plangate import Enforcement, Finding, PackSettings, Plan, Severity, finding, policy
 from plangate.policies.state_backend._backend import recorded_s3, state_backend
 
 # Where a plan-wide finding about the backend block goes when the lock table is not a
@@ -18,6 +18,7 @@ _VERSION = re.compile(r"^\s*v?(\d+)\.(\d+)")
     id="PG-STATE-010",
     title="S3 backend should lock with use_lockfile, not a DynamoDB table",
     severity=Severity.INFO,
+    enforcement=Enforcement.ADVISORY,
 )
 def lockfile_migration(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks

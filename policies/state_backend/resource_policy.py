@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from plangate import (
     Certainty,
+    Enforcement,
     Finding,
     PackSettings,
     Plan,
@@ -35,6 +36,7 @@ _TARGET_ATTRIBUTE = {
     severity=Severity.CRITICAL,
     resource_types=tuple(_TARGET_ATTRIBUTE),
     tags=("state-backend", "iam"),
+    enforcement=Enforcement.HARD_MANDATORY,
 )
 def resource_policy(
     change: ResourceChange, plan: Plan, settings: PackSettings

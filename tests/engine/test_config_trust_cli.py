@@ -74,9 +74,12 @@ sys.exit(0)
 FORMATS = ("text", "markdown", "atlantis", "github")
 
 
-def _plan(path: Path, public: Any = True, backups: bool = False) -> Path:
+def _plan(path: Path, public: Any = True, backups: bool = False, existing: bool = False) -> Path:
     builder = PlanBuilder()
-    if public is None:  # known only after apply: a `possible` finding
+    if existing:  # deployed as it is, and the plan leaves it: its findings are not new
+        values = {"name": "main", "public": public, "backups": backups}
+        builder.add("test_database.main", values, action="no-op")
+    elif public is None:  # known only after apply: a `possible` finding
         builder.add("test_database.main", {"name": "main", "backups": backups}, unknown=["public"])
     else:
         builder.add("test_database.main", {"name": "main", "public": public, "backups": backups})
@@ -174,51 +177,59 @@ def _in_days(days: int) -> str:
     return (dt.date.today() + dt.timedelta(days=days)).isoformat()
 
 
-# (what the attacker writes, the setting each warning names, whether the finding is possible)
+# (what the attacker writes, the setting each warning names, the plan: None for a new
+# public database, "possible" when `public` is known only after apply, "existing" when it
+# is already deployed and the plan leaves it)
 LOOSENING = {
     "a waiver for everything": (
         '[[waivers]]\npolicy = "*"\naddress = "*"\nreason = "trust me"\n',
         ["waivers[0] (policy '*', address '*')"],
-        False,
+        None,
     ),
-    "a disable list": ('disable = ["T-DB-001"]\n', ["disable 'T-DB-001'"], False),
+    "a disable list": ('disable = ["T-DB-001"]\n', ["disable 'T-DB-001'"], None),
     "enabled = false": (
         "[policies.T-DB-001]\nenabled = false\n",
         ["policies.T-DB-001.enabled = false"],
-        False,
+        None,
     ),
     "a lowered severity": (
         '[policies.T-DB-001]\nseverity = "low"\n',
         ["policies.T-DB-001.severity = 'low'"],
-        False,
+        None,
     ),
     "severity info": (
         '[policies.T-DB-001]\nseverity = "info"\n',
         ["policies.T-DB-001.severity = 'info'"],
-        False,
+        None,
     ),
-    "a raised fail_on": ('fail_on = "critical"\n', ["fail_on = 'critical'"], False),
+    "a raised fail_on": ('fail_on = "critical"\n', ["fail_on = 'critical'"], None),
     "fail_on_possible never": (
         'fail_on_possible = "never"\n',
         ["fail_on_possible = 'never'"],
-        True,
+        "possible",
     ),
     "a raised fail_on_possible": (
         'fail_on_possible = "critical"\n',
         ["fail_on_possible = 'critical'"],
-        True,
+        "possible",
     ),
     "a policy option": (
         '[policies.T-DB-001]\noptions = {allow_names = ["main"]}\n',
         ["policies.T-DB-001.options.allow_names"],
-        False,
+        None,
     ),
-    "policy_dirs": ('policy_dirs = ["evil"]\n', ["policy_dirs", "evil"], False),
+    "policy_dirs": ('policy_dirs = ["evil"]\n', ["policy_dirs", "evil"], None),
+    "only_new on an existing violation": ("only_new = true\n", ["only_new = true"], "existing"),
+    "a lowered enforcement level": (
+        '[policies.T-DB-001]\nenforcement = "advisory"\n',
+        ["policies.T-DB-001.enforcement = 'advisory'"],
+        None,
+    ),
     "its own [repository] table": (
         "[repository]\nallow_waivers = true\nallow_options = true\n\n"
         '[[waivers]]\npolicy = "T-DB-001"\naddress = "*"\nreason = "self-approved"\n',
         ["[repository] ignored", "waivers[0] (policy 'T-DB-001', address '*')"],
-        False,
+        None,
     ),
 }
 
@@ -226,9 +237,11 @@ LOOSENING = {
 @pytest.mark.parametrize("kind", ["plangate.toml", "pyproject"])
 @pytest.mark.parametrize("attack", sorted(LOOSENING))
 def test_a_loosening_repository_setting_is_ignored_and_named_in_every_format(setup, attack, kind):
-    text, settings, possible = LOOSENING[attack]
-    if possible:
+    text, settings, plan = LOOSENING[attack]
+    if plan == "possible":
         _plan(setup.plan, public=None)
+    elif plan == "existing":
+        _plan(setup.plan, existing=True)
     config = setup.repository_toml(text, kind)
     code, report, rendered = setup.check()
     assert code == 1 and report["decision"] == "block", rendered["stderr"]
@@ -336,6 +349,43 @@ def test_a_repository_config_may_add_lock_tables_and_state_buckets(setup):
         ("lock_table", "app-lock"),
         ("state_bucket", "app-state"),
     ]
+
+
+def test_a_repository_config_may_turn_only_new_off(setup):
+    setup.operator_toml("only_new = true\n")
+    _plan(setup.plan, existing=True)
+    code, report, _ = setup.check()
+    assert code == 0 and report["mode"] == "only-new"
+    setup.repository_toml("only_new = false\n")
+    code, report, _ = setup.check()
+    assert code == 1 and report["mode"] == "all" and report["warnings"] == []
+
+
+def test_only_new_on_the_command_line_is_the_operator_s(setup):
+    _plan(setup.plan, existing=True)
+    code, report, _ = setup.check("--only-new")
+    assert code == 0 and report["mode"] == "only-new"
+    [found] = [f for f in report["findings"] if f["policy_id"] == "T-DB-001"]
+    assert (found["new"], found["blocking"], found["let_through"]) == (False, False, "only-new")
+
+
+def test_a_repository_config_may_raise_an_enforcement_level_and_so_refuse_an_override(setup):
+    args = ("--override", "T-DB-001", "--reason", "INC-7")
+    code, report, _ = setup.check(*args)
+    assert code == 0 and report["overrides"][0]["let_through"] == 1
+    setup.repository_toml('[policies.T-DB-001]\nenforcement = "hard-mandatory"\n')
+    result = setup.run("check", *args, str(setup.plan))
+    assert result.returncode == 2
+    assert "--override T-DB-001: it is hard-mandatory" in result.stderr
+
+
+def test_a_repository_config_may_make_an_advisory_policy_block(setup):
+    setup.operator_toml('fail_on = "low"\n[policies.T-DB-002]\nenforcement = "advisory"\n')
+    _plan(setup.plan, public=False)
+    assert setup.check()[0] == 0
+    setup.repository_toml('[policies.T-DB-002]\nenforcement = "soft-mandatory"\n')
+    code, report, _ = setup.check()
+    assert code == 1 and report["findings"][0]["enforcement"] == "soft-mandatory"
 
 
 def test_repository_options_count_only_when_the_operator_allows_them(setup):
