@@ -16,7 +16,9 @@ and a passing report never says "fail": its summary line leaves the failure coun
 resource address contains that word; plangate cannot rewrite those.)
 
 Every blocking finding, run error and plan that Terraform reported as errored is a FAIL
-line, so a report that does not pass always shows at least one.
+line, so a report that does not pass always shows at least one. A finding a waiver or
+the operator's `--override` let through is an EXCP line saying why, until when and who;
+the run's mode and overrides are lines under the headline.
 """
 
 from __future__ import annotations
@@ -25,7 +27,17 @@ from typing import Any
 
 from .escaping import log_lines, terminal_line
 from .reporter import Reporter
-from .shared import INCOMPLETE_PLAN, chain_note, errored_plans, possible_note, waiver_note
+from .shared import (
+    INCOMPLETE_PLAN,
+    chain_note,
+    errored_plans,
+    let_through_note,
+    mode_note,
+    outcomes,
+    override_lines,
+    possible_note,
+    waiver_note,
+)
 
 __all__ = ["render", "reporter"]
 
@@ -42,11 +54,13 @@ def _line(tag: str, where: str, what: str, message: str) -> str:
 
 def _finding_message(f: dict[str, Any]) -> str:
     possible, chain, waiver = possible_note(f), chain_note(f), waiver_note(f)
+    let_through = let_through_note(f)
     parts = [
         f["message"],
         f"({possible})" if possible else "",
         f"[{chain}]" if chain else "",
         f"({waiver})" if waiver else "",
+        f"({let_through})" if let_through else "",
     ]
     return " ".join(part for part in parts if part)
 
@@ -59,9 +73,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     excps: list[str] = []
     for plan in errored_plans(report):
         fails.append(_line("FAIL", plan["path"], "plangate/plan-errored", INCOMPLETE_PLAN))
+    excepted = {id(f) for f in outcomes(report).waived}
     for f in findings:
         line_parts = (f["address"], f["policy_id"], _finding_message(f))
-        if f["waived"]:
+        if id(f) in excepted:
             excps.append(_line("EXCP", *line_parts))
         elif f["blocking"]:
             fails.append(_line("FAIL", *line_parts))
@@ -86,6 +101,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
 
     lines = [
         f"plangate {_one_line(report['plangate_version'])}: {decision.upper()}",
+        *(_one_line(note) for note in (mode_note(report), *override_lines(report)) if note),
         "",
         *fails,
         *warns,

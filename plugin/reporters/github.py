@@ -3,10 +3,11 @@
     ::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true ...
 
 `error` for what blocks (and for run errors), `warning` for non-blocking findings,
-`notice` for waived ones; errors first, since GitHub shows only the first few of each
-kind per step. Values are escaped the way the Actions toolkit does (`%`, CR and LF
-everywhere, and `:` and `,` in properties too), so no message can end the command early
-or start a new one.
+`notice` for those a waiver or the operator's `--override` let through (with why, until
+when and who), and for the run's mode and overrides; errors first, since GitHub shows
+only the first few of each kind per step. Values are escaped the way the Actions
+toolkit does (`%`, CR and LF everywhere, and `:` and `,` in properties too), so no
+message can end the command early or start a new one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from .shared import (
     errored_plans,
     headline,
     incomplete_plan,
+    let_through_note,
+    mode_note,
+    outcomes,
+    override_lines,
     possible_note,
     waiver_note,
 )
@@ -44,7 +49,14 @@ def _command(kind: str, title: str, lines: list[str]) -> str:
 
 
 def _message(f: dict[str, Any]) -> list[str]:
-    notes = [headline(f), possible_note(f), chain_note(f), *change_notes(f), waiver_note(f)]
+    notes = [
+        headline(f),
+        possible_note(f),
+        chain_note(f),
+        *change_notes(f),
+        waiver_note(f),
+        let_through_note(f),
+    ]
     return [visible(note) for note in notes if note]
 
 
@@ -63,8 +75,12 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         warnings.append(
             _command("warning", f"plangate ({warning['kind']})", [visible(warning["message"])])
         )
+    for note in (mode_note(report), *override_lines(report)):
+        if note:
+            notices.append(_command("notice", "plangate", [visible(note)]))
+    excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
-        if f["waived"]:
+        if id(f) in excepted:
             notices.append(_command("notice", f["policy_id"], _message(f)))
         elif f["blocking"]:
             errors.append(_command("error", f["policy_id"], _message(f)))

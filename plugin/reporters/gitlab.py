@@ -3,8 +3,10 @@
 A JSON list of issues. GitLab shows only `description` in the merge request widget, so
 it leads with the resource address; `fingerprint` (sha256 of policy id, address and
 attribute) is what GitLab compares between the source and target branch, so it stays
-the same from run to run. Waived findings are accepted risk and are left out; run errors
-and errored plans are `blocker` issues, so a run that did not complete is visible.
+the same from run to run. A finding a waiver or the operator's `--override` let through
+is an `info` issue whose description says so (why, until when, who), so a reviewer sees
+what was let through; the run's mode and overrides are `info` issues too. Run errors and
+errored plans are `blocker` issues, so a run that did not complete is visible.
 
 `description` is one visible line (`escaping.visible`) and `content.body` is markdown
 (the Code Climate format says so), escaped as such; other values stay exact.
@@ -24,8 +26,13 @@ from .shared import (
     fingerprint,
     headline,
     incomplete_plan,
+    let_through_note,
+    mode_note,
+    outcomes,
+    override_lines,
     plan_path,
     possible_note,
+    waiver_note,
 )
 
 __all__ = ["render", "reporter"]
@@ -61,20 +68,18 @@ def _issue(
 def render(report: dict[str, Any], color: bool = False) -> str:
     del color
     issues: list[dict[str, Any]] = []
+    excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
-        if f["waived"]:
-            continue
         description = headline(f)
-        possible = possible_note(f)
-        if possible:
-            description += f" ({possible})"
+        notes = [possible_note(f), waiver_note(f), let_through_note(f)]
+        description += "".join(f" ({note})" for note in notes if note)
         if f["blocking"]:
             description += " [blocking]"
         issue = _issue(
             description,
             f["policy_id"],
             finding_fingerprint(f),
-            SEVERITIES.get(f["severity"], "major"),
+            "info" if id(f) in excepted else SEVERITIES.get(f["severity"], "major"),
             plan_path(report, f, _NO_PLAN),
             ["Security"],
         )
@@ -93,6 +98,18 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 ["Bug Risk"],
             )
         )
+    for note in (mode_note(report), *override_lines(report)):
+        if note:
+            issues.append(
+                _issue(
+                    f"plangate: {note}",
+                    "plangate/mode" if note == mode_note(report) else "plangate/override",
+                    fingerprint("plangate/run", note),
+                    "info",
+                    plan_path(report, None, _NO_PLAN),
+                    ["Security"],
+                )
+            )
     for warning in report.get("warnings", ()):
         issues.append(
             _issue(

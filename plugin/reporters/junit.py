@@ -2,7 +2,9 @@
 
 One <testsuite> for the set of plans checked together; one <testcase> per finding
 (classname = policy id, name = resource address): <failure> when it blocks, <skipped>
-when it is waived, passing (with the message in <system-out>) otherwise. Run errors are
+when a waiver or the operator's `--override` let it through (the message says why,
+until when and who), passing (with the message in <system-out>) otherwise. The run's
+mode and overrides are properties of the suite. Run errors are
 <error> test cases, a plan Terraform reported as errored is a failure, and a clean run
 is one passing test case "plangate", so a report never has zero tests and a report that
 does not pass never reads green. No timings: the same report gives the same bytes.
@@ -21,7 +23,11 @@ from .shared import (
     chain_note,
     change_notes,
     errored_plans,
+    let_through_note,
+    mode_note,
     newness_note,
+    outcomes,
+    override_lines,
     waiver_note,
 )
 
@@ -39,7 +45,15 @@ def _details(f: dict[str, Any]) -> str:
     if f.get("attribute"):
         lines.append(f"attribute: {f['attribute']}")
     lines.append(f"certainty: {f['certainty']}")
-    notes = [newness_note(f), chain_note(f), *change_notes(f), waiver_note(f)]
+    if f.get("enforcement"):
+        lines.append(f"enforcement: {f['enforcement']}")
+    notes = [
+        newness_note(f),
+        chain_note(f),
+        *change_notes(f),
+        waiver_note(f),
+        let_through_note(f),
+    ]
     lines += [note for note in notes if note]
     lines.append(f"message: {f['message']}")
     return "\n".join(_x(line) for line in lines)
@@ -59,6 +73,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         ("plangate_version", report["plangate_version"]),
         *(("plan", path) for path in plans),
         *(("config", f"{c['path']} ({c['role']})") for c in report.get("config_files", ())),
+        *(("mode", note) for note in (mode_note(report),) if note),
+        *(("override", line) for line in override_lines(report)),
         *(("warning", f"{w['kind']}: {w['message']}") for w in report.get("warnings", ())),
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
@@ -68,10 +84,12 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         case = _case(suite, "plangate", plan["path"])
         ET.SubElement(case, "failure", {"message": INCOMPLETE_PLAN, "type": "plan-errored"})
         failures += 1
+    excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
         case = _case(suite, f["policy_id"], f["address"])
-        if f["waived"]:
-            ET.SubElement(case, "skipped", {"message": _x(waiver_note(f) or "waived")})
+        if id(f) in excepted:
+            why = waiver_note(f) if f["waived"] else let_through_note(f)
+            ET.SubElement(case, "skipped", {"message": _x(why or "waived")})
             ET.SubElement(case, "system-out").text = _details(f)
             skipped += 1
         elif f["blocking"]:

@@ -1,7 +1,8 @@
 """`--format markdown`: a PR comment or a GitHub step summary ($GITHUB_STEP_SUMMARY).
 
-A headline with the decision, warnings and errors, then per outcome (blocking,
-non-blocking, waived) a table of findings and each finding's details folded in
+A headline with the decision (and the mode and overrides of the run), warnings and
+errors, then per outcome (blocking, non-blocking, let through by a waiver or override) a
+table of findings and each finding's details folded in
 `<details>`; under the blocking ones, the path of each drawn as a Mermaid flowchart
 (`mermaid`), which GitHub and GitLab render. Text from the report is escaped
 (`escaping.markdown_text` / `markdown_code` / `mermaid_label`) so that a `|`, a backtick
@@ -30,14 +31,17 @@ from .escaping import markdown_text as _text
 from .mermaid import fenced, flowchart
 from .reporter import Reporter
 from .shared import (
+    HARD,
     INCOMPLETE_PLAN,
     change_notes,
     errored_plans,
+    let_through_note,
+    mode_note,
     newness_note,
     outcomes,
+    override_lines,
     possible_note,
     waiver_note,
-    waiver_terms,
 )
 
 __all__ = ["GITHUB_LIMIT", "MAX_CHARS", "MAX_DIAGRAMS", "render", "reporter", "size"]
@@ -111,9 +115,14 @@ def _row(f: dict[str, Any], waived: bool) -> str:
         _t(f["message"], 2_000),
     ]
     if waived:
-        waiver = f.get("waiver")
-        cells.append(_t(waiver_terms(waiver), 600) if waiver else "")
+        cells.append(_t(_excepted_by(f), 600))
     return "| " + " | ".join(cells) + " |"
+
+
+def _excepted_by(f: dict[str, Any]) -> str:
+    """What let a finding of the waived table through: its waiver, or an override, in
+    the words every format uses."""
+    return (waiver_note(f) if f.get("waived") else let_through_note(f)) or ""
 
 
 _PATH_CHARS = 3_000  # of the path as text, in a finding's details
@@ -141,12 +150,16 @@ def _item(f: dict[str, Any]) -> str:
     ]
     if f.get("attribute"):
         facts.append(f"attribute {_c(f['attribute'], 300)}")
+    excepted = f.get("waived") or f.get("let_through") == "override"
     facts += [
         _t(note, 700)
         for note in (
+            HARD if f.get("blocking") and f.get("enforcement") == HARD else None,
             possible_note(f),
             newness_note(f),
-            None if f.get("waived") else waiver_note(f),  # the table says why it is waived
+            # The waived table says what let it through.
+            None if excepted else waiver_note(f),
+            None if excepted else let_through_note(f),
         )
         if note
     ]
@@ -238,7 +251,10 @@ class _Findings:
 
     def _table_head(self) -> list[str]:
         if self.waived:
-            return ["| Severity | Policy | Address | Message | Waiver |", "|---|---|---|---|---|"]
+            return [
+                "| Severity | Policy | Address | Message | Let through by |",
+                "|---|---|---|---|---|",
+            ]
         return ["| Severity | Policy | Address | Message |", "|---|---|---|---|"]
 
     def _frame(self) -> list[str]:
@@ -349,10 +365,18 @@ def _summary(report: dict[str, Any], blocking: int, other: int, waived: int) -> 
     decision = report["decision"]
     out = [f"## {_HEADLINES.get(decision) or _t(decision, 100)}", ""]
     out.append(
-        f"{blocking} blocking, {other} non-blocking, {waived} waived "
+        f"{blocking} blocking, {other} non-blocking, {waived} waived or overridden "
         f"finding(s); {_t(stats['policies'], 40)} policies over {_t(stats['resources'], 40)} "
         f"resources in {plans}."
     )
+    mode = mode_note(report)
+    if mode:
+        out += ["", f"> **{_t(mode, 300)}**"]
+    overrides = override_lines(report)
+    for line in overrides[:MAX_LISTED]:
+        out += ["", f"> **{_t(line, 700)}**"]
+    if len(overrides) > MAX_LISTED:
+        out += ["", f"> and {len(overrides) - MAX_LISTED:,} more overrides (see the JSON report)."]
     errored = errored_plans(report)
     for plan in errored[:MAX_LISTED]:
         out += ["", f"> {_c(plan['path'], 300)}: **{INCOMPLETE_PLAN}**, so it is blocked."]
@@ -381,7 +405,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     errors = _Listing("Errors", report["errors"])
     blocking = _Findings("Blocking findings", split.blocking, draws=True)
     other = _Findings("Non-blocking findings", split.other)
-    waived = _Findings("Waived findings", split.waived, waived=True)
+    overridden = any(f.get("let_through") == "override" for f in split.waived)
+    heading = "Waived or overridden findings" if overridden else "Waived findings"
+    waived = _Findings(heading, split.waived, waived=True)
     for part in (errors, blocking, warnings, other, waived):  # in order of importance
         part.fill(budget)
 
@@ -391,7 +417,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             ("blocking findings", blocking),
             ("warnings", warnings),
             ("non-blocking findings", other),
-            ("waived findings", waived),
+            (heading.lower(), waived),
         ]
     )
     lines = [

@@ -2,9 +2,12 @@
 
 One run; the rules are the policies that produced findings (sorted by id), the results
 follow the report's order. A finding points at its resource twice: a logical location
-(the address, kind "resource") and the plan file as the physical location. Waived
-findings carry a SARIF suppression with the waiver's reason. Run errors become tool
-execution notifications and mark the invocation unsuccessful.
+(the address, kind "resource") and the plan file as the physical location. A finding
+let through by a waiver or by the operator's `--override` carries a SARIF suppression
+(accepted, external) whose justification says why, until when and on whose word (the
+waiver's config file, or who ran the override); the run's properties say the mode and
+list the overrides. Run errors become tool execution notifications and mark the
+invocation unsuccessful.
 
 Texts people read in a code-scanning view (messages, notifications) are made one visible
 line (`escaping.visible`); every other value stays exact, written as safe JSON.
@@ -23,8 +26,10 @@ from .shared import (
     finding_fingerprint,
     headline,
     incomplete_plan,
+    override_terms,
     pack_sections,
     plan_path,
+    waiver_terms,
 )
 
 __all__ = ["SCHEMA_URI", "render", "reporter"]
@@ -116,20 +121,32 @@ def _result(
             "attribute": f.get("attribute"),
             "resourceType": f.get("resource_type", ""),
             "actions": list(f.get("actions", [])),
+            "enforcement": f.get("enforcement"),
+            "letThrough": f.get("let_through"),
         },
     }
     waiver = f.get("waiver")
     if waiver is not None:
         result["properties"]["waiver"] = dict(waiver)
-    if f["waived"]:
-        result["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": (waiver or {}).get("reason", ""),
-            }
-        ]
+    override = f.get("override")
+    if override is not None:
+        result["properties"]["override"] = dict(override)
+    if f["waived"] and waiver is not None:
+        result["suppressions"] = [_suppression(f"waived: {waiver_terms(waiver)}", waiver)]
+    elif f.get("let_through") == "override" and override is not None:
+        result["suppressions"] = [_suppression(f"overridden {override_terms(override)}", override)]
     return result
+
+
+def _suppression(justification: str, record: dict[str, Any]) -> dict[str, Any]:
+    """An accepted external suppression: GitHub code scanning shows the alert as
+    dismissed with this justification; the waiver or override itself is its property."""
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": visible(justification),
+        "properties": {_camel(key): value for key, value in record.items()},
+    }
 
 
 def render(report: dict[str, Any], color: bool = False) -> str:
@@ -194,6 +211,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         "columnKind": "unicodeCodePoints",
         "properties": {
             "decision": report["decision"],
+            "mode": report.get("mode", "all"),
+            "overrides": [
+                {_camel(k): v for k, v in o.items()} for o in report.get("overrides", ())
+            ],
             # Each pack section, named in camelCase as SARIF properties are.
             **{_camel(name): list(rows) for name, rows in pack_sections(report)},
             "configFiles": list(report.get("config_files", [])),

@@ -36,8 +36,12 @@ __all__ = [
     "fingerprint",
     "headline",
     "incomplete_plan",
+    "let_through_note",
+    "mode_note",
     "newness_note",
     "outcomes",
+    "override_lines",
+    "override_terms",
     "pack_sections",
     "plan_path",
     "possible_note",
@@ -51,6 +55,9 @@ POSSIBLE = "possible: depends on values known only after apply"
 INCOMPLETE_PLAN = "Terraform reported errors: the plan is incomplete"
 NEW = "new in this plan"
 NOT_NEW = "already in the current state"
+HARD = "hard-mandatory"
+ONLY_NEW_NOTE = "already deployed: reported, not blocking (--only-new)"
+ADVISORY_NOTE = "advisory: reported, never blocks"
 
 Finding = dict[str, Any]
 
@@ -127,13 +134,17 @@ def change_notes(f: Finding) -> list[str]:
 
 
 def waiver_terms(waiver: dict[str, Any]) -> str:
-    """A waiver's reason and, when it has one, how long it holds."""
+    """A waiver's reason, how long it holds (when it says), and on whose word: the config
+    file that declares it (and the operator config that allowed a repository's)."""
     until = f", until {waiver['expires']}" if waiver.get("expires") else ""
-    return f"{waiver.get('reason', '')}{until}"
+    source = f", in {waiver['source']}" if waiver.get("source") else ""
+    allowed = f", allowed by {waiver['allowed_by']}" if waiver.get("allowed_by") else ""
+    return f"{waiver.get('reason', '')}{until}{source}{allowed}"
 
 
 def waiver_note(f: Finding) -> str | None:
-    """Why a finding does not block (its waiver), or that its waiver no longer counts."""
+    """Why a finding does not block (its waiver), or that its waiver does not count
+    (expired, or the policy is hard-mandatory, which no waiver lets through)."""
     waiver = f.get("waiver")
     if not waiver:
         return None
@@ -141,6 +152,29 @@ def waiver_note(f: Finding) -> str | None:
         return f"waived: {waiver_terms(waiver)}"
     if waiver.get("expired"):
         return f"waiver expired {waiver.get('expires')}"
+    if f.get("enforcement") == HARD:
+        return f"waiver does not count (hard-mandatory): {waiver_terms(waiver)}"
+    return None
+
+
+def override_terms(override: dict[str, Any]) -> str:
+    """Who let a policy through with `--override`, and why."""
+    by = override.get("by") or "unknown"
+    source = f" ({override['by_from']})" if override.get("by_from") else ""
+    return f"by {by}{source}: {override.get('reason', '')}"
+
+
+def let_through_note(f: Finding) -> str | None:
+    """Why a finding the thresholds count as blocking does not block, when it is not its
+    waiver (`waiver_note` says that): the operator's override, `--only-new`, or an
+    advisory level."""
+    how = f.get("let_through")
+    if how == "override" and f.get("override"):
+        return f"overridden {override_terms(f['override'])}"
+    if how == "only-new":
+        return ONLY_NEW_NOTE
+    if how == "advisory":
+        return ADVISORY_NOTE
     return None
 
 
@@ -149,28 +183,54 @@ def waiver_note(f: Finding) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Outcomes:
-    """The findings by what they do to the run: each is in exactly one list."""
+    """The findings by what they do to the run: each is in exactly one list. `waived`:
+    let through by a waiver or by the operator's `--override`, what a reviewer checks."""
 
     blocking: list[Finding]
     other: list[Finding]
     waived: list[Finding]
 
 
+def _excepted(f: Finding) -> bool:
+    return bool(f["waived"]) or f.get("let_through") == "override"
+
+
 def outcomes(report: dict[str, Any]) -> Outcomes:
     findings = report["findings"]
     return Outcomes(
-        blocking=[f for f in findings if f["blocking"] and not f["waived"]],
-        other=[f for f in findings if not f["blocking"] and not f["waived"]],
-        waived=[f for f in findings if f["waived"]],
+        blocking=[f for f in findings if f["blocking"] and not _excepted(f)],
+        other=[f for f in findings if not f["blocking"] and not _excepted(f)],
+        waived=[f for f in findings if _excepted(f)],
     )
 
 
 def counts_text(report: dict[str, Any]) -> str:
     split = outcomes(report)
+    overridden = sum(1 for f in split.waived if f.get("let_through") == "override")
+    waived = len(split.waived) - overridden
     return (
         f"{len(report['findings'])} finding(s), {len(split.blocking)} blocking, "
-        f"{len(split.waived)} waived"
+        f"{waived} waived" + (f", {overridden} overridden" if overridden else "")
     )
+
+
+def mode_note(report: dict[str, Any]) -> str | None:
+    """What `--only-new` did to the run, or None when every violation counted."""
+    if report.get("mode") != "only-new":
+        return None
+    return (
+        "mode: only-new: violations already deployed are reported, not blocking "
+        "(hard-mandatory policies block whatever the mode)"
+    )
+
+
+def override_lines(report: dict[str, Any]) -> list[str]:
+    """One line per `--override` of the run, whether or not it let anything through."""
+    return [
+        f"override {o['policy']} {override_terms(o)} (let {o.get('let_through', 0)} "
+        "finding(s) through)"
+        for o in report.get("overrides", ())
+    ]
 
 
 # -- pack sections -------------------------------------------------------------------------

@@ -14,11 +14,15 @@ from .escaping import log_lines
 from .escaping import terminal_line as _safe
 from .reporter import Reporter
 from .shared import (
+    HARD,
     INCOMPLETE_PLAN,
     NEW,
     chain_note,
     change_notes,
     counts_text,
+    let_through_note,
+    mode_note,
+    override_lines,
     pack_sections,
     possible_note,
     row_text,
@@ -48,6 +52,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         lines.append(_safe(f"config: {item['path']} ({item['role']}{trust})"))
     for name, rows in pack_sections(report):
         lines.extend(_safe(f"{section_title(name)}: {row_text(row)}") for row in rows)
+    lines += [_safe(note) for note in (mode_note(report), *override_lines(report)) if note]
     findings = report["findings"]
     if findings:
         lines.append("")
@@ -61,7 +66,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 tag
                 for tag in (
                     "BLOCKING" if f["blocking"] else None,
+                    HARD if f["blocking"] and f.get("enforcement") == HARD else None,
                     waiver_note(f),
+                    let_through_note(f),
                     possible_note(f),
                     NEW if f["new"] is True else None,
                 )

@@ -89,11 +89,14 @@ def test_fingerprint_does_not_change_when_the_message_does(report_for, databases
     assert [i["fingerprint"] for i in issues(first)] == [i["fingerprint"] for i in issues(second)]
 
 
-def test_waived_findings_are_left_out(report_for, databases):
+def test_waived_findings_are_info_issues_that_say_what_let_them_through(report_for, databases):
+    """A reviewer must see what was let through (they were left out before)."""
     waiver = Waiver("T-RDS-*", "aws_db_instance.legacy", "legacy", None)
     found = issues(report_for(databases(), [waiver]))
-    assert [i["check_name"] for i in found] == ["T-RDS-001"]
-    assert not any("legacy" in i["description"] for i in found)
+    legacy = [i for i in found if i["description"].startswith("aws_db_instance.legacy")]
+    assert sorted(i["check_name"] for i in legacy) == ["T-RDS-001", "T-RDS-002"]
+    assert all(i["severity"] == "info" and "(waived: legacy)" in i["description"] for i in legacy)
+    assert not any("[blocking]" in i["description"] for i in legacy)
 
 
 def test_run_error_is_a_blocker_issue(report_for):

@@ -126,7 +126,7 @@ def test_non_blocking_and_waived_findings_come_below_the_blocking_ones(report_fo
     assert blocking < out.index("### Non-blocking findings") < out.index("### Waived findings")
     [waived] = rows(out, "Waived findings")
     assert cells(waived)[2] == "`aws_db_instance.legacy`"
-    assert cells(waived)[4] == "legacy \\| DB-12"
+    assert cells(waived)[4] == "waived: legacy \\| DB-12"
     assert [cells(r)[1] for r in rows(out, "Non-blocking findings")] == ["T-RDS-002"]
 
 

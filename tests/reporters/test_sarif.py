@@ -175,9 +175,10 @@ def test_waived_finding_carries_a_suppression_with_the_waiver_reason(report_for,
     assert [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in suppressed] == [
         "aws_db_instance.legacy"
     ]
-    assert suppressed[0]["suppressions"] == [
-        {"kind": "external", "status": "accepted", "justification": "legacy, ticket DB-12"}
-    ]
+    [suppression] = suppressed[0]["suppressions"]
+    assert (suppression["kind"], suppression["status"]) == ("external", "accepted")
+    assert suppression["justification"] == "waived: legacy, ticket DB-12"
+    assert suppression["properties"]["reason"] == "legacy, ticket DB-12"
     assert suppressed[0]["properties"]["waived"] is True
 
 
