@@ -183,3 +183,21 @@ def test_junit_skips_what_a_waiver_or_override_let_through(report):
         if case.find("skipped") is not None
     }
     assert skipped == {"T-SHOW-001": WAIVED, "T-SHOW-002": OVERRIDDEN}
+
+
+def test_a_hostile_reason_and_runner_name_stay_one_inert_line_in_every_format():
+    """The reason is the operator's and the name the CI's, but both are text that reaches
+    terminals, logs and PR comments: no format may let them add a line or a command."""
+    plan = PlanBuilder().add("t_overridden.b", {"public": True}).build()
+    hostile = "ok\n::error::forged\x1b[2J\nFAIL - x - y - z @team"
+    override = Override("T-SHOW-002", hostile, "bot\n::warning::x", "GITHUB_ACTOR")
+    gate = Gate(Packs(POLICIES), today=TODAY, overrides=(override,))
+    report = gate.check([plan]).to_dict()
+    assert report["findings"][0]["override"]["reason"] == hostile  # JSON keeps it exact
+    for name in ("text", "markdown", "github", "junit", "atlantis", "gitlab", "sarif"):
+        out = _render(name, report)
+        assert "\x1b" not in out, name
+        assert not any(line.startswith("::error::forged") for line in out.splitlines()), name
+    atlantis_lines = _render("atlantis", report).splitlines()
+    assert not any(line.startswith("FAIL") for line in atlantis_lines)
+    assert "@team" not in _render("markdown", report)
