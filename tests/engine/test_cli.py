@@ -341,3 +341,23 @@ def test_the_report_says_which_config_file_was_used(tmp_path, policy_dir):
         )["config"]
         is None
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--override", "PG-STATE-006"], b"give --reason TEXT"),
+        (["--override", "PG-NOPE-001", "--reason", "x"], b"no loaded policy has that id"),
+        (["--override", "PG-RDS-001", "--reason", "x"], b"PG-RDS-001: it is hard-mandatory"),
+        (["--reason", "x"], b"--reason without --override"),
+    ],
+)
+def test_an_override_that_cannot_apply_is_one_line_and_exit_2_with_an_error_report(
+    tmp_path, args, message
+):
+    sarif = tmp_path / "out.sarif"
+    plan = _plan_file(tmp_path, "x")
+    result = run("check", "--format", "json", "--output", f"sarif={sarif}", *args, str(plan))
+    assert result.returncode == 2 and message in result.stderr
+    assert result.stderr.decode().count("\n") == 1 and b"Traceback" not in result.stderr
+    assert json.loads(result.stdout)["decision"] == "error" and sarif.is_file()
