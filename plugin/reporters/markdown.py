@@ -11,38 +11,30 @@ markup, and an `@team` or a URL in it notifies nobody and links nowhere.
 
 Size. GitHub refuses a comment longer than 65,536 characters, and a plan may hold
 thousands of findings, each with long text from the pull request. So each value is cut
-to a length (`_bounded`), and the comment is built from whole pieces (a table row with
-the finding's details and diagram, a list item) taken in order of importance: errors,
-blocking findings, warnings, non-blocking and waived findings. The first piece that does
-not fit in `MAX_CHARS` is left out with everything after it, and a note says how much
-and where the full report is. Only whole pieces are left out, so nothing is cut inside a
-fence, a table row or an HTML tag.
+to a length (`markdown_pieces.bounded`), and the comment is built from whole pieces (a
+table row with the finding's details and diagram, a list item) taken in order of
+importance: errors, blocking findings, warnings, non-blocking and waived findings. The
+first piece that does not fit in `MAX_CHARS` is left out with everything after it, and a
+note says how much and where the full report is. Only whole pieces are left out, so
+nothing is cut inside a fence, a table row or an HTML tag.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .escaping import log_lines
-from .escaping import markdown_code as _code
-from .escaping import markdown_text as _text
-from .mermaid import fenced, flowchart
+from .markdown_pieces import MAX_LISTED, size
+from .markdown_pieces import code as _c
+from .markdown_pieces import diagram as _diagram
+from .markdown_pieces import item as _item
+from .markdown_pieces import listed as _listed
+from .markdown_pieces import row as _row
+from .markdown_pieces import text as _t
 from .reporter import Reporter
-from .shared import (
-    HARD,
-    INCOMPLETE_PLAN,
-    change_notes,
-    errored_plans,
-    let_through_note,
-    mode_note,
-    newness_note,
-    outcomes,
-    override_lines,
-    possible_note,
-    waiver_note,
-)
+from .shared import INCOMPLETE_PLAN, errored_plans, mode_note, outcomes, override_lines
 
 __all__ = ["GITHUB_LIMIT", "MAX_CHARS", "MAX_DIAGRAMS", "render", "reporter", "size"]
 
@@ -51,133 +43,12 @@ GITHUB_LIMIT = 65_536  # characters GitHub accepts in a comment
 # heading).
 MAX_CHARS = GITHUB_LIMIT - 1_536
 MAX_DIAGRAMS = 10  # blocking findings whose path is drawn, per comment
-MAX_LISTED = 5  # plans and config files named in the summary lines
 
 _HEADLINES = {
     "pass": ":white_check_mark: plangate: **pass**",
     "block": ":x: plangate: **blocked**",
     "error": ":warning: plangate: **error** (the check did not complete)",
 }
-
-
-def size(text: str) -> int:
-    """Length as GitHub counts it, or more: UTF-16 code units (a character outside the
-    Basic Multilingual Plane, such as an emoji, counts twice)."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
-def _bounded(escape: Callable[[str], str], value: Any, limit: int) -> str:
-    """`escape(value)` in at most `limit` characters. A longer value is cut before it is
-    escaped (never inside an escape or a code span) and says how long it was. Only a
-    prefix of at most `limit` characters is ever escaped, so the work is linear in `limit`
-    whatever the value's length."""
-    text = "" if value is None else str(value)
-    if len(text) <= limit:
-        whole = escape(text)
-        if len(whole) <= limit:
-            return whole
-    rest = _text(f" ({len(text):,} characters in all)")
-    room = limit - len(rest)
-    low, high = 0, min(len(text), room)
-    while low < high:  # the longest prefix whose escape fits
-        mid = (low + high + 1) // 2
-        if len(escape(text[:mid] + "…")) <= room:
-            low = mid
-        else:
-            high = mid - 1
-    cut = escape(text[:low] + "…")
-    return (cut if len(cut) <= room else escape("…")) + rest
-
-
-def _t(value: Any, limit: int = 300) -> str:
-    return _bounded(_text, value, limit)
-
-
-def _c(value: Any, limit: int = 400, in_table: bool = False) -> str:
-    return _bounded(lambda v: _code(v, in_table), value, limit)
-
-
-def _listed(values: Sequence[str]) -> str:
-    """The first few values, and how many more there are."""
-    shown = ", ".join(values[:MAX_LISTED])
-    more = len(values) - MAX_LISTED
-    return shown + (f" and {more:,} more" if more > 0 else "")
-
-
-# -- a finding ----------------------------------------------------------------------------
-
-
-def _row(f: dict[str, Any], waived: bool) -> str:
-    cells = [
-        _t(f["severity"], 40),
-        _t(f["policy_id"], 100),
-        _c(f["address"], in_table=True),
-        _t(f["message"], 2_000),
-    ]
-    if waived:
-        cells.append(_t(_excepted_by(f), 600))
-    return "| " + " | ".join(cells) + " |"
-
-
-def _excepted_by(f: dict[str, Any]) -> str:
-    """What let a finding of the waived table through: its waiver, or an override, in
-    the words every format uses."""
-    return (waiver_note(f) if f.get("waived") else let_through_note(f)) or ""
-
-
-_PATH_CHARS = 3_000  # of the path as text, in a finding's details
-
-
-def _path_text(chain: Sequence[Any]) -> str:
-    """Each hop a code span, so no address in the path can be read as markup."""
-    hops: list[str] = []
-    used = 0
-    for hop in chain:
-        span = _c(hop, 300)
-        if used + len(span) > _PATH_CHARS:
-            hops.append(_text(f"and {len(chain) - len(hops):,} more hops"))
-            break
-        hops.append(span)
-        used += len(span) + 8
-    return " &rarr; ".join(hops)
-
-
-def _item(f: dict[str, Any]) -> str:
-    policy_id = _t(f["policy_id"], 100)
-    facts = [
-        f"**{policy_id}** {_t(f['title'])}" if f.get("title") else f"**{policy_id}**",
-        f"on {_c(f['address'])}",
-    ]
-    if f.get("attribute"):
-        facts.append(f"attribute {_c(f['attribute'], 300)}")
-    excepted = f.get("waived") or f.get("let_through") == "override"
-    facts += [
-        _t(note, 700)
-        for note in (
-            HARD if f.get("blocking") and f.get("enforcement") == HARD else None,
-            possible_note(f),
-            newness_note(f),
-            # The waived table says what let it through.
-            None if excepted else waiver_note(f),
-            None if excepted else let_through_note(f),
-        )
-        if note
-    ]
-    item = "- " + "; ".join(facts)
-    if f.get("chain"):
-        item += "\n  - path: " + _path_text(f["chain"])
-    notes = change_notes(f)
-    item += "".join(f"\n  - {_t(note, 400)}" for note in notes[:10])
-    if len(notes) > 10:
-        item += f"\n  - and {len(notes) - 10:,} more changes"
-    return item
-
-
-def _diagram(f: dict[str, Any]) -> str | None:
-    source = flowchart(f)
-    if source is None:
-        return None
-    return f"**{_t(f['policy_id'], 100)}** on {_c(f['address'])}:\n\n{fenced(source)}"
 
 
 # -- fitting the comment ------------------------------------------------------------------
