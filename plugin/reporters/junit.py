@@ -63,10 +63,8 @@ def _case(suite: ET.Element, classname: str, name: str) -> ET.Element:
     return ET.SubElement(suite, "testcase", {"classname": _x(classname), "name": _x(name)})
 
 
-def render(report: dict[str, Any], color: bool = False) -> str:
-    del color
-    plans = [p["path"] for p in report["plans"]]
-    suite = ET.Element("testsuite", {"name": _x("plangate: " + (", ".join(plans) or "no plan"))})
+def _properties(suite: ET.Element, report: dict[str, Any], plans: list[str]) -> None:
+    """The run's facts, which a CI's test view shows beside the cases."""
     properties = ET.SubElement(suite, "properties")
     for name, value in (
         ("decision", report["decision"]),
@@ -79,6 +77,10 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     ):
         ET.SubElement(properties, "property", {"name": name, "value": _x(value)})
 
+
+def _cases(suite: ET.Element, report: dict[str, Any]) -> tuple[int, int, int]:
+    """A case per errored plan, finding and error (and one for a decision nothing else
+    fails); the counts of failures, errors and skipped cases."""
     failures = errors = skipped = 0
     for plan in errored_plans(report):
         case = _case(suite, "plangate", plan["path"])
@@ -115,6 +117,15 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             {"message": _x(f"the decision is {report['decision']}"), "type": "decision"},
         )
         failures += 1
+    return failures, errors, skipped
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    plans = [p["path"] for p in report["plans"]]
+    suite = ET.Element("testsuite", {"name": _x("plangate: " + (", ".join(plans) or "no plan"))})
+    _properties(suite, report, plans)
+    failures, errors, skipped = _cases(suite, report)
     tests = sum(1 for child in suite if child.tag == "testcase")
     if tests == 0:
         _case(suite, "plangate", "plangate")

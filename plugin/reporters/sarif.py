@@ -149,13 +149,10 @@ def _suppression(justification: str, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render(report: dict[str, Any], color: bool = False) -> str:
-    del color
-    findings = report["findings"]
-    rules = _rules(findings)
-    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+def _artifacts(report: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """One artifact per plan file, and each path's index among them (results point there)."""
     artifact_index: dict[str, int] = {}
-    artifacts = []
+    artifacts: list[dict[str, Any]] = []
     for plan in report["plans"]:
         if plan["path"] not in artifact_index:
             artifact_index[plan["path"]] = len(artifacts)
@@ -170,6 +167,11 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                     },
                 }
             )
+    return artifacts, artifact_index
+
+
+def _notifications(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Why the run did not complete: its errors and every plan Terraform could not finish."""
     notifications = [
         {
             "level": "error",
@@ -186,6 +188,16 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         }
         for p in errored_plans(report)
     ]
+    return notifications
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    findings = report["findings"]
+    rules = _rules(findings)
+    rule_index = {rule["id"]: i for i, rule in enumerate(rules)}
+    artifacts, artifact_index = _artifacts(report)
+    notifications = _notifications(report)
     configuration = [
         {
             "level": "warning",
