@@ -117,46 +117,71 @@ def check_change(
             f"{path}: {field}[{position}] is not a resource change as "
             "`terraform show -json` writes it (address, change, types of fields)",
         )
-    before, after = change.get("before"), change.get("after")
-    unknown = change.get("after_unknown")
-    managed = mode == "managed"
-    problem = None
     if action is None:
-        problem = _actions_problem(actions)
-    elif mode not in _MODES:
-        problem = f"mode {shown(mode)} is not managed or data"
-    elif deposed is not None and action not in _DEPOSED_ACTIONS:
-        problem = f"a deposed object cannot be planned for {action}"
-    elif not (before is None or type(before) is dict) or not (after is None or type(after) is dict):
-        problem = "before and after must be objects or null"
-    elif unknown is True and after is not None:
-        problem = "after_unknown marks the whole planned object unknown, yet after holds it"
-    elif not _only_booleans(unknown):
-        problem = "after_unknown holds a marker that is not true or false"
-    elif managed and action == "read":
-        problem = "a managed resource cannot be read"
-    elif managed and action == "create" and before is not None:
-        problem = "a create has a prior object (before)"
-    elif managed and action == "update" and before is None:
-        problem = "an update has no prior object (before)"
-    elif managed and action in _NEEDS_AFTER and after is None and unknown is not True:
-        problem = f"{_an(action)} has no planned object (after)"
-    elif managed and action in _NO_AFTER and after is not None:
-        problem = f"{_an(action)} has a planned object (after)"
-    else:
-        if managed:
-            expected = f"{module}.{type_}.{name}" if module else f"{type_}.{name}"
-        else:
-            expected = f"{module}.data.{type_}.{name}" if module else f"data.{type_}.{name}"
-        if address != expected and not _indexed(address, expected, index):
-            problem = "the address does not match module_address, mode, type, name and index"
-        elif address in current if deposed is None else (address, deposed) in deposed_seen:
-            problem = "a second change for the same object"
+        raise _reject(path, f"{field}[{position}]", address, _actions_problem(actions))
+    problem = _shape_problem(action, mode, deposed, change) or _identity_problem(
+        address, (module, type_, name, mode, index), deposed, current, deposed_seen
+    )
     if problem is not None:
         raise _reject(path, f"{field}[{position}]", address, problem)
     if deposed is not None:
         deposed_seen.add((address, deposed))
     return action, actions
+
+
+def _shape_problem(
+    action: str,
+    mode: str,
+    deposed: str | None,
+    change: dict[str, Any],
+) -> str | None:
+    """What makes the change impossible for its action and mode, if anything: objects
+    before and after that Terraform would not write for it."""
+    before, after = change.get("before"), change.get("after")
+    unknown = change.get("after_unknown")
+    managed = mode == "managed"
+    if mode not in _MODES:
+        return f"mode {shown(mode)} is not managed or data"
+    if deposed is not None and action not in _DEPOSED_ACTIONS:
+        return f"a deposed object cannot be planned for {action}"
+    if not (before is None or type(before) is dict) or not (after is None or type(after) is dict):
+        return "before and after must be objects or null"
+    if unknown is True and after is not None:
+        return "after_unknown marks the whole planned object unknown, yet after holds it"
+    if not _only_booleans(unknown):
+        return "after_unknown holds a marker that is not true or false"
+    if managed and action == "read":
+        return "a managed resource cannot be read"
+    if managed and action == "create" and before is not None:
+        return "a create has a prior object (before)"
+    if managed and action == "update" and before is None:
+        return "an update has no prior object (before)"
+    if managed and action in _NEEDS_AFTER and after is None and unknown is not True:
+        return f"{_an(action)} has no planned object (after)"
+    if managed and action in _NO_AFTER and after is not None:
+        return f"{_an(action)} has a planned object (after)"
+    return None
+
+
+def _identity_problem(
+    address: str,
+    parts: tuple[str, str, str, str, Any],
+    deposed: str | None,
+    current: Container[str],
+    deposed_seen: set[tuple[str, str]],
+) -> str | None:
+    """Whether the address is the one its parts (module, type, name, mode, index) spell,
+    and names an object no earlier change planned."""
+    module, type_, name, mode, index = parts
+    if mode == "managed":
+        expected = f"{module}.{type_}.{name}" if module else f"{type_}.{name}"
+    else:
+        expected = f"{module}.data.{type_}.{name}" if module else f"data.{type_}.{name}"
+    if address != expected and not _indexed(address, expected, index):
+        return "the address does not match module_address, mode, type, name and index"
+    if address in current if deposed is None else (address, deposed) in deposed_seen:
+        return "a second change for the same object"
+    return None
 
 
 def _only_booleans(marker: Any) -> bool:
