@@ -100,22 +100,28 @@ def _attachment_index(plan: Plan) -> dict[str, list[Attachment]]:
             ),
         )
     for role in in_state(plan, ROLE):
-        inline = role.after_value("inline_policy")
-        documents: list[tuple[PolicyDocument, tuple[str, ...]]] = []
-        for i, block in enumerate(inline if isinstance(inline, list) else []):
-            name = block.get("name") if isinstance(block, Mapping) else None
-            hop = (
-                f'inline_policy "{name}"'
-                if isinstance(name, str) and name
-                else f"inline_policy #{i + 1}"
-            )
-            documents.extend(
-                (d, (hop, *h))
-                for d, h in policy_documents(plan, role, ("inline_policy", i, "policy"))
-            )
+        documents = _inline_documents(plan, role)
         if documents:
             index[role.address].append(Attachment(role, "inline_policy", tuple(documents)))
         managed = arn_documents(plan, role, ("managed_policy_arns",))
         if managed:
             index[role.address].append(Attachment(role, "managed_policy_arns", tuple(managed)))
     return index
+
+
+def _inline_documents(plan: Plan, role: Resource) -> list[tuple[PolicyDocument, tuple[str, ...]]]:
+    """The documents of a role's `inline_policy` blocks, each path starting at its block
+    (by name, or by position when it has none)."""
+    inline = role.after_value("inline_policy")
+    documents: list[tuple[PolicyDocument, tuple[str, ...]]] = []
+    for i, block in enumerate(inline if isinstance(inline, list) else []):
+        name = block.get("name") if isinstance(block, Mapping) else None
+        hop = (
+            f'inline_policy "{name}"'
+            if isinstance(name, str) and name
+            else f"inline_policy #{i + 1}"
+        )
+        documents.extend(
+            (d, (hop, *h)) for d, h in policy_documents(plan, role, ("inline_policy", i, "policy"))
+        )
+    return documents
