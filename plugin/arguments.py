@@ -163,8 +163,13 @@ def _gate_flags(
         help="end the run with exit 2 and an error report if it has not decided by then "
         "(default: $PLANGATE_TIMEOUT, else 300; a config file cannot change it)",
     )
-    if only_early:
-        return flags
+    if not only_early:
+        _output_flags(flags)
+    return flags
+
+
+def _output_flags(flags: argparse.ArgumentParser) -> None:
+    """Where the report goes, and which binary shows a binary plan file."""
     flags.add_argument(
         "--format",
         default="text",
@@ -184,7 +189,6 @@ def _gate_flags(
         help="terraform/tofu binary for binary plan files "
         "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)",
     )
-    return flags
 
 
 def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSpec]) -> None:

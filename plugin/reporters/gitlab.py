@@ -65,8 +65,8 @@ def _issue(
     }
 
 
-def render(report: dict[str, Any], color: bool = False) -> str:
-    del color
+def _finding_issues(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """An issue per finding; one a waiver or an override let through is `info`."""
     issues: list[dict[str, Any]] = []
     excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
@@ -87,6 +87,12 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         if body:
             issue["content"] = {"body": "\n\n".join(body)}
         issues.append(issue)
+    return issues
+
+
+def render(report: dict[str, Any], color: bool = False) -> str:
+    del color
+    issues = _finding_issues(report)
     for plan in errored_plans(report):
         issues.append(
             _issue(
