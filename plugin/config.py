@@ -305,8 +305,8 @@ def with_packs(config: Config, packs: Sequence[Pack]) -> Config:
         raise fail(f"unknown key(s) {_unknown(unknown)}; allowed: {allowed}")
     values: dict[str, dict[str, Any]] = {}
     for key, raw in config.extra.items():
-        pack, setting = aliases[key]
-        values.setdefault(pack.name, {})[setting.name] = _setting(setting, raw, key, fail)
+        owner, aliased = aliases[key]
+        values.setdefault(owner.name, {})[aliased.name] = _setting(aliased, raw, key, fail)
     by_name = {p.name: p for p in packs}
     for name, table in config.pack_tables.items():
         pack = by_name.get(name)

@@ -218,7 +218,7 @@ def load_packs(
             for file in sorted(path.glob("*.py")):
                 if file.name.startswith("_"):
                     continue
-                loader.load(str(file), str(file), lambda file=file: [_load_file(file)])
+                loader.load(str(file), str(file), _file(file))
     return _collected(loader)
 
 
@@ -271,3 +271,7 @@ def _unique(what: str, name: str, first: Policy | Pack | None, second: Policy | 
 
 def _package(name: str) -> Callable[[], list[ModuleType]]:
     return lambda: list(_walk_package(name))
+
+
+def _file(path: Path) -> Callable[[], list[ModuleType]]:
+    return lambda: [_load_file(path)]

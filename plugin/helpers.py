@@ -230,7 +230,14 @@ def is_public_cidr(value: Any) -> Verdict:
         mapped = network.network_address.ipv4_mapped  # ::ffff:10.0.0.0/104 is 10.0.0.0/8
         if mapped is not None:
             network = ipaddress.ip_network(f"{mapped}/{network.prefixlen - 96}")
-    private = any(
-        network.version == block.version and network.subnet_of(block) for block in PRIVATE_NETWORKS
-    )
+    private = any(_within(network, block) for block in PRIVATE_NETWORKS)
     return None if private else Certainty.CERTAIN
+
+
+def _within(network: ipaddress.IPv4Network | ipaddress.IPv6Network, block: object) -> bool:
+    """`network.subnet_of(block)` for networks of one version (false across versions)."""
+    if isinstance(network, ipaddress.IPv4Network) and isinstance(block, ipaddress.IPv4Network):
+        return network.subnet_of(block)
+    if isinstance(network, ipaddress.IPv6Network) and isinstance(block, ipaddress.IPv6Network):
+        return network.subnet_of(block)
+    return False

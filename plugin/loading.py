@@ -79,7 +79,8 @@ def parse_json(text: str, where: str) -> Any:
         )
     # Where the document starts, found without `text.lstrip()`: a copy of the whole plan
     # that would stay alive through the parse. (`\s` is exactly what `str.isspace` is.)
-    start = _LEADING_SPACE.match(text).end()
+    leading = _LEADING_SPACE.match(text)
+    start = leading.end() if leading else 0
     if not text.startswith(("{", "["), start):
         head = text[start : start + 64]  # enough for the first keyword
         hint = "it looks like Terraform configuration (HCL); " if _looks_like_hcl(head) else ""
@@ -127,7 +128,7 @@ def _constant(name: str) -> Any:
     raise _NotTerraformJSON(f"{name} is not a JSON number")
 
 
-class _Twice(dict):  # type: ignore[type-arg]
+class _Twice(dict[str, Any]):
     """An object that held a key twice (only built to say where, after the error)."""
 
     key: str = ""

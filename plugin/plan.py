@@ -93,7 +93,7 @@ class Plan:
         # Values of a JSON type Terraform never writes, found by the typed readers (one
         # line each, without the plan's path): input errors of this plan.
         self.value_errors: dict[str, None] = {}
-        items = data.get("resource_changes")
+        items: Any = data.get("resource_changes")  # checked entry by entry below
         listed = bool(items)
         field = "resource_changes"
         if not listed:
@@ -245,7 +245,8 @@ class Plan:
     def memo(self, key: object, build: Callable[[], T]) -> T:
         """A per-plan cache for indexes that policies share (built once, on first use)."""
         try:
-            return self._memo[key]
+            memoised: T = self._memo[key]
+            return memoised
         except KeyError:
             value = self._memo[key] = build()
             return value

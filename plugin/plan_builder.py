@@ -265,7 +265,7 @@ class PlanBuilder:
         modules: dict[str, dict[str, Any]] = {"": root}
         for raw in sorted(kept, key=lambda r: r["address"]):
             module = self._planned_module(modules, raw.get("module_address", ""))
-            resource = {
+            resource: dict[str, Any] = {
                 k: raw[k]
                 for k in ("address", "mode", "type", "name", "index", "provider_name")
                 if k in raw

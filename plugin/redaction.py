@@ -444,7 +444,8 @@ class Redactor:
         forms = {o: (o, _json(o), _jsonencode(o)) for o in todo}
         shown: set[str] = set()
         plan = self._plan
-        for resource in (*plan.changes, *plan.deposed, *plan.prior_resources):
+        resources: tuple[Resource, ...] = (*plan.changes, *plan.deposed, *plan.prior_resources)
+        for resource in resources:
             for value, marker in _sides(resource):
                 if value.__class__ is not dict or marker is True:
                     continue

@@ -138,7 +138,7 @@ class Resolver:
         if found is None:
             config = self._tree.resource(resource.config_key)
             expr = config.expression(path) if config is not None else None
-            if expr is None:
+            if config is None or expr is None:
                 found = (False, (), ())
             else:
                 refs = expression_references(expr)

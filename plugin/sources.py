@@ -39,7 +39,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from .addresses import parse_traversal
 from .hcl_items import Item, body_items, object_item, top_level_blocks, tuple_element
@@ -225,12 +225,13 @@ class SourceLocator:
     def _module_call(self, modules: tuple[str, ...]) -> Mapping[str, Any] | None:
         """The configuration's `module_calls` entry for a module path, if written."""
         module: Any = self._root_module
-        call: Any = None
+        call: Mapping[str, Any] | None = None
         for name in modules:
             calls = module.get("module_calls") if _is_mapping(module) else None
-            call = calls.get(name) if _is_mapping(calls) else None
-            if not _is_mapping(call):
+            found = calls.get(name) if _is_mapping(calls) else None
+            if not _is_mapping(found):
                 return None
+            call = found
             module = call.get("module")
         return call
 
@@ -277,7 +278,7 @@ class SourceLocator:
         return declarations
 
 
-def _is_mapping(value: object) -> bool:
+def _is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(value, Mapping)
 
 

@@ -120,7 +120,9 @@ def read_backend(
     if not isinstance(backend, dict) or not isinstance(backend.get("type"), str):
         return None
     kind = backend["type"]
-    config = backend.get("config") if isinstance(backend.get("config"), dict) else {}
+    config = backend.get("config")
+    if not isinstance(config, dict):
+        config = {}
     fields = []
     for name in sorted(set((wanted or {}).get(kind, ()))):
         value = config.get(name)

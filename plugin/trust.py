@@ -159,7 +159,7 @@ def merge_configs(
         base = (repository or Config()).with_thresholds(fail_on, fail_on_possible, only_new)
         if repository is None:
             return Effective(base)
-        warnings = ()
+        warnings: tuple[RunWarning, ...] = ()
         if repository.repository is not None:
             why = "it has effect only in an operator config"
             warnings = (ignored(repository, "[repository]", why),)
@@ -172,8 +172,8 @@ def merge_configs(
     severities = {p.id: p.severity for p in policies}
     levels = {p.id: p.enforcement for p in policies}
     by_name = {p.name: p for p in packs}
-    merged, warnings = tighten(base, repository, severities, by_name, today, levels)
-    return Effective(merged, tuple(files), tuple(warnings))
+    merged, tightened = tighten(base, repository, severities, by_name, today, levels)
+    return Effective(merged, tuple(files), tuple(tightened))
 
 
 def _check_policy_names(config: Config, policies: Sequence[Policy]) -> None:

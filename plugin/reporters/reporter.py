@@ -30,7 +30,8 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*\Z")
 
 def exit_by_decision(report: dict[str, Any]) -> int:
     """The default rule: 0 pass, 1 block, 2 error (and 2 for a decision it does not know)."""
-    return DECISION_EXIT_CODES.get(report.get("decision"), 2)
+    decision = report.get("decision")
+    return DECISION_EXIT_CODES.get(decision, 2) if isinstance(decision, str) else 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,8 +56,8 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     findings = report["findings"]
     if findings:
         lines.append("")
-    for severity, group in groupby(findings, key=lambda f: f["severity"]):
-        group = list(group)
+    for severity, grouped in groupby(findings, key=lambda f: f["severity"]):
+        group = list(grouped)
         lines.append(
             _paint(f"{severity.upper()} ({len(group)})", _COLORS.get(severity, "0"), color)
         )

@@ -56,7 +56,8 @@ def _without_policy_variables(pattern: str) -> str:
     A scan, not a regular expression: on a pattern of many `${` and no `}`, the
     expression `${[^}]*}` tried every `${` to the end, quadratic in the pattern.
     """
-    parts, position = [], 0
+    parts: list[str] = []
+    position = 0
     while (start := pattern.find("${", position)) >= 0:
         end = pattern.find("}", start + 2)
         if end < 0:

@@ -293,8 +293,8 @@ def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bo
             arn = properties.get(attribute.path[0])
             if isinstance(arn, str) and arn:
                 matched = [r for r in plan.references.by_identifier(arn) if r.type == ROLE]
-                for role in matched or [arn]:
-                    link = Ref(role, "arn") if not isinstance(role, str) else role
+                links: list[Ref | str] = [Ref(role, "arn") for role in matched] or [arn]
+                for link in links:
                     yield link, attribute.kind, attribute.execution, True
     elif text is UNKNOWN:
         # Which key names which role is lost with the JSON: count them as job roles.

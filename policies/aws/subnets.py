@@ -129,15 +129,17 @@ def _default_routes(plan: Plan) -> dict[str, list[Exposure]]:
         gateway = _internet_gateway(plan, route, "gateway_id", route.after_text("gateway_id"))
         # `route_table_id = aws_vpc.main.main_route_table_id`: the VPC's main table,
         # keyed by the VPC (see `_main_tables`)
-        for table in linked(plan, route, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")).keys:
-            vpc = getattr(plan.by_address.get(table), "type", None) == "aws_vpc"
+        for table_address in linked(
+            plan, route, "route_table_id", (*ROUTE_TABLE_TYPES, "aws_vpc")
+        ).keys:
+            vpc = getattr(plan.by_address.get(table_address), "type", None) == "aws_vpc"
             _add_route(
                 index,
-                table,
+                table_address,
                 route.address,
                 destination,
                 gateway,
-                f"the main route table of {table}" if vpc else "",
+                f"the main route table of {table_address}" if vpc else "",
             )
     return index
 

@@ -88,12 +88,12 @@ def links_to_backend(
     if has_unknown(value):
         resolution = plan.references.resolve(resource, path)
         for ref in resolution.refs:
-            target = backend.target_for_resource(ref.target)
-            if target is None or (kind is not None and target.kind != kind):
+            linked = backend.target_for_resource(ref.target)
+            if linked is None or (kind is not None and linked.kind != kind):
                 continue
             if ref.attribute is not None and ref.attribute not in IDENTIFYING_ATTRIBUTES:
                 continue
-            found.setdefault(id(target), BackendLink(target, True, ref.via, ref))
+            found.setdefault(id(linked), BackendLink(linked, True, ref.via, ref))
         for constant in resolution.values:
             for text in _strings(constant):
                 for target in match(text):
