@@ -316,7 +316,7 @@ def decide(
                 blocking=fails and let_through is None,
                 waived=waiver_counts,
                 waiver=record,
-                override=override.to_dict() if let_through == "override" else None,
+                override=override.to_dict() if override and let_through == "override" else None,
                 let_through=let_through,
             )
         )
