@@ -23,6 +23,7 @@ from .errors import GateTimeout, PlangateError
 if TYPE_CHECKING:
     from .gate import Gate
     from .outputs import Formats
+    from .policy import Enforcement, Policy, Severity
     from .report import Report
     from .time_limit import TimeLimit
 
@@ -241,14 +242,20 @@ def _list_policies(args: argparse.Namespace) -> int:
     from .reporters.escaping import log_lines, terminal_line
 
     gate = _gate(args)
-    config = gate.config
     for item in gate.packs.policies:
-        severity = config.settings(item.id).applied_to(item.severity)
-        level = config.enforcement(item.id, item.enforcement)
-        state = "" if config.enabled(item.id) else "  (disabled in config)"
+        severity, level, state = _as_configured(gate, item)
         line = f"{item.id:<14} {severity!s:<9} {level!s:<15} {item.title}  [{item.source}]{state}"
         print(log_lines(terminal_line(line)))
     return _loading_notes(gate)
+
+
+def _as_configured(gate: Gate, item: Policy) -> tuple[Severity, Enforcement, str]:
+    """A policy's severity and enforcement level under the config, and a note when the
+    config disables it: what `policies` lists and `explain` shows alike."""
+    config = gate.config
+    state = "" if config.enabled(item.id) else "  (disabled in config)"
+    severity = config.settings(item.id).applied_to(item.severity)
+    return severity, config.enforcement(item.id, item.enforcement), state
 
 
 def _list_formats() -> int:
@@ -276,11 +283,11 @@ def _explain(args: argparse.Namespace) -> int:
             "usage", f"no policy {args.policy_id!r}; `plangate policies` lists them"
         )
     kinds = ", ".join(item.resource_types) if item.resource_types else "the whole plan"
-    level = gate.config.enforcement(item.id, item.enforcement)
+    severity, level, state = _as_configured(gate, item)
     lines = [
         f"{item.id}: {item.title}",
-        f"severity: {item.severity}    enforcement: {level}    looks at: {kinds}    "
-        f"source: {item.source}",
+        f"severity: {severity}    enforcement: {level}    looks at: {kinds}    "
+        f"source: {item.source}{state}",
         "",
         *item.doc.splitlines(),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,24 +138,40 @@ def local(change):
 '''
 
 
-def test_explain_explains_every_policy_that_policies_lists_from_wherever_it_loads(
-    pack_env, tmp_path
-):
-    # A trusted repository config's policy_dirs, a --policy-dir and an entry-point pack:
-    # one loader serves both commands, so they must agree on every policy.
+_LISTED = re.compile(r"(\S+)\s+(\S+)\s+(\S+)\s+(.*)  \[(.*)\](.*)")
+_EXPLAINED = re.compile(
+    r"severity: (\S+)    enforcement: (\S+)    looks at: .*    source: (.*?)((?:  \(.*\))?)"
+)
+
+
+def test_explain_and_policies_agree_on_every_policy_from_wherever_it_loads(pack_env, tmp_path):
+    # A trusted repository config's policy_dirs, a --policy-dir and an entry-point pack,
+    # and a config that raises one severity and level: one loader and one reading of the
+    # config serve both commands, so they agree on id, title, severity, enforcement level,
+    # source and state of each.
     (tmp_path / ".git").mkdir()
     for folder, policy_id in (("local", "LOCAL-DIR-001"), ("extra", "LOCAL-FLAG-001")):
         (tmp_path / folder).mkdir()
         text = LOCAL_POLICY.replace("LOCAL-DIR-001", policy_id)
         (tmp_path / folder / "local.py").write_text(text)
-    (tmp_path / "plangate.toml").write_text('policy_dirs = ["local"]\n')
+    (tmp_path / "plangate.toml").write_text(
+        'policy_dirs = ["local"]\n\n[policies.ACME-TAG-001]\nseverity = "high"\n'
+        'enforcement = "hard-mandatory"\n'
+    )
     flags = ("--policy-dir", str(tmp_path / "extra"))
     listed = _plangate(pack_env, tmp_path, "policies", *flags)
     assert listed.returncode == 0, listed.stderr
-    ids = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
-    assert {"LOCAL-DIR-001", "LOCAL-FLAG-001", "ACME-TAG-001", "PG-STATE-001"} <= set(ids)
-    for policy_id in ids:
+    rows = [_LISTED.fullmatch(line) for line in listed.stdout.splitlines() if line.strip()]
+    assert all(rows), listed.stdout
+    listing = {m[1]: (m[4], m[2], m[3], m[5], m[6].strip()) for m in rows if m}
+    assert {"LOCAL-DIR-001", "LOCAL-FLAG-001", "ACME-TAG-001", "PG-STATE-001"} <= set(listing)
+    assert listing["ACME-TAG-001"][1:3] == ("high", "hard-mandatory")  # raised by the config
+    for policy_id, expected in listing.items():
         explained = _plangate(pack_env, tmp_path, "explain", policy_id, *flags)
         assert explained.returncode == 0, (policy_id, explained.stderr)
-        assert explained.stdout.startswith(f"{policy_id}: ")
-        assert "## What it checks" in explained.stdout
+        head, facts, *doc = explained.stdout.splitlines()
+        found = _EXPLAINED.fullmatch(facts)
+        assert head.startswith(f"{policy_id}: ") and found, explained.stdout
+        title = head.removeprefix(f"{policy_id}: ")
+        assert (title, found[1], found[2], found[3], found[4].strip()) == expected, policy_id
+        assert "## What it checks" in doc
