@@ -120,6 +120,77 @@ def test_pack_is_not_loaded_with_no_entry_points(pack_env, tmp_path):
     assert "ACME-" not in proc.stdout
 
 
+def _public_site_plan(folder: Path) -> Path:
+    plan = PlanBuilder().add(
+        "google_storage_bucket_iam_member.site",
+        {"bucket": "acme-site", "role": "roles/storage.objectViewer", "member": "allUsers"},
+        unknown=["etag", "id"],
+    )
+    path = folder / "plan.json"
+    path.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+    return path
+
+
+def _public_bucket_check(env: dict[str, str], folder: Path, *args: str) -> dict:
+    plan = _public_site_plan(folder)
+    proc = _plangate(env, folder, "check", "--format", "json", *args, str(plan))
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["decision"] == ("block" if proc.returncode else "pass")
+    report["stderr"] = proc.stderr
+    return report
+
+
+def _gcs_findings(report: dict) -> list[tuple[str, bool]]:
+    return [
+        (f["address"], f["blocking"])
+        for f in report["findings"]
+        if f["policy_id"] == "ACME-GCS-001"
+    ]
+
+
+def test_the_installed_pack_adds_its_option_to_check(pack_env, tmp_path):
+    proc = _plangate(pack_env, tmp_path, "check", "--help")
+    assert proc.returncode == 0, proc.stderr
+    assert "pack acme:" in proc.stdout and "--acme-public-bucket NAME" in proc.stdout
+
+
+def test_the_installed_pack_blocks_a_public_bucket_and_lists_it_in_its_section(pack_env, tmp_path):
+    report = _public_bucket_check(pack_env, tmp_path)
+    assert _gcs_findings(report) == [("google_storage_bucket_iam_member.site", True)]
+    assert report["acme_public_buckets"] == [
+        {
+            "bucket": "acme-site",
+            "member": "allUsers",
+            "grant": "google_storage_bucket_iam_member.site",
+            "allowed_by": "nobody",
+        }
+    ]
+
+
+def test_the_operator_allows_a_public_bucket_by_option_or_packs_table(pack_env, tmp_path):
+    by_flag = _public_bucket_check(pack_env, tmp_path, "--acme-public-bucket", "acme-site")
+    assert _gcs_findings(by_flag) == []
+    assert by_flag["acme_public_buckets"][0]["allowed_by"] == "--acme-public-bucket"
+    operator = tmp_path / "operator.toml"
+    operator.write_text('[packs.acme]\npublic_buckets = ["acme-site"]\n')
+    by_table = _public_bucket_check(pack_env, tmp_path, "--config", str(operator))
+    assert _gcs_findings(by_table) == []
+    assert by_table["acme_public_buckets"][0]["allowed_by"] == "config file"
+
+
+def test_a_repository_config_cannot_allow_its_own_public_bucket_under_an_operator(
+    pack_env, tmp_path
+):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "plangate.toml").write_text('[packs.acme]\npublic_buckets = ["acme-site"]\n')
+    operator = tmp_path.parent / f"{tmp_path.name}-operator.toml"
+    operator.write_text("")
+    report = _public_bucket_check(pack_env, tmp_path, "--config", str(operator))
+    assert _gcs_findings(report) == [("google_storage_bucket_iam_member.site", True)]
+    assert "public_buckets" in report["stderr"]
+
+
 LOCAL_POLICY = '''
 from plangate import Severity, policy
 

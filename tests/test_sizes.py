@@ -1,7 +1,7 @@
 """Modules stay short enough to read in one sitting and functions to read on one screen:
-no module over 400 lines, no function over 60, in the engine, the packs and the bench.
-A longer one is split by subject, or named below with the reason it is not (yet); an
-entry that is no longer needed fails too, so the list only shrinks."""
+no module over 400 lines, no function over 60, in the engine, the packs, the bench and
+the example pack. A longer one is split by subject, or named below with the reason it is
+not (yet); an entry that is no longer needed fails too, so the list only shrinks."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("plugin", "policies", "bench")
+FOLDERS = ("plugin", "policies", "bench", "examples/custom-pack/src")
 MODULE_LINES, FUNCTION_LINES = 400, 60
 
 # path -> why it is longer than MODULE_LINES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from plangate import UNKNOWN, Certainty, Finding, Plan, Severity, finding, policy
+from plangate import UNKNOWN, Certainty, Finding, Plan, ResourceChange, Severity, finding, policy
 
 SETTINGS = (
     "block_public_acls",
@@ -60,24 +60,7 @@ def s3_public_access_block(plan: Plan) -> Iterator[Finding]:
     covered: set[str] = set()
     unlinked = False
     for block in plan.existing("aws_s3_bucket_public_access_block"):
-        values = {s: block.after_bool(s) for s in SETTINGS}
-        unknown = [s for s, v in values.items() if v is UNKNOWN]
-        off = [s for s, v in values.items() if v is not True and v is not UNKNOWN]
-        if off:
-            yield finding(
-                block,
-                f"{off[0]} = false lets public ACLs or policies through "
-                f"({len(off)} of 4 settings off).",
-                attribute=off[0],
-                new=not block.was(off[0], False),
-            )
-        elif unknown:
-            yield finding(
-                block,
-                f"{unknown[0]} is known only after apply and may be false.",
-                attribute=unknown[0],
-                certainty=Certainty.POSSIBLE,
-            )
+        yield from _settings_off(block)
         buckets = plan.references.resolve(block, "bucket")
         targets = buckets.of_type("aws_s3_bucket")
         covered.update(ref.address for ref in targets)
@@ -93,4 +76,26 @@ def s3_public_access_block(plan: Plan) -> Iterator[Finding]:
             attribute="bucket",
             new=True if bucket.is_create else None,
             certainty=Certainty.POSSIBLE if unlinked else Certainty.CERTAIN,
+        )
+
+
+def _settings_off(block: ResourceChange) -> Iterator[Finding]:
+    """A finding on a block that turns a setting off, or may (known only after apply)."""
+    values = {s: block.after_bool(s) for s in SETTINGS}
+    unknown = [s for s, v in values.items() if v is UNKNOWN]
+    off = [s for s, v in values.items() if v is not True and v is not UNKNOWN]
+    if off:
+        yield finding(
+            block,
+            f"{off[0]} = false lets public ACLs or policies through "
+            f"({len(off)} of 4 settings off).",
+            attribute=off[0],
+            new=not block.was(off[0], False),
+        )
+    elif unknown:
+        yield finding(
+            block,
+            f"{unknown[0]} is known only after apply and may be false.",
+            attribute=unknown[0],
+            certainty=Certainty.POSSIBLE,
         )
