@@ -48,12 +48,25 @@ class Link:
 
 
 def linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) -> Link:
-    """Resources of `types` that the attribute at `path` names.
+    """Resources of `types` that the attribute at `path` names, computed once per plan
+    (the policies and the assurance map ask the same questions).
 
     Known values win: a conditional expression lists the references of both branches, so
     references are followed only for members that are unknown (a first plan) or name
     nothing in the plan by value.
     """
+    # Keyed by the view's identity, which the memo pins (a view is never rebuilt while
+    # its plan lives, and a pinned one cannot hand its id to another).
+    held = plan.memo(
+        (__name__, id(resource), path, types),
+        lambda: (resource, _linked(plan, resource, path, types)),
+    )
+    if held[0] is resource:
+        return held[1]
+    return _linked(plan, resource, path, types)
+
+
+def _linked(plan: Plan, resource: Resource, path: str, types: tuple[str, ...]) -> Link:
     value = resource.after_value(path)
     items = members(value)
     targets: dict[int, Resource] = {}  # by identity: views are not compared by equality
