@@ -303,6 +303,16 @@ class _Matcher:
     def __bool__(self) -> bool:
         return bool(self._by_head)
 
+    def anywhere(self, text: str) -> bool:
+        """Whether an entry may start anywhere in the text (`at` and `cut_at` find
+        nothing where this is False): one set look-up per position, no generator."""
+        heads = self._by_head
+        if not heads:
+            return False
+        return any(
+            text[pos : pos + MIN_LENGTH] in heads for pos in range(len(text) - MIN_LENGTH + 1)
+        )
+
     def at(self, text: str, pos: int) -> Iterator[Entry]:
         """The entries that occur at `pos` (as whole tokens where they must), longest first."""
         for entry in self._by_head.get(text[pos : pos + MIN_LENGTH], ()):
@@ -396,6 +406,8 @@ class Redactor:
         show; `_shown`: the top-level attributes of every resource)."""
         if not text or not (self._matcher or local):
             return text
+        if not (self._matcher.anywhere(text) or local.anywhere(text)):
+            return text  # no withheld string starts anywhere in it
         last = len(text) - MIN_LENGTH
         tokens = {
             origin
