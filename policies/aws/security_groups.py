@@ -21,7 +21,7 @@ from typing import Any
 from plangate import UNKNOWN, Certainty, Plan, Resource
 from plangate.helpers import Verdict, configured, is_public_cidr, members, per_plan, weakest
 
-from .id_links import linked
+from .id_links import Link, linked
 
 __all__ = [
     "ALL_PORTS",
@@ -32,6 +32,7 @@ __all__ = [
     "covers_port",
     "ingress_rules",
     "port_text",
+    "rule_peers",
     "unlinked_ingress_rules",
 ]
 
@@ -115,6 +116,7 @@ class IngressRule:
     to_port: Any
     sources: tuple[Source, ...]
     applies: Certainty = Certainty.CERTAIN  # POSSIBLE when `type` is unknown
+    block: int | None = None  # the position of an inline `ingress` block
 
     def open_to(self, port: int | None) -> list[tuple[Source, Certainty]]:
         """Sources that admit a public range to `port` (None: unknown port), with certainty."""
@@ -200,8 +202,45 @@ def _inline_rules(plan: Plan, group: Resource) -> list[IngressRule]:
         reach = _permission(protocol, low, high)
         sources = [Source("ingress", c) for c in cidrs if (*reach, c) not in held]
         sources.extend(_prefix_list_sources(plan, lists, None))
-        rules.append(IngressRule(group, protocol, low, high, tuple(sources)))
+        rules.append(IngressRule(group, protocol, low, high, tuple(sources), block=i))
     return rules
+
+
+def rule_peers(plan: Plan, rule: IngressRule) -> Link:
+    """The security groups a rule admits traffic from: `referenced_security_group_id`,
+    `source_security_group_id`, an inline block's `security_groups`, and `self` (the
+    group itself). An inline block whose groups are unknown at plan time is followed
+    through the references of the group's whole `ingress`, so the link is open."""
+    carrier = rule.carrier
+    if carrier.type == "aws_vpc_security_group_ingress_rule":
+        return linked(plan, carrier, "referenced_security_group_id", GROUP_TYPES)
+    if carrier.type == "aws_security_group_rule":
+        peers = linked(plan, carrier, "source_security_group_id", GROUP_TYPES)
+        if carrier.after_bool("self") is True:
+            peers = peers.merge(linked(plan, carrier, "security_group_id", GROUP_TYPES))
+        return peers
+    if rule.block is None:
+        return Link()
+    at = ("ingress", rule.block)
+    peers = Link((carrier,)) if carrier.after_bool((*at, "self")) is True else Link()
+    named = carrier.after_texts((*at, "security_groups"))
+    known = [
+        r
+        for item in named
+        if isinstance(item, str) and item
+        for r in plan.references.by_identifier(item)
+        if r.type in GROUP_TYPES
+    ]
+    ids = tuple(
+        i for i in named if isinstance(i, str) and i and not plan.references.by_identifier(i)
+    )
+    found = Link(tuple(known), ids)
+    if UNKNOWN in named:
+        others = plan.references.resolve(carrier, "ingress").of_type(*GROUP_TYPES)
+        found = found.merge(
+            Link(tuple(r.target for r in others if r.target is not carrier), (), True)
+        )
+    return peers.merge(found)
 
 
 PROTOCOL_NAMES = {"all": "-1", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
