@@ -50,6 +50,21 @@ def parser(version: str, options: Sequence[OptionSpec] = ()) -> argparse.Argumen
     apply.add_argument(
         "tf_args", nargs=argparse.REMAINDER, help="arguments for `terraform plan` after --"
     )
+    mapping = _gate_flags(argparse.ArgumentParser(add_help=False), only_early=True)
+    _map_flags(mapping)
+    _add_pack_options(mapping, options)
+    drawn = sub.add_parser(
+        "map",
+        parents=[common, mapping],
+        help="show why plans are safe: the invariants, what reaches each database and "
+        "the state backend",
+    )
+    drawn.add_argument(
+        "plans",
+        nargs="+",
+        metavar="PLAN",
+        help="`terraform show -json` output, '-' for stdin, or a binary plan file",
+    )
     sub.add_parser("policies", parents=[common], help="list policies")
     explain = sub.add_parser("explain", parents=[common], help="explain a policy")
     explain.add_argument("policy_id")
@@ -182,6 +197,23 @@ def _output_flags(flags: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FORMAT=PATH",
         help="also write FORMAT to PATH (repeatable)",
+    )
+    flags.add_argument(
+        "--terraform-bin",
+        metavar="PATH",
+        help="terraform/tofu binary for binary plan files "
+        "(default: $PLANGATE_TERRAFORM, then terraform or tofu on PATH)",
+    )
+
+
+def _map_flags(flags: argparse.ArgumentParser) -> None:
+    from .map_output import MAP_FORMATS
+
+    flags.add_argument(
+        "--format",
+        default="text",
+        choices=MAP_FORMATS,
+        help="how to print the map (default: text)",
     )
     flags.add_argument(
         "--terraform-bin",

@@ -39,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = next((a for a in argv if not a.startswith("-")), None)
     debug = "--debug" in (argv[: argv.index("--")] if "--" in argv else argv)
     try:
-        if command in ("check", "apply"):
+        if command in ("check", "apply", "map"):
             return _gate_command(argv, command, debug)
         args = _parse(argv)
         if args.command == "policies":
@@ -117,6 +117,8 @@ def _gate_command(argv: list[str], command: str, debug: bool) -> int:
         except PlangateError as exc:  # a pack's options clash: the packs cannot be used
             gate, failure = None, _failed(exc)
             args = _parse(argv, lenient=True)
+        if command == "map":
+            return _map(args, gate=gate, failure=failure, limit=limit)
         formats = formats_for(args.format, args.output)
         if command == "check":
             return _check_report(args, gate=gate, failure=failure, formats=formats, limit=limit)[1]
@@ -216,6 +218,42 @@ def _check_report(
             report = _failed(exc)
     assert report is not None
     return report, emit(report, formats, args.debug)
+
+
+def _map(
+    args: argparse.Namespace, *, gate: Gate | None, failure: Report | None, limit: TimeLimit
+) -> int:
+    """`plangate map`: check with the map drawn, print it; the check's exit code (an
+    error, or a map that could not be drawn, is 2)."""
+    from .arguments import pack_options
+    from .map_output import map_document, render_map
+    from .outputs import _write_stdout
+
+    report = failure
+    if gate is not None:
+        try:
+            with limit.interrupting():
+                options = pack_options(args, gate.packs.options)
+                checked = replace(gate, options=options)
+                report = checked.check(args.plans, terraform_bin=args.terraform_bin, map=True)
+        except (PlangateError, GateTimeout) as exc:
+            if args.debug:
+                traceback.print_exc()
+            report = _failed(exc)
+    assert report is not None
+    try:
+        text = render_map(map_document(report), args.format)
+    except Exception as exc:  # fail closed: a map that cannot be drawn is an error
+        if args.debug:
+            traceback.print_exc()
+        _stderr("error", f"the map could not be drawn ({type(exc).__name__}); rerun with --debug")
+        return EXIT_ERROR
+    _write_stdout(text.encode("utf-8"))
+    for warning in report.warnings:
+        _stderr("warning", warning.message)
+    for error in report.errors:
+        _stderr("error", error.message)
+    return report.exit_code
 
 
 def _stderr(kind: str, message: str) -> None:

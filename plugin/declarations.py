@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from .assurance import ASSURANCE_INJECTABLE, Contributor
 from .packs import Merge, Pack, Section, Setting
 from .policy import INJECTABLE, INVENTORY_INJECTABLE, Inventory, Policy, Severity
 
 __all__ = ["declaration_problem"]
 
 
-def declaration_problem(item: Policy | Inventory | Pack) -> str | None:
+def declaration_problem(item: Policy | Inventory | Pack | Contributor) -> str | None:
     """What makes a collected object unfit to run, or None."""
+    if isinstance(item, Contributor):
+        return _contributor_problem(item)
     if isinstance(item, Inventory):
         return _inventory_problem(item)
     if isinstance(item, Pack):
@@ -49,6 +52,17 @@ def _inventory_problem(item: Inventory) -> str | None:
         and callable(item.func)
     )
     return None if plain else "an inventory not made by @inventory"
+
+
+def _contributor_problem(item: Contributor) -> str | None:
+    plain = (
+        type(item) is Contributor
+        and _texts(item.params)
+        and set(item.params) <= ASSURANCE_INJECTABLE
+        and (item.schema_file is None or type(item.schema_file) is str)
+        and callable(item.func)
+    )
+    return None if plain else "an assurance contribution not made by @assurance"
 
 
 def _pack_problem(item: Pack) -> str | None:

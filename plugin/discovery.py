@@ -23,6 +23,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
+from .assurance import Contributor
 from .declarations import declaration_problem
 from .errors import PlangateError
 from .isolation import Failure, captured, guarded, watching_interrupts
@@ -42,7 +43,7 @@ ENTRY_POINT_GROUP = "plangate.policies"
 BUILTIN_PACKAGE = "plangate.policies"
 
 
-PackObject = Policy | Inventory | Pack
+PackObject = Policy | Inventory | Pack | Contributor
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class Packs:
     packs: list[Pack] = field(default_factory=list)
     # The command-line options the packs add (their `options` hooks, run once at load).
     options: list[OptionSpec] = field(default_factory=list)
+    # The packs' contributions to the assurance map (`plangate.assurance`).
+    contributors: list[Contributor] = field(default_factory=list)
 
     def pack(self, name: str) -> Pack | None:
         return next((p for p in self.packs if p.name == name), None)
@@ -71,7 +74,7 @@ def policies_in_module(module: ModuleType) -> Iterator[Policy]:
 
 def _objects_in_module(module: ModuleType) -> Iterator[PackObject]:
     for value in vars(module).values():
-        if isinstance(value, Policy | Inventory | Pack):
+        if isinstance(value, Policy | Inventory | Pack | Contributor):
             yield value
 
 
@@ -228,10 +231,13 @@ def _collected(loader: _Loader) -> Packs:
     seen: dict[str, Policy] = {}
     packs: dict[str, Pack] = {}
     inventories: list[Inventory] = []
+    contributors: list[Contributor] = []
     errors = list(loader.errors)
     for item in loader.found:
         if isinstance(item, Inventory):
             inventories.append(item)
+        elif isinstance(item, Contributor):
+            contributors.append(item)
         elif isinstance(item, Pack):
             _unique("pack", item.name, packs.get(item.name), item)
             packs[item.name] = item
@@ -243,6 +249,21 @@ def _collected(loader: _Loader) -> Packs:
         for section in pack.sections:
             _unique("report section", section.name, sections.get(section.name), pack)
             sections[section.name] = pack
+    mapped: dict[str, Contributor] = {}
+    for item in contributors:
+        if not item.pack:
+            errors.append(
+                f"assurance {item.func.__qualname__} ({item.source}) belongs to no pack; "
+                "declare a Pack in its module or package"
+            )
+        elif item.pack in mapped:
+            errors.append(
+                f"pack {item.pack} declares two assurance contributions "
+                f"({mapped[item.pack].func.__qualname__}, {item.func.__qualname__}); "
+                "keep one"
+            )
+        else:
+            mapped[item.pack] = item
     declared = [i for i in inventories if i.section in sections]
     errors.extend(
         f"inventory {i.section} ({i.source}): no loaded pack declares the report section "
@@ -257,6 +278,7 @@ def _collected(loader: _Loader) -> Packs:
         tuple(loader.printed),
         sorted(packs.values(), key=lambda p: p.name),
         loader.options,
+        sorted(mapped.values(), key=lambda c: c.pack),
     )
 
 

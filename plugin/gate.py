@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .assurance_model import build as build_map
 from .config import Config
 from .context import Context
 from .discovery import Packs, load_packs
@@ -47,6 +49,7 @@ from .runner import (
     Printed,
     RunError,
     decide,
+    run_contributions,
     run_inventories,
     run_policies,
     value_errors,
@@ -150,9 +153,16 @@ class Gate:
         """How many of the loaded policies the settings leave enabled."""
         return sum(1 for p in self.packs.policies if self.config.enabled(p.id))
 
-    def check(self, plans: Sequence[PlanSource], *, terraform_bin: str | None = None) -> Report:
+    def check(
+        self,
+        plans: Sequence[PlanSource],
+        *,
+        terraform_bin: str | None = None,
+        map: bool = False,
+    ) -> Report:
         """Decide these plans together (one report). `terraform_bin` shows binary plan
-        files (default `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH)."""
+        files (default `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH). `map`:
+        also draw each plan's assurance map (`Report.maps`)."""
         if sum(1 for p in plans if isinstance(p, str) and p == "-") > 1:
             raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
         context = self.context()
@@ -187,7 +197,24 @@ class Gate:
         ]
         report.errors = list(dict.fromkeys(errors))  # a value error is found by several readers
         report.seconds = outcome.seconds
+        if map:
+            self._maps(report, built, context)
         return _withhold_secrets(report, built)
+
+    def _maps(self, report: Report, built: Sequence[Plan], context: Context) -> None:
+        """Each plan's assurance map, from the packs' contributions and the decided
+        findings; what a contribution raised is an error of the run, as a policy's is."""
+        started = time.perf_counter()
+        ran = [p.id for p in self.packs.policies if self.config.enabled(p.id)]
+        for plan in built:
+            made, errors, printed = run_contributions(plan, self.packs.contributors, context)
+            report.errors.extend(e for e in errors if e not in report.errors)
+            report.printed.extend(printed)
+            report.warnings.extend(RunWarning("output", item.warning()) for item in printed)
+            report.maps.append(
+                build_map(plan.path, made, report.findings, ran=ran, clean=_map_cleaner(plan))
+            )
+        report.map_seconds = time.perf_counter() - started
 
     def context(self) -> Context:
         """Each loaded pack's settings: the command line's options, then the config's,
@@ -312,6 +339,20 @@ def _plan_info(plan: Plan) -> PlanInfo:
     return PlanInfo(
         plan.path, plan.terraform_version, plan.format_version, plan.errored, plan.resource_count
     )
+
+
+def _map_cleaner(plan: Plan) -> Callable[[str], str]:
+    """The plan's redactor for the map's texts, but a resource address of the plan is
+    left as Terraform printed it, as in a finding's chain (and most texts of a map are
+    addresses: cleaning each would cost more than the map)."""
+    redactor = redactor_for(plan)
+
+    def clean(text: str) -> str:
+        if text in plan.by_address or text in plan.prior_by_address:
+            return text
+        return redactor.clean(text)
+
+    return clean
 
 
 def _withhold_secrets(report: Report, plans: Sequence[Plan]) -> Report:

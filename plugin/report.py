@@ -106,7 +106,9 @@ class Report:
     `sections`: the packs' report sections (name → rows of text), each a top-level key of
     the JSON report, named by the pack that declares it. `mode` says whether existing
     violations were let through (`only-new`) or not (`all`). `printed`: what pack code wrote
-    to stdout/stderr (kept out of every output; the test kit shows it)."""
+    to stdout/stderr (kept out of every output; the test kit shows it). `maps`: the
+    assurance map of each plan when the run was asked for it (`plangate.assurance`),
+    rendered by `plangate map`, not part of the JSON report; `map_seconds` its cost."""
 
     plans: list[PlanInfo] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -122,6 +124,8 @@ class Report:
     # The operator's `--override`s (`plangate.overrides.Override.to_dict`), each with how
     # many findings it let through.
     overrides: list[dict[str, Any]] = field(default_factory=list)
+    maps: list[dict[str, Any]] = field(default_factory=list)
+    map_seconds: float = 0.0
 
     @classmethod
     def failed(cls, kind: str, message: str) -> Report:

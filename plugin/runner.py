@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .assurance import Contribution, Contributor
 from .config import Config
 from .context import Context
 from .errors import PlanValueError
@@ -34,6 +35,7 @@ __all__ = [
     "Printed",
     "RunError",
     "decide",
+    "run_contributions",
     "run_inventories",
     "run_policies",
     "value_errors",
@@ -202,6 +204,46 @@ def _run_inventory(
         )
         return None
     return rows
+
+
+def run_contributions(
+    plan: Plan, contributors: Iterable[Contributor], context: Context
+) -> tuple[list[Contribution], list[RunError], list[Printed]]:
+    """Each pack's contribution to one plan's assurance map, stamped with its pack;
+    errors and what the code printed. Contributions are pack code: isolated like
+    policies, and anything but a `Contribution` back is an error naming it."""
+    found: list[Contribution] = []
+    errors: list[RunError] = []
+    printed: list[Printed] = []
+    with watching_interrupts():
+        for item in contributors:
+            who = f"assurance of pack {item.pack or '?'} ({item.source})"
+            settings = context.pack(item.pack)
+            with captured() as sink:
+                try:
+                    made = guarded(
+                        lambda item=item, settings=settings: item(
+                            plan=plan, context=context, settings=settings
+                        ),
+                        (PlanValueError,),
+                    )
+                except PlanValueError:
+                    made = None  # recorded by the plan (`value_errors`)
+                except Failure as failure:
+                    made = None
+                    text = _failure_text(failure, plan)
+                    errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
+            if sink.size:
+                printed.append(Printed(who, sink.size, sink.text))
+            if made is None:
+                continue
+            if type(made) is not Contribution:
+                errors.append(
+                    RunError("policy", f"{who} returned something else than a Contribution")
+                )
+                continue
+            found.append(replace(made, pack=item.pack))
+    return found, errors, printed
 
 
 def value_errors(plan: Plan) -> list[RunError]:

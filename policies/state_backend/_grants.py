@@ -26,7 +26,14 @@ from ._attachments import Attachment, attachments_of
 from ._backend import state_backend
 from ._targets import BackendTarget, StateBackend
 
-__all__ = ["BackendGrant", "backend_grants", "backend_requests", "grant_finding", "grant_message"]
+__all__ = [
+    "BackendGrant",
+    "backend_grants",
+    "backend_requests",
+    "grant_finding",
+    "grant_message",
+    "principal_grants",
+]
 
 T = TypeVar("T")
 
@@ -128,12 +135,12 @@ def backend_grants(plan: Plan, settings: PackSettings | None) -> list[BackendGra
         lambda: [
             grant
             for principal in application_principals(plan)
-            for grant in _principal_grants(plan, backend, principal)
+            for grant in principal_grants(plan, backend, principal)
         ],
     )
 
 
-def _principal_grants(
+def principal_grants(
     plan: Plan, backend: StateBackend, principal: Principal
 ) -> Iterator[BackendGrant]:
     attachments = attachments_of(plan, principal)

@@ -13,9 +13,15 @@ from typing import Any
 from plangate import Certainty, Plan, Ref, Resource
 from plangate.helpers import has_unknown, json_value, ref_text
 
-from ._targets import BackendTarget, StateBackend
+from ._targets import BUCKET, LOCK_TABLE, BackendTarget, StateBackend
 
-__all__ = ["IDENTIFYING_ATTRIBUTES", "BackendLink", "labelled_strings", "links_to_backend"]
+__all__ = [
+    "IDENTIFYING_ATTRIBUTES",
+    "WIRING",
+    "BackendLink",
+    "labelled_strings",
+    "links_to_backend",
+]
 
 
 # Attributes of a table or bucket that identify it: a reference to any of them (or to
@@ -163,3 +169,39 @@ def _dotted(trail: tuple[str | int, ...]) -> str:
     for step in trail:
         text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
     return text
+
+
+# Per type: (attribute naming the source, backend kind, what it does, attributes naming
+# the consumers, for the finding's chain).
+WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "aws_lambda_event_source_mapping": (
+        "event_source_arn",
+        LOCK_TABLE,
+        "feeds its stream to a function",
+        ("function_name",),
+    ),
+    "aws_pipes_pipe": (
+        "source",
+        LOCK_TABLE,
+        "feeds its stream to an EventBridge pipe",
+        ("target",),
+    ),
+    "aws_dynamodb_kinesis_streaming_destination": (
+        "table_name",
+        LOCK_TABLE,
+        "streams its changes to Kinesis",
+        ("stream_arn",),
+    ),
+    "aws_appsync_datasource": (
+        "dynamodb_config.0.table_name",
+        LOCK_TABLE,
+        "is an AppSync data source",
+        (),
+    ),
+    "aws_s3_bucket_notification": (
+        "bucket",
+        BUCKET,
+        "sends its object events to the application",
+        ("lambda_function", "queue", "topic"),
+    ),
+}

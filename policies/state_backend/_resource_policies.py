@@ -17,7 +17,9 @@ from ._grants import backend_requests
 from ._targets import BackendTarget, StateBackend
 
 __all__ = [
+    "TARGET_ATTRIBUTE",
     "ResourcePolicyGrant",
+    "policy_targets",
     "resource_grant_message",
     "resource_policy_grants",
     "targets_named_by",
@@ -74,6 +76,29 @@ def resource_policy_grants(
                     )
                 )
     return found
+
+
+# resource type → (attribute naming the table or bucket, or None: the resource is it)
+TARGET_ATTRIBUTE = {
+    "aws_dynamodb_resource_policy": "resource_arn",
+    "aws_s3_bucket_policy": "bucket",
+    "aws_s3_bucket": None,
+}
+
+
+def policy_targets(
+    plan: Plan, backend: StateBackend, carrier: Resource
+) -> tuple[list[BackendTarget], str | None]:
+    """The backend targets a resource policy carrier is attached to, and the table ARN it
+    is attached to when known (its `Resource` names the table as it is there)."""
+    attribute = TARGET_ATTRIBUTE[carrier.type]
+    if attribute is None:
+        target = backend.target_for_resource(carrier)
+        return ([target] if target is not None and target.is_state_bucket else []), None
+    targets = targets_named_by(plan, backend, carrier, attribute)
+    arn = carrier.after_value(attribute) if attribute == "resource_arn" else None
+    table = arn if isinstance(arn, str) and ":table/" in arn and "/stream/" not in arn else None
+    return targets, table
 
 
 def targets_named_by(

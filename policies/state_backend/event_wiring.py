@@ -15,43 +15,7 @@ from plangate import (
     policy,
 )
 from plangate.policies.state_backend._backend import state_backend
-from plangate.policies.state_backend._links import links_to_backend
-from plangate.policies.state_backend._targets import BUCKET, LOCK_TABLE
-
-# Per type: (attribute naming the source, backend kind, what it does, attributes naming
-# the consumers, for the finding's chain).
-WIRING: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
-    "aws_lambda_event_source_mapping": (
-        "event_source_arn",
-        LOCK_TABLE,
-        "feeds its stream to a function",
-        ("function_name",),
-    ),
-    "aws_pipes_pipe": (
-        "source",
-        LOCK_TABLE,
-        "feeds its stream to an EventBridge pipe",
-        ("target",),
-    ),
-    "aws_dynamodb_kinesis_streaming_destination": (
-        "table_name",
-        LOCK_TABLE,
-        "streams its changes to Kinesis",
-        ("stream_arn",),
-    ),
-    "aws_appsync_datasource": (
-        "dynamodb_config.0.table_name",
-        LOCK_TABLE,
-        "is an AppSync data source",
-        (),
-    ),
-    "aws_s3_bucket_notification": (
-        "bucket",
-        BUCKET,
-        "sends its object events to the application",
-        ("lambda_function", "queue", "topic"),
-    ),
-}
+from plangate.policies.state_backend._links import WIRING, links_to_backend
 
 
 @policy(

@@ -17,24 +17,18 @@ from plangate import (
 )
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend._resource_policies import (
+    TARGET_ATTRIBUTE,
+    policy_targets,
     resource_grant_message,
     resource_policy_grants,
-    targets_named_by,
 )
-
-# resource type → (attribute naming the table or bucket, or None: the resource is it)
-_TARGET_ATTRIBUTE = {
-    "aws_dynamodb_resource_policy": "resource_arn",
-    "aws_s3_bucket_policy": "bucket",
-    "aws_s3_bucket": None,
-}
 
 
 @policy(
     id="PG-STATE-005",
     title="Resource policy must not grant the app or everyone the lock table or state bucket",
     severity=Severity.CRITICAL,
-    resource_types=tuple(_TARGET_ATTRIBUTE),
+    resource_types=tuple(TARGET_ATTRIBUTE),
     tags=("state-backend", "iam"),
     enforcement=Enforcement.HARD_MANDATORY,
 )
@@ -64,16 +58,7 @@ def resource_policy(
     - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html
     - https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html
     """
-    backend = state_backend(plan, settings)
-    attribute = _TARGET_ATTRIBUTE[change.type]
-    if attribute is None:
-        target = backend.target_for_resource(change)
-        targets = [target] if target is not None and target.is_state_bucket else []
-    else:
-        targets = targets_named_by(plan, backend, change, attribute)
-    # The policy is attached to this ARN: its `Resource` names the table as it is there.
-    arn = change.after_value(attribute) if attribute == "resource_arn" else None
-    table = arn if isinstance(arn, str) and ":table/" in arn and "/stream/" not in arn else None
+    targets, table = policy_targets(plan, state_backend(plan, settings), change)
     for found in resource_policy_grants(plan, settings, change, targets, arn=table):
         who = found.principal.chain if found.principal is not None else ()
         yield finding(
