@@ -155,7 +155,9 @@ def _group(
     nodes: dict[Any, Node], edges: list[Edge], max_nodes: int
 ) -> tuple[dict[Any, Node], list[Edge]]:
     """One node per (kind, group), counting its members; nodes that break an invariant
-    stay apart while there are few of them (half the cap), so a diagram names them."""
+    stay apart while there are few of them (half the cap), so a diagram names them. A
+    node left alone is labelled with its whole address: among groups, its name within its
+    module (`aws_db_instance.this`) no longer says which one it is."""
     hot = [key for key, node in nodes.items() if node.violation and node.group]
     apart = set(hot) if len(hot) <= max_nodes // 2 else set()
     members: dict[Any, list[Node]] = {}
@@ -168,6 +170,7 @@ def _group(
     for into, group in members.items():
         first = group[0]
         if len(group) == 1:
+            first.label = first.address or first.label
             merged[into] = first
             continue
         merged[into] = Node(

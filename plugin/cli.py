@@ -196,7 +196,7 @@ def _check_report(
     that code (the atlantis format exits 0 for a blocked plan). An error that stops the
     evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
     from .arguments import pack_options
-    from .outputs import emit
+    from .outputs import emit, wants_map
     from .time_limit import limit_seconds
 
     if limit is None:
@@ -211,7 +211,9 @@ def _check_report(
                 options = pack_options(args, gate.packs.options)
                 plans = list(plan_sources or args.plans)
                 checked = replace(gate, options=options)
-                report = checked.check(plans, terraform_bin=args.terraform_bin)
+                report = checked.check(
+                    plans, terraform_bin=args.terraform_bin, map=wants_map(formats)
+                )
         except (PlangateError, GateTimeout) as exc:
             if args.debug:
                 traceback.print_exc()  # where it was (when the time ran out)

@@ -20,7 +20,7 @@ from .report import Report
 from .reporters import Reporter
 from .runner import RunError
 
-__all__ = ["EXIT_ERROR", "Formats", "emit", "formats_for", "stderr_line"]
+__all__ = ["EXIT_ERROR", "Formats", "emit", "formats_for", "stderr_line", "wants_map"]
 
 EXIT_ERROR = 2
 
@@ -106,10 +106,12 @@ def _render_all(
     where = "the report"
     try:
         data = report.to_dict()
+        mapped = {**data, "assurance": report.maps}
         rendered = []
         for i, (fmt, paint) in enumerate(wanted):
             where = f"the {fmt.name} format"
-            text = fmt.render(data, paint) if show or i < len(formats.outputs) else ""
+            given = mapped if fmt.map else data
+            text = fmt.render(given, paint) if show or i < len(formats.outputs) else ""
             rendered.append(text.encode("utf-8"))
         where = f"the {formats.stdout.name} format's exit rule"
         return rendered, report, formats.stdout.exit_code(data)
@@ -129,6 +131,11 @@ def _render_all(
         except Exception:
             rendered.append(f"plangate: error: {message}\n".encode())
     return rendered, failure, EXIT_ERROR
+
+
+def wants_map(formats: Formats) -> bool:
+    """Whether a format of the run draws the assurance map (so the run computes it)."""
+    return formats.stdout.map or any(fmt.map for fmt, _ in formats.outputs)
 
 
 def _write_stdout(data: bytes) -> None:

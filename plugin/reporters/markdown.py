@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .escaping import log_lines
+from .map_diagram import map_flowchart
 from .markdown_pieces import MAX_LISTED, size
 from .markdown_pieces import code as _c
 from .markdown_pieces import diagram as _diagram
@@ -33,6 +34,7 @@ from .markdown_pieces import item as _item
 from .markdown_pieces import listed as _listed
 from .markdown_pieces import row as _row
 from .markdown_pieces import text as _t
+from .mermaid import fenced
 from .reporter import Reporter
 from .shared import INCOMPLETE_PLAN, errored_plans, mode_note, outcomes, override_lines
 
@@ -207,7 +209,7 @@ class _Findings:
         return len(self.findings) - self.shown
 
 
-def _omitted(parts: Sequence[tuple[str, _Listing | _Findings]]) -> list[str]:
+def _omitted(parts: Sequence[tuple[str, _Listing | _Findings | _Assurance]]) -> list[str]:
     """The note on what did not fit, naming each part with a count."""
     left = [
         f"{part.left_out:,} of {part.left_out + part.shown:,} {name}"
@@ -225,6 +227,62 @@ def _omitted(parts: Sequence[tuple[str, _Listing | _Findings]]) -> list[str]:
 
 
 _NOTE_ROOM = 600  # more than `_omitted` ever writes
+
+
+# -- why the plan passes --------------------------------------------------------------------
+
+_VERDICTS = {"yes": "holds", "no": "**broken**", "unknown": "**unknown** until apply"}
+MAX_EVIDENCE = 3  # evidence lines and breaking findings shown per invariant
+
+
+@dataclass
+class _Assurance:
+    """Per plan, a folded "Why this plan passes" (or fails): each invariant with its
+    evidence or what breaks it, and the two planes drawn (`map_diagram`)."""
+
+    models: Sequence[dict[str, Any]]
+    decision: str
+    several: bool
+    pieces: list[list[str]] = field(default_factory=list)
+
+    def fill(self, budget: _Budget) -> None:
+        for model in self.models:
+            piece = self._piece(model)
+            if budget.full or not budget.take(_cost(piece)):
+                return
+            self.pieces.append(piece)
+
+    def _piece(self, model: dict[str, Any]) -> list[str]:
+        verb = "passes" if self.decision == "pass" else "fails"
+        what = f"{_c(model['plan'], 200)} {verb}" if self.several else f"this plan {verb}"
+        lines = ["", "<details>", f"<summary><b>Why {what}</b></summary>", ""]
+        for item in model["invariants"]:
+            verdict = _VERDICTS.get(item["holds"], _t(item["holds"], 40))
+            lines.append(f"- {verdict}: {_t(item['statement'], 300)} ({_t(item['pack'], 60)})")
+            for breach in item["broken_by"][:MAX_EVIDENCE]:
+                lines.append(
+                    f"  - broken by {_t(breach['policy_id'], 60)} at {_c(breach['address'], 300)}"
+                )
+            if not item["broken_by"]:
+                lines.extend(f"  - {_t(e, 400)}" for e in item["evidence"][:MAX_EVIDENCE])
+            more = len(item["broken_by"] or item["evidence"]) - MAX_EVIDENCE
+            if more > 0:
+                lines.append(f"  - and {more:,} more (`plangate map` lists them)")
+        source = map_flowchart(model)
+        if source is not None:
+            lines += ["", fenced(source)]
+        return [*lines, "", "</details>"]
+
+    def lines(self) -> list[str]:
+        return [line for piece in self.pieces for line in piece]
+
+    @property
+    def shown(self) -> int:
+        return len(self.pieces)
+
+    @property
+    def left_out(self) -> int:
+        return len(self.models) - self.shown
 
 
 # -- the comment ----------------------------------------------------------------------------
@@ -279,7 +337,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
     overridden = any(f.get("let_through") == "override" for f in split.waived)
     heading = "Waived or overridden findings" if overridden else "Waived findings"
     waived = _Findings(heading, split.waived, waived=True)
-    for part in (errors, blocking, warnings, other, waived):  # in order of importance
+    maps = report.get("assurance") or ()
+    assurance = _Assurance(maps, report["decision"], len(maps) > 1)
+    for part in (errors, blocking, warnings, other, waived, assurance):  # by importance
         part.fill(budget)
 
     note = _omitted(
@@ -289,6 +349,7 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             ("warnings", warnings),
             ("non-blocking findings", other),
             (heading.lower(), waived),
+            ("assurance maps", assurance),
         ]
     )
     lines = [
@@ -298,10 +359,11 @@ def render(report: dict[str, Any], color: bool = False) -> str:
         *blocking.lines(),
         *other.lines(),
         *waived.lines(),
+        *assurance.lines(),
         *note,
         *foot,
     ]
     return log_lines("\n".join(lines) + "\n")
 
 
-reporter = Reporter("markdown", "a pull-request comment or a GitHub step summary", render)
+reporter = Reporter("markdown", "a pull-request comment or a GitHub step summary", render, map=True)

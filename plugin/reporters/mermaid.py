@@ -32,7 +32,7 @@ from ..addresses import parse_traversal
 from ..helpers import is_public_cidr
 from .escaping import mermaid_label, visible
 
-__all__ = ["LABEL_WIDTH", "MAX_NODES", "fenced", "flowchart", "node_texts"]
+__all__ = ["LABEL_WIDTH", "MAX_NODES", "fenced", "flowchart", "node_texts", "resource_parts"]
 
 MAX_NODES = 12  # hops drawn per diagram; the rest is one "and N more hops" node
 LABEL_WIDTH = 48  # characters per label line
@@ -99,6 +99,12 @@ def _resource(hop: str) -> tuple[str, str] | None:
     if f"{address}{type_}.{name}{_index(key)}" != hop:
         return None
     return ("data." if data else "") + type_, short
+
+
+def resource_parts(text: str) -> tuple[str, str] | None:
+    """(type, short address: module path and name) when the text is exactly a resource
+    address, else None."""
+    return _resource(text)
 
 
 def _cidr(hop: str) -> str | None:

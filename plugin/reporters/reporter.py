@@ -45,6 +45,9 @@ class Reporter:
     description: str
     render: Renderer
     exit_rule: ExitRule = exit_by_decision
+    # The format draws the assurance map: the run computes it, and the report dict the
+    # format renders holds it under "assurance" (a list of `plangate map`'s models).
+    map: bool = False
 
     def __post_init__(self) -> None:
         if type(self.name) is not str or not _NAME.match(self.name):

@@ -43,7 +43,7 @@ def state_plane(plan: Plan, settings: PackSettings) -> Contribution:
     if held:
         client = plane.node("client", "client", CLIENT_LABEL)
         for item in held:
-            holds = worst(holds, _draw(plane, client, item))
+            holds = worst(holds, _draw(plan, plane, client, item))
             evidence.append(_evidence(item))
     else:
         holds = UNKNOWN_VERDICT
@@ -63,7 +63,7 @@ def state_plane(plan: Plan, settings: PackSettings) -> Contribution:
     return Contribution([invariant], [plane], {"targets": [h.to_dict() for h in held]})
 
 
-def _draw(plane: Plane, client: str, item: Held) -> str:
+def _draw(plan: Plan, plane: Plane, client: str, item: Held) -> str:
     target = item.target
     key = f"target:{target.address or target.label}"
     if target.resource is not None:
@@ -73,13 +73,13 @@ def _draw(plane: Plane, client: str, item: Held) -> str:
     plane.edge(client, key, "locks" if target.is_lock_table else "reads and writes state")
     verdict = YES
     for access in item.access:
-        verdict = worst(verdict, _access(plane, key, access))
+        verdict = worst(verdict, _access(plan, plane, key, access))
     for event in item.events:
         node = plane.node(f"event:{event.address}", "event", event.address)
         certainty = KNOWN if event.certain else UNKNOWN_UNTIL_APPLY
         plane.edge(key, node, event.does, certainty=certainty, violation=True)
         for consumer in event.consumers:
-            plane.edge(node, plane.node(f"compute:{consumer}", "compute", consumer), "invokes")
+            plane.edge(node, _compute(plan, plane, consumer), "invokes")
         verdict = worst(verdict, NO if event.certain else UNKNOWN_VERDICT)
     for policy in item.policies:
         node = plane.node(f"policy:{policy.address}", "policy", policy.address)
@@ -92,7 +92,15 @@ def _draw(plane: Plane, client: str, item: Held) -> str:
     return verdict
 
 
-def _access(plane: Plane, key: str, access: Access) -> str:
+def _compute(plan: Plan, plane: Plane, address: str) -> str:
+    """A compute node: its resource's (grouped with its block) when it is in the plan."""
+    resource = plan.by_address.get(address)
+    if resource is not None:
+        return plane.resource(f"compute:{address}", "compute", resource)
+    return plane.node(f"compute:{address}", "compute", address)
+
+
+def _access(plan: Plan, plane: Plane, key: str, access: Access) -> str:
     principal = access.principal
     if principal.role is not None:
         node = plane.resource(f"principal:{principal.address}", "principal", principal.role)
@@ -114,8 +122,7 @@ def _access(plane: Plane, key: str, access: Access) -> str:
         certainty = KNOWN if trustee.certain else UNKNOWN_UNTIL_APPLY
         plane.edge(who, node, "may assume", certainty=certainty)
     for use in principal.uses:
-        compute = plane.node(f"compute:{use.compute}", "compute", use.compute)
-        plane.edge(compute, node, f"runs as ({use.kind})")
+        plane.edge(_compute(plan, plane, use.compute), node, f"runs as ({use.kind})")
     if not access.application:
         return YES
     return NO if access.grant.certain else UNKNOWN_VERDICT

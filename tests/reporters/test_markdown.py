@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from plangate import Policy, Severity, finding, policy
+from plangate.assurance import Contribution, Invariant, Plane
+from plangate.assurance_model import build
 from plangate.config import Waiver
 from plangate.reporters import markdown
 from plangate.runner import RunError
@@ -277,3 +279,64 @@ def test_a_long_run_of_scheme_like_words_is_made_inert_in_linear_time(run: str):
     linked = markdown_text(run * 1_000 + "x://evil.example")
     assert "://" not in linked
     assert linked.endswith("x:&#8203;//evil.example")
+
+
+# -- why the plan passes: the assurance map -------------------------------------------------
+
+
+def estate_model(services: int, label: str = "now") -> dict[str, Any]:
+    """A map of `services` services, each a task reaching its database, some of the
+    databases open to the internet; every text carries `label`."""
+    plane = Plane("app", f"Application plane {label}")
+    internet = plane.node("internet", "source", f"internet {label}")
+    for i in range(services):
+        group = f'module.service[*].module.s{i % 90}["{label}"]'
+        task = plane.node(f"t{i}", "compute", f"task {i} {label}", group=group + ".task")
+        db = plane.node(f"d{i}", "database", f"db {i} {label}", group=group + ".db")
+        plane.edge(task, db, f"tcp 5432 {label}")
+        if i % 1000 == 0:
+            plane.edge(internet, db, f"tcp 5432 {label}", violation=True)
+    invariant = Invariant(
+        "i",
+        f"No database is reachable {label}",
+        {"T-RDS-001": f"none {label}"},
+        (f"seen {label}",) * 9,
+    )
+    return build("plan.json", [Contribution([invariant], [plane], pack="rds")], [])
+
+
+def test_the_map_is_folded_under_why_this_plan_passes(report_for, db_plan):
+    report = report_for(db_plan(publicly_accessible=False))
+    report["assurance"] = [estate_model(3)]
+    out = markdown.render(report)
+    assert_whole(out)
+    why = out.split("<details>\n<summary><b>Why this plan passes</b></summary>\n", 1)[1]
+    assert why.startswith(
+        "\n- holds: No database is reachable now (rds)\n  - seen now\n  - seen now\n"
+        "  - seen now\n  - and 7 more (`plangate map` lists them)\n"
+    )
+    [diagram] = FENCE.findall(why)
+    assert diagram.startswith("flowchart LR\n  subgraph p0[")
+    assert "class p0n0,p0n" in diagram and "linkStyle 0 stroke:#cf222e" in diagram
+
+
+def test_a_report_without_a_map_has_no_why_section(report_for, db_plan):
+    assert "Why this plan" not in markdown.render(report_for(db_plan()))
+
+
+def test_a_large_hostile_estate_s_map_stays_under_githubs_limit(report_for, db_plan):
+    report = report_for(db_plan(publicly_accessible=False))
+    report["assurance"] = [estate_model(20_000, HOSTILE * 5)]
+    out = markdown.render(report)
+    assert_whole(out)
+    assert "<summary><b>Why this plan passes</b></summary>" in out
+    assert "```mermaid" in out and "<script" not in out and "@team" not in out
+
+
+def test_findings_come_before_the_map_when_the_comment_is_full(report_for):
+    report = report_for(many_dbs(3000, note=HOSTILE * 20))
+    report["assurance"] = [estate_model(500)]
+    out = markdown.render(report)
+    assert_whole(out)
+    assert "Why this plan" not in out
+    assert "1 of 1 assurance maps" in out

@@ -27,10 +27,14 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from plangate.assurance import Contribution, Plane
+from plangate.assurance_model import build
+from plangate.reporters.map_diagram import map_flowchart
 from plangate.reporters.mermaid import flowchart, node_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +52,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _FENCE = re.compile(r"^```mermaid\n(.*?)\n```$", re.DOTALL | re.MULTILINE)
+_WHY = "<summary><b>Why "  # the folded assurance map, after the findings' paths
 
 # Hostile hops, as a pull request writes them into for_each keys and statement ids.
 HOSTILE = [
@@ -166,6 +171,8 @@ _RENDER = """async ([source, config]) => {
     handlers: all.filter(e => [...e.attributes].some(a => a.name.startsWith("on"))).length,
     clickable: root.querySelectorAll(".clickable").length,
     markup: root.querySelectorAll(".nodeLabel *:not(p):not(br), i, math, .katex").length,
+    red: root.querySelectorAll("g.node.violation").length,
+    clusters: root.querySelectorAll("g.cluster").length,
   };
 }"""
 
@@ -231,7 +238,7 @@ def test_the_example_plans_draw_paths(example_reports):
 def test_every_diagram_of_an_example_plan_renders_with_its_labels(example_reports, render, plan):
     report, markdown = example_reports[plan]
     findings = _drawn(report)
-    sources = _FENCE.findall(markdown)
+    sources = _FENCE.findall(markdown.split(_WHY)[0])
     assert len(sources) == len(findings), "one diagram per blocking finding with a path"
     for f, source in zip(findings, sources, strict=True):
         shown = render(source)
@@ -285,10 +292,87 @@ def test_the_readme_picture_is_a_rendered_diagram(example_reports, render, brows
     """The picture the README shows; rewritten only with PLANGATE_UPDATE_IMAGES=1."""
     report, markdown = example_reports[IMAGE_PLAN]
     index = [f["policy_id"] for f in _drawn(report)].index(IMAGE_POLICY)
-    source = _FENCE.findall(markdown)[index]
+    source = _FENCE.findall(markdown.split(_WHY)[0])[index]
     assert render(source)["error"] is None
     if os.environ.get("PLANGATE_UPDATE_IMAGES") == "1":
         IMAGE.parent.mkdir(parents=True, exist_ok=True)
         browser_page.locator("#out svg").screenshot(path=str(IMAGE))
     assert IMAGE.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", "run with PLANGATE_UPDATE_IMAGES=1"
     assert f'src="{IMAGE.relative_to(ROOT)}"' in (ROOT / "README.md").read_text()
+
+
+# -- the assurance map ------------------------------------------------------------------
+
+RED = {
+    "rds_public",
+    "db_sg_open",
+    "db_public_subnets",
+    "rds_reachable",
+    "public_snapshot",
+    "task_role_lock_table_direct",
+    "task_role_lock_table_wildcard",
+    "task_role_managed_policy",
+    "lambda_lock_stream",
+}
+_MAP_NODE = re.compile(r"^    p\d+n\d+\W", re.MULTILINE)
+_MAP_EDGE = re.compile(r"^  p\d+n\d+ -", re.MULTILINE)
+
+
+@pytest.mark.parametrize("plan", [p.name for p in PLANS])
+def test_every_example_plan_s_assurance_map_renders_both_planes(example_reports, render, plan):
+    _, markdown = example_reports[plan]
+    assert markdown.count(_WHY) == 1
+    [source] = _FENCE.findall(markdown.split(_WHY)[1])
+    shown = render(source)
+    assert shown["error"] is None, (shown["error"], source)
+    assert shown["clusters"] == 2  # the application plane and the state plane
+    assert len(shown["nodes"]) == len(_MAP_NODE.findall(source))
+    assert shown["edges"] == len(_MAP_EDGE.findall(source))
+    text = " ".join(shown["nodes"])
+    # a resource shows its type over its name (a line break apart)
+    assert "aws_db_instancethis" in text and 'lock table "terraform-state-lock"' in text
+    # drawn in red exactly where the plan opens a path the map draws (an environment
+    # variable naming the lock table, or its deletion, is no edge of the planes)
+    assert (shown["red"] > 0) == (plan.removesuffix(".json") in RED), plan
+
+
+def _hostile_model() -> dict:
+    plane = Plane("hostile", HOSTILE[0])
+    kinds = ["source", "database", "state", "firewall", "event", "client"]
+    keys = [plane.node(f"k{i}", kinds[i % 6], text) for i, text in enumerate(HOSTILE)]
+    for i, (a, b) in enumerate(pairwise(keys)):
+        plane.edge(
+            a, b, HOSTILE[-1 - i], violation=i % 3 == 0, certainty="unknown" if i % 2 else "known"
+        )
+    return build("p.json", [Contribution(planes=[plane], pack=HOSTILE[1])], [])
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_hostile_labels_in_a_plane_render_as_text_and_nothing_else(render, config):
+    model = _hostile_model()
+    shown = render(map_flowchart(model), config)
+    assert shown["error"] is None, shown["error"]
+    assert len(shown["nodes"]) == len(HOSTILE)
+    assert shown["edges"] == len(HOSTILE) - 1
+    assert shown["links"] == shown["scripts"] == shown["handlers"] == shown["clickable"] == 0
+    assert shown["markup"] == 0, "no element in a label but the line breaks"
+
+
+def test_a_plane_of_thousands_of_resources_renders_grouped_and_capped(render):
+    plane = Plane("big", "Thousands of services")
+    db_key = plane.node("internet", "source", "internet")
+    for service in range(3000):
+        group = f"module.service[*].module.s{service % 60}.aws_ecs_service.api"
+        task = plane.node(f"t{service}", "compute", f"api {service}", group=group)
+        db = plane.node(f"d{service}", "database", f"db {service}", group=group + "db")
+        plane.edge(task, db, "tcp 5432")
+        if service % 500 == 0:
+            plane.edge(db_key, db, "tcp 5432", violation=True)
+    model = build("p.json", [Contribution(planes=[plane], pack="x")], [])
+    source = map_flowchart(model)
+    assert source is not None and len(source) < 50_000
+    shown = render(source)
+    assert shown["error"] is None, shown["error"]
+    assert len(shown["nodes"]) <= 40
+    assert any(text.startswith("and ") and "more" in text for text in shown["nodes"])
+    assert shown["red"] >= 6  # every database the internet reaches stays a node of its own
