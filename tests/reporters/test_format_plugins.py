@@ -24,7 +24,7 @@ from plangate.reporters import ENTRY_POINT_GROUP, format_names, load_format
 from plangate.testing import PlanBuilder
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
-BUILT_IN = ["atlantis", "github", "gitlab", "json", "junit", "markdown", "sarif", "text"]
+BUILT_IN = ["atlantis", "github", "gitlab", "html", "json", "junit", "markdown", "sarif", "text"]
 
 ACME = '''
 from plangate import Reporter
