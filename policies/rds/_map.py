@@ -39,6 +39,7 @@ from ._common import (
 
 __all__ = [
     "INTERNET",
+    "MAX_MEMBERS",
     "PRIVATE_RANGE",
     "SECURITY_GROUP",
     "UNKNOWN_SOURCE",
@@ -144,7 +145,7 @@ class Database:
                     "rule": i.rule,
                     "reach": i.reach,
                     "certainty": "known" if i.certain else "unknown",
-                    "used_by": [m.resource.address for m in i.members],
+                    "used_by": _capped([m.resource.address for m in i.members]),
                 }
                 for i in self.inbound
             ],
@@ -153,6 +154,17 @@ class Database:
                 for s in self.snapshots
             ],
         }
+
+
+MAX_MEMBERS = 20  # resources named per security group a path admits; the rest counted
+
+
+def _capped(addresses: list[str]) -> list[str]:
+    """At most MAX_MEMBERS addresses and a count: one group may be used by thousands of
+    resources and admitted to thousands of databases, and the map must stay linear."""
+    if len(addresses) <= MAX_MEMBERS:
+        return addresses
+    return [*addresses[:MAX_MEMBERS], f"and {len(addresses) - MAX_MEMBERS} more"]
 
 
 @per_plan

@@ -19,6 +19,7 @@ from plangate.assurance import (
 from plangate.policies.aws.group_members import ENTRY
 from plangate.policies.rds._map import (
     INTERNET,
+    MAX_MEMBERS,
     PRIVATE_RANGE,
     SECURITY_GROUP,
     Database,
@@ -143,6 +144,11 @@ class _Drawing:
             return (NO if path.certain else UNKNOWN_VERDICT) if into_db else YES
         if path.kind == PRIVATE_RANGE:
             source = plane.node(f"range:{path.source}", "source", path.source)
+        elif path.kind == SECURITY_GROUP and len(path.members) > MAX_MEMBERS:
+            # one node for the group and its users: drawing each user at each database
+            # that admits it would grow with their product
+            label = f"{_short(path.source)} (used by {len(path.members)})"
+            source = plane.node(f"group:{path.source}", "firewall", label)
         elif path.kind == SECURITY_GROUP and path.members:
             for member in path.members:
                 kind = "entry" if member.role == ENTRY else "compute"
