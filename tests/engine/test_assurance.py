@@ -232,3 +232,25 @@ def test_the_model_follows_the_shipped_schema_with_the_packs_details_schemas():
     model["packs"]["x"] = {"n": "one"}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_a_sensitive_value_never_reaches_the_map_in_any_form(tmp_path):
+    # A lock table named from a sensitive variable: the state plane labels it by name.
+    secret = "lock-from-a-sensitive-variable-7f3a"
+    plan = PlanBuilder().add(
+        "aws_dynamodb_table.lock",
+        {"name": secret, "hash_key": "LockID", "attribute": [{"name": "LockID", "type": "S"}]},
+        sensitive=["name"],
+    )
+    (tmp_path / "plan.json").write_text(json.dumps(plan.to_dict()))
+    outputs = []
+    for fmt in ("text", "json"):
+        result = run("map", "--format", fmt, "plan.json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    for fmt in ("markdown", "html"):
+        result = run("check", "--format", fmt, "plan.json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append(result.stdout)
+    assert all("lock table" in out for out in outputs)  # the table is on the map
+    assert not any(secret in out for out in outputs)
