@@ -20,7 +20,7 @@ from typing import Any
 from .assurance import NO, UNKNOWN_VERDICT, Contribution, Edge, Invariant, Node, Plane, worst
 from .policy import Certainty, Finding
 
-__all__ = ["MAX_NODES", "VERSION", "build", "model_schema"]
+__all__ = ["MAX_NODES", "VERSION", "NotPlain", "build", "model_schema"]
 
 VERSION = 1
 MAX_NODES = 40  # per plane, after grouping; the rest is one "and N more" node
@@ -28,6 +28,16 @@ EDGES_PER_NODE = 3  # edges kept per node kept (violations first)
 # Keys of nodes the model makes (a group, the "and N more" node) are tuples: a pack's
 # keys are strings, whatever the plan's addresses hold, so the two never meet.
 _MORE = ("more",)
+
+
+class NotPlain(ValueError):
+    """A pack's contribution holds something that is not plain JSON-ready data (a label
+    that is not text, an object in its details): which pack, and what."""
+
+    def __init__(self, pack: str, what: str) -> None:
+        super().__init__(f"{pack}: {what}")
+        self.pack = pack
+        self.what = what
 
 
 def build(
@@ -40,7 +50,8 @@ def build(
     max_nodes: int = MAX_NODES,
 ) -> dict[str, Any]:
     """The JSON-ready model of one plan: packs' contributions, the run's findings of that
-    plan (`ran`: the ids of the policies that ran; None: all), every text `clean`ed."""
+    plan (`ran`: the ids of the policies that ran; None: all), every text `clean`ed.
+    Raises `NotPlain` naming the pack whose contribution is not plain data."""
     found = [f for f in findings if f.plan in ("", plan_path)]
     ran_ids = None if ran is None else frozenset(ran)
     model: dict[str, Any] = {
@@ -50,13 +61,26 @@ def build(
         "planes": [],
         "packs": {},
     }
+    seen: dict[str, str] = {}
     for contribution in contributions:
-        for invariant in contribution.invariants:
-            model["invariants"].append(_invariant(contribution.pack, invariant, found, ran_ids))
-        for plane in contribution.planes:
-            model["planes"].append(_plane(contribution.pack, plane, max_nodes))
-        model["packs"][contribution.pack] = contribution.details
-    return _cleaned(model, clean) if clean is not None else model
+        pack = contribution.pack
+        try:
+            part = {
+                "invariants": [
+                    _invariant(pack, i, found, ran_ids) for i in contribution.invariants
+                ],
+                "planes": [_plane(pack, plane, max_nodes) for plane in contribution.planes],
+                "details": contribution.details,
+            }
+            part = _cleaned(part, clean or (lambda text: text), seen)
+        except NotPlain as exc:
+            raise NotPlain(pack, exc.what) from None
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            raise NotPlain(pack, f"{type(exc).__name__} building its part") from None
+        model["invariants"].extend(part["invariants"])
+        model["planes"].extend(part["planes"])
+        model["packs"][pack] = part["details"]
+    return model
 
 
 def _invariant(
@@ -224,20 +248,26 @@ def _merge(edges: list[Edge]) -> list[tuple[Edge, int]]:
     return [(edge, count) for edge, count in counts.values()]
 
 
-def _cleaned(value: Any, clean: Callable[[str], str]) -> Any:
-    """Every string of the model passed through `clean`, each distinct one once."""
-    seen: dict[str, str] = {}
+def _cleaned(value: Any, clean: Callable[[str], str], seen: dict[str, str]) -> Any:
+    """A copy of plain data (text, numbers, booleans, None, lists, objects keyed by text)
+    with every string passed through `clean`, each distinct one once; anything else is
+    `NotPlain` (it would be rendered, outside the boundary pack code runs behind)."""
 
     def walk(item: Any) -> Any:
-        if isinstance(item, str):
+        kind = type(item)
+        if kind is str:
             if item not in seen:
                 seen[item] = clean(item)
             return seen[item]
-        if isinstance(item, dict):
-            return {key: walk(v) for key, v in item.items()}
-        if isinstance(item, list | tuple):
+        if kind is dict:
+            if not all(type(key) is str for key in item):
+                raise NotPlain("", "an object whose keys are not all text")
+            return {walk(key): walk(v) for key, v in item.items()}
+        if kind is list or kind is tuple:
             return [walk(v) for v in item]
-        return item
+        if item is None or kind is bool or kind is int or (kind is float and item == item):
+            return item
+        raise NotPlain("", f"a value of type {kind.__name__}, not JSON data")
 
     return walk(value)
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .assurance_model import NotPlain
 from .assurance_model import build as build_map
 from .config import Config
 from .context import Context
@@ -211,9 +212,19 @@ class Gate:
             report.errors.extend(e for e in errors if e not in report.errors)
             report.printed.extend(printed)
             report.warnings.extend(RunWarning("output", item.warning()) for item in printed)
-            report.maps.append(
-                build_map(plan.path, made, report.findings, ran=ran, clean=_map_cleaner(plan))
-            )
+            try:
+                model = build_map(
+                    plan.path, made, report.findings, ran=ran, clean=_map_cleaner(plan)
+                )
+            except NotPlain as exc:
+                report.errors.append(
+                    RunError(
+                        "policy",
+                        f"assurance of pack {exc.pack} returned {exc.what} on {plan.path}",
+                    )
+                )
+                continue
+            report.maps.append(model)
         report.map_seconds = time.perf_counter() - started
 
     def context(self) -> Context:

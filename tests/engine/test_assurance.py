@@ -117,6 +117,15 @@ def test_an_invariant_holds_with_the_silent_guard_as_evidence(tmp_path):
     [
         ("raise RuntimeError('boom')", "raised RuntimeError: boom"),
         ("return {'invariants': []}", "returned something else than a Contribution"),
+        (
+            "return Contribution(details={'when': object()})",
+            "returned a value of type object, not JSON data",
+        ),
+        (
+            "plane = Plane('p', 'P'); plane.node('k', 'source', b'bytes')\n"
+            "    return Contribution(planes=[plane])",
+            "returned a value of type bytes, not JSON data",
+        ),
     ],
 )
 def test_a_contribution_that_fails_is_an_error_naming_it_never_a_pass(tmp_path, body, message):
