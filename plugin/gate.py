@@ -256,13 +256,12 @@ class Gate:
         rows in the order found; a row the section's key says is already there is not
         repeated (a target found in several plans, or by several inventories)."""
         declared = {s.name: s for pack in self.packs.packs for s in pack.sections}
-        sections: dict[str, list[dict[str, str]]] = {name: [] for name in declared}
+        kept: dict[str, dict[tuple[Any, ...], dict[str, str]]] = {name: {} for name in declared}
         for item, rows in found:
-            kept = sections[item.section]
+            section = declared[item.section]
             for row in rows:
-                if not any(declared[item.section].same_row(row, old) for old in kept):
-                    kept.append(row)
-        return sections
+                kept[item.section].setdefault(section.row_key(row), row)
+        return {name: list(rows.values()) for name, rows in kept.items()}
 
     def _plan(self, source: PlanSource, terraform_bin: str | None) -> Plan:
         if isinstance(source, Plan):

@@ -150,10 +150,16 @@ class Section:
         if self.name in REPORT_KEYS:
             raise ValueError(f"section name {self.name!r} is one of the report's own keys")
 
-    def same_row(self, a: Mapping[str, str], b: Mapping[str, str]) -> bool:
+    def row_key(self, row: Mapping[str, str]) -> tuple[Any, ...]:
+        """What makes a row the same as another: the values of `key` (a missing one is
+        None), or without a key the whole row. Hashable, so a section of any length is
+        deduplicated in one pass (rows may be one per name a repository config adds)."""
         if not self.key:
-            return a == b
-        return all(a.get(k) == b.get(k) for k in self.key)
+            return tuple(sorted(row.items()))
+        return tuple(row.get(k) for k in self.key)
+
+    def same_row(self, a: Mapping[str, str], b: Mapping[str, str]) -> bool:
+        return self.row_key(a) == self.row_key(b)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,84 @@
+"""The pack API under attack: a pull request's repository config and plan, and a careless
+third-party pack, against the settings, options and report sections packs declare.
+
+The attacker writes the pull request (the checkout, its `plangate.toml`, every name in
+the plan); the operator's config is named with `--config` outside the checkout. A pack
+is the operator's choice but not the operator's code: a clash between two packs must be
+an error, never one pack quietly taking another's settings.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from plangate.testing import PlanBuilder
+
+PLANGATE = str(Path(sys.executable).parent / "plangate")
+LOCK = "terraform-state-lock"
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PLANGATE, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+    )
+
+
+def _task_naming_the_lock_table() -> PlanBuilder:
+    """An application whose container is told the lock table's name: PG-STATE-003 blocks
+    it when the gate knows the table."""
+    environment = [{"name": "LOCK_TABLE", "value": LOCK}]
+    definitions = [{"name": "api", "image": "acme/api:1", "essential": True}]
+    definitions[0]["environment"] = environment
+    return PlanBuilder().add(
+        "aws_ecs_task_definition.api",
+        {"family": "api", "container_definitions": json.dumps(definitions)},
+    )
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """The attacker's checkout, with a plan; the operator's config beside it."""
+    repo = tmp_path / "checkout"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "plan.json").write_text(json.dumps(_task_naming_the_lock_table().to_dict()))
+    (tmp_path / "operator.toml").write_text(f'lock_tables = ["{LOCK}"]\n')
+    return repo
+
+
+def operator(checkout: Path) -> str:
+    return str(checkout.parent / "operator.toml")
+
+
+def test_a_repository_config_adding_many_lock_tables_is_reported_in_linear_time(checkout):
+    """Each lock table is a row of the `state_backend` section; rows were deduplicated by
+    comparing each with every row before it, so 20,000 names added under the operator's
+    (allowed: adding tables is tightening) held the gate for an hour (1,500 took 20 s)."""
+    names = ", ".join(f'"table-{n}"' for n in range(20_000))
+    (checkout / "plangate.toml").write_text(f"[packs.state_backend]\nlock_tables = [{names}]\n")
+    started = time.perf_counter()
+    result = run(
+        "check",
+        "--config",
+        operator(checkout),
+        "--format",
+        "json",
+        "--timeout",
+        "60",
+        "plan.json",
+        cwd=checkout,
+    )
+    elapsed = time.perf_counter() - started
+    report = json.loads(result.stdout)
+    assert (result.returncode, report["decision"]) == (1, "block"), result.stderr
+    assert len(report["state_backend"]) == 20_001
+    assert elapsed < 20, f"{elapsed:.1f} s"
