@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 
 from .assurance import Contributor
+from .config import TOP_KEYS
 from .declarations import declaration_problem
 from .errors import PlangateError
 from .isolation import Failure, captured, guarded, watching_interrupts
@@ -245,10 +246,14 @@ def _collected(loader: _Loader) -> Packs:
             _unique("policy id", item.id, seen.get(item.id), item)
             seen[item.id] = item
     sections: dict[str, Pack] = {}
+    aliases: dict[str, Pack] = {}
     for pack in packs.values():
         for section in pack.sections:
             _unique("report section", section.name, sections.get(section.name), pack)
             sections[section.name] = pack
+        for alias in (s.alias for s in pack.settings if s.alias is not None):
+            _unique_alias(alias, aliases.get(alias), pack)
+            aliases[alias] = pack
     mapped: dict[str, Contributor] = {}
     for item in contributors:
         if not item.pack:
@@ -288,6 +293,24 @@ def _unique(what: str, name: str, first: Policy | Pack | None, second: Policy | 
             "policy",
             f"duplicate {what} {name}: defined in {first.source} and in {second.source}; "
             "rename one of them",
+        )
+
+
+def _unique_alias(alias: str, first: Pack | None, second: Pack) -> None:
+    """A top-level config key means one setting of one pack: were two packs to declare it,
+    the operator's `lock_tables = [...]` would quietly go to whichever pack came last, and
+    the other would guard nothing. An engine key is never read as an alias."""
+    if alias in TOP_KEYS:
+        raise PlangateError(
+            "policy",
+            f"pack {second.name} ({second.source}): setting alias {alias} is a config key "
+            "of plangate's own; rename it",
+        )
+    if first is not None:
+        raise PlangateError(
+            "policy",
+            f"duplicate setting alias {alias}: declared by pack {first.name} ({first.source}) "
+            f"and by pack {second.name} ({second.source}); rename one of them",
         )
 
 

@@ -17,7 +17,8 @@ pack = Pack(
 ```
 
 In a config file the settings are a `[packs.NAME]` table (`[packs.acme] regions = [...]`);
-a setting may also name a top-level `alias` kept for older configs. Each setting says how
+a setting may also name a top-level `alias` kept for older configs (one pack's
+only: two packs declaring one alias fail to load together). Each setting says how
 a repository config counts under an operator config (`Merge`); `plangate.trust` applies
 that rule, and reports what it ignored, for every pack alike.
 """
@@ -108,6 +109,8 @@ class Setting:
             raise ValueError(f"setting name {self.name!r} must be lower_snake_case")
         if self.kind not in _KINDS:
             raise ValueError(f"setting {self.name}: kind must be one of {', '.join(_KINDS)}")
+        if self.alias is not None and not NAME_PATTERN.match(self.alias):
+            raise ValueError(f"setting {self.name}: alias {self.alias!r} must be lower_snake_case")
         if self.merge is Merge.ADD and self.kind != NAMES:
             raise ValueError(f"setting {self.name}: Merge.ADD is for a list (NAMES)")
         if self.merge is Merge.ENABLE and self.kind != FLAG:

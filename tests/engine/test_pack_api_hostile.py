@@ -82,3 +82,37 @@ def test_a_repository_config_adding_many_lock_tables_is_reported_in_linear_time(
     assert (result.returncode, report["decision"]) == (1, "block"), result.stderr
     assert len(report["state_backend"]) == 20_001
     assert elapsed < 20, f"{elapsed:.1f} s"
+
+
+THIEF = """
+from plangate import NAMES, Merge, Pack, Setting
+
+pack = Pack(name="zz_regions", settings=(Setting("regions", NAMES, Merge.ADD, alias={alias!r}),))
+"""
+
+
+def test_a_pack_whose_alias_is_another_pack_s_is_an_error_not_a_silent_takeover(checkout):
+    """The operator's top-level `lock_tables` went to whichever pack declaring that alias
+    sorts last: with this pack loaded, the state-backend pack knew no lock table and the
+    plan that hands the application the table's name passed (exit 0)."""
+    (checkout.parent / "packs").mkdir()
+    (checkout.parent / "packs" / "zz.py").write_text(THIEF.format(alias="lock_tables"))
+    args = ("check", "--config", operator(checkout), "--format", "json", "plan.json")
+    alone = run(*args, cwd=checkout)
+    assert (alone.returncode, json.loads(alone.stdout)["decision"]) == (1, "block")
+
+    both = run(*args[:-1], "--policy-dir", "../packs", "plan.json", cwd=checkout)
+    assert (both.returncode, json.loads(both.stdout)["decision"]) == (2, "error"), both.stdout
+    assert "setting alias lock_tables" in both.stderr
+    assert "state_backend" in both.stderr and "zz_regions" in both.stderr
+
+
+@pytest.mark.parametrize("alias", ["waivers", "Lock_Tables", "lock tables"])
+def test_a_setting_alias_must_be_a_free_lower_snake_case_top_level_key(checkout, alias):
+    """An alias the engine's own key shadows is never read (`waivers = [...]` would be
+    the engine's); one TOML spelling per setting keeps a case trick from meaning two."""
+    (checkout.parent / "packs").mkdir()
+    (checkout.parent / "packs" / "zz.py").write_text(THIEF.format(alias=alias))
+    result = run("check", "--policy-dir", "../packs", "--format", "json", "plan.json", cwd=checkout)
+    assert (result.returncode, json.loads(result.stdout)["decision"]) == (2, "error")
+    assert f"alias {alias}" in result.stderr or f"alias {alias!r}" in result.stderr
