@@ -225,9 +225,15 @@ def _map_flags(flags: argparse.ArgumentParser) -> None:
 
 def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSpec]) -> None:
     """Each pack's options in a group named after the pack. A flag that another pack or
-    the engine already has is the pack's error: which one was meant cannot be told."""
+    the engine already has is the pack's error: which one was meant cannot be told.
+    `flags` holds the gate's flags only; the ones every command shares (`--config`,
+    `--chdir`, ...) and `--help` are checked here, as argparse would only find the clash
+    when it builds the subcommand, as a crash without a report."""
+    shared = {s for action in _common(add_help=True)._actions for s in action.option_strings}
     groups: dict[str, Any] = {}
     for spec in options:
+        if spec.flag in shared:
+            raise _taken(spec)
         group = groups.get(spec.pack)
         if group is None:
             group = groups[spec.pack] = flags.add_argument_group(f"pack {spec.pack}")
@@ -240,11 +246,15 @@ def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSp
         try:
             group.add_argument(spec.flag, **extra)
         except argparse.ArgumentError:
-            raise PlangateError(
-                "policy",
-                f"pack {spec.pack}: option {spec.flag} is already an option of plangate or "
-                "of another pack; rename it",
-            ) from None
+            raise _taken(spec) from None
+
+
+def _taken(spec: OptionSpec) -> PlangateError:
+    return PlangateError(
+        "policy",
+        f"pack {spec.pack}: option {spec.flag} is already an option of plangate or of "
+        "another pack; rename it",
+    )
 
 
 def _dest(spec: OptionSpec) -> str:

@@ -116,3 +116,41 @@ def test_a_setting_alias_must_be_a_free_lower_snake_case_top_level_key(checkout,
     result = run("check", "--policy-dir", "../packs", "--format", "json", "plan.json", cwd=checkout)
     assert (result.returncode, json.loads(result.stdout)["decision"]) == (2, "error")
     assert f"alias {alias}" in result.stderr or f"alias {alias!r}" in result.stderr
+
+
+SHADOW = """
+from plangate import TEXT, Pack, Setting
+
+pack = Pack(name="zz_shadow", settings=(Setting("x", TEXT),),
+            options=lambda add: add({flag!r}, setting="x"))
+"""
+
+
+@pytest.mark.parametrize(
+    "flag", ["--config", "--chdir", "--policy-dir", "--no-entry-points", "--debug", "--help"]
+)
+def test_a_pack_option_that_takes_an_engine_flag_is_an_error_every_format_reports(checkout, flag):
+    """The check was made only against the gate's own flags (--format, --timeout, ...):
+    one of the flags every command shares (--config above all) crashed the parser, an
+    `internal error` with no report on stdout and no --output file written."""
+    (checkout.parent / "packs").mkdir()
+    (checkout.parent / "packs" / "zz.py").write_text(SHADOW.format(flag=flag))
+    result = run(
+        "check",
+        "--config",
+        operator(checkout),
+        "--policy-dir",
+        "../packs",
+        "--format",
+        "json",
+        "--output",
+        "sarif=out.sarif",
+        "plan.json",
+        cwd=checkout,
+    )
+    assert result.returncode == 2
+    assert f"pack zz_shadow: option {flag} is already an option of plangate" in result.stderr
+    assert "internal error" not in result.stderr
+    assert json.loads(result.stdout)["decision"] == "error"
+    sarif = json.loads((checkout / "out.sarif").read_text())
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
