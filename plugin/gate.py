@@ -21,6 +21,12 @@ packs they allow; building a `Gate` directly trusts exactly what it is given.
 that raised), warnings (ignored settings, unmatched waivers), pack sections, config files,
 plans and stats. It raises `PlangateError` when the evaluation cannot complete at all (an
 unreadable plan, a usage error); `Report.failed(error)` is the report that says so.
+
+Unlike `plangate check`, a call has no time limit (the command line's watchdog takes
+over SIGALRM and may end the process: not a library's to do), and the report's text is
+raw, as the plan and the config files hold it (secrets withheld, nothing escaped): a
+caller checking plans from pull requests bounds the call itself and renders the report
+with a format (`plangate.reporters.render`) before showing it.
 """
 
 from __future__ import annotations

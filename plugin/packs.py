@@ -84,7 +84,8 @@ class Merge(enum.Enum):
     repository config is trusted and sets any setting)."""
 
     # A list the repository may only add to: the operator's items stay, the repository's
-    # are appended (more lock tables to guard is tighter).
+    # are appended (more lock tables to guard is tighter). Never for an allow-list, where
+    # more is looser: a repository would add itself to it.
     ADD = "add"
     # A flag the repository may turn on, never off.
     ENABLE = "enable"
