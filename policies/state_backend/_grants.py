@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from plangate import Certainty, Finding, PackSettings, Plan, finding
+from plangate.helpers import is_new
 from plangate.policies.aws.iam_documents import PolicyDocument
 from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
 from plangate.policies.aws.iam_matching import HOLE
@@ -233,7 +234,7 @@ def grant_message(found: BackendGrant) -> str:
     )
 
 
-def grant_finding(found: BackendGrant) -> Finding:
+def grant_finding(found: BackendGrant, plan: Plan) -> Finding:
     """The finding for a grant: on the resource carrying the policy."""
     carrier = found.attachment.carrier
     return finding(
@@ -242,4 +243,18 @@ def grant_finding(found: BackendGrant) -> Finding:
         attribute=found.attachment.attribute,
         certainty=Certainty.CERTAIN if found.certain else Certainty.POSSIBLE,
         chain=found.chain,
+        new=_grant_is_new(found, plan),
     )
+
+
+def _grant_is_new(found: BackendGrant, plan: Plan) -> bool | None:
+    """New when the plan brings the carrier's attribute in or writes any policy document
+    the grant comes through (a customer managed policy an unchanged attachment names):
+    judged by the carrier alone, a plan that widens that document to `dynamodb:*` read as
+    "already in the current state". Kept only when every one of them is as deployed."""
+    judged = [is_new(found.attachment.carrier, found.attachment.attribute)]
+    for _, hops in found.grants:
+        judged.extend(is_new(plan.by_address[h], "policy") for h in hops if h in plan.by_address)
+    if True in judged:
+        return True
+    return None if None in judged else False

@@ -40,4 +40,4 @@ def execution_role_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding
     """
     for found in backend_grants(plan, settings):
         if found.principal.execution_only:
-            yield grant_finding(found)
+            yield grant_finding(found, plan)

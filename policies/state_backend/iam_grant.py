@@ -55,4 +55,4 @@ def iam_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """
     for found in backend_grants(plan, settings):
         if not found.principal.execution_only:
-            yield grant_finding(found)
+            yield grant_finding(found, plan)

@@ -652,3 +652,42 @@ def test_a_policy_holding_a_number_too_long_for_python_is_still_read():
     assert summarise(run_policy(iam_grant, b)) == [
         ("PG-STATE-001", "module.app.aws_iam_role_policy.big", "policy", "certain")
     ]
+
+
+# -- whether the grant is new ----------------------------------------------------------------
+
+
+def _attached_customer_policy(before: str, after: str) -> PlanBuilder:
+    """A deployed application role and attachment, and the customer managed policy they
+    name, which the plan updates from `before` to `after`."""
+    arn = "arn:aws:iam::123456789012:policy/app"
+    role = {"name": "api", "assume_role_policy": trust(ECS_TASKS)}
+    attachment = {"role": "api", "policy_arn": arn}
+    b = PlanBuilder()
+    b.add("aws_iam_role.api", role, action="no-op", before=role)
+    b.add("aws_iam_role_policy_attachment.app", attachment, action="no-op", before=attachment)
+    managed = {"name": "app", "arn": arn}
+    return b.add(
+        "aws_iam_policy.app",
+        managed | {"policy": after},
+        action="update",
+        before=managed | {"policy": before},
+    )
+
+
+def test_a_grant_the_plan_writes_into_an_attached_managed_policy_is_new():
+    """The attachment is unchanged, so judged by its own `policy_arn` the grant read as
+    'already in the current state', when this plan is what grants `dynamodb:*`."""
+    b = _attached_customer_policy(
+        policy(allow("s3:GetObject", "*")), policy(allow("dynamodb:*", "*"))
+    )
+    (found,) = run_policy(iam_grant, b, lock_tables=[LOCK])
+    assert found.address == "aws_iam_role_policy_attachment.app"
+    assert found.new is True
+
+
+def test_a_grant_already_in_a_managed_policy_the_plan_leaves_is_not_new():
+    granted = policy(allow("dynamodb:*", "*"))
+    b = _attached_customer_policy(granted, granted)
+    (found,) = run_policy(iam_grant, b, lock_tables=[LOCK])
+    assert found.new is False
