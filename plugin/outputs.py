@@ -9,6 +9,7 @@ whose report cannot be rendered or written is an error, and then every output ho
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import sys
 import traceback
@@ -105,16 +106,20 @@ def _render_all(
     wanted = [*((fmt, False) for fmt, _ in formats.outputs), (formats.stdout, color)]
     where = "the report"
     try:
-        data = report.to_dict()
-        mapped = {**data, "assurance": report.maps}
+        # Each format, and the exit rule, gets a dict of its own: a format (maybe a third
+        # party's) that changes the one it renders changes no other output, nor the exit.
         rendered = []
         for i, (fmt, paint) in enumerate(wanted):
             where = f"the {fmt.name} format"
-            given = mapped if fmt.map else data
-            text = fmt.render(given, paint) if show or i < len(formats.outputs) else ""
-            rendered.append(text.encode("utf-8"))
+            if not (show or i < len(formats.outputs)):
+                rendered.append(b"")
+                continue
+            given = report.to_dict()
+            if fmt.map:
+                given["assurance"] = copy.deepcopy(report.maps)
+            rendered.append(fmt.render(given, paint).encode("utf-8"))
         where = f"the {formats.stdout.name} format's exit rule"
-        return rendered, report, formats.stdout.exit_code(data)
+        return rendered, report, formats.stdout.exit_code(report.to_dict())
     except Exception as exc:
         if debug:
             traceback.print_exc()

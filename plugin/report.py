@@ -145,6 +145,8 @@ class Report:
         return {"pass": 0, "block": 1, "error": 2}[self.decision]
 
     def to_dict(self) -> dict[str, Any]:
+        """A new dict each call, sharing nothing mutable with the report or an earlier
+        call (each format renders its own)."""
         return {
             "plangate_version": plangate_version(),
             "decision": self.decision,
@@ -155,7 +157,7 @@ class Report:
             "config_files": [c.to_dict() for c in self.config_files],
             "mode": "only-new" if self.only_new else "all",
             "overrides": [dict(o) for o in self.overrides],
-            **{name: list(self.sections[name]) for name in sorted(self.sections)},
+            **{name: [dict(row) for row in self.sections[name]] for name in sorted(self.sections)},
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [w.to_dict() for w in self.warnings],

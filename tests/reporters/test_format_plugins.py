@@ -44,6 +44,17 @@ def any_finding(report):
 csv = Reporter("csv", "one comma-separated line per finding", render, any_finding)
 lenient = Reporter("lenient", "exits 0 whatever happened", render, lambda report: 0)
 odd = Reporter("odd", "an exit rule that answers 7", render, lambda report: 7)
+
+
+def only_blocking(report, color):
+    """Careless: filters the report it was handed in place, and sums it up."""
+    report["findings"][:] = [f for f in report["findings"] if f["blocking"]]
+    for f in report["findings"]:
+        f["message"] = f["message"].upper()
+    return "\\n".join(f["message"] for f in report["findings"]) + "\\n"
+
+
+careless = Reporter("careless", "changes the report it renders", only_blocking)
 '''
 
 SHADOW = """
@@ -78,10 +89,10 @@ def _install(site: Path, dist: str, modules: dict[str, str], formats: dict[str, 
 
 @pytest.fixture
 def acme(tmp_path: Path) -> Path:
-    """A site folder holding acme-formats: `csv`, `lenient` and `odd`."""
+    """A site folder holding acme-formats: `csv`, `lenient`, `odd` and `careless`."""
     site = tmp_path / "site-acme"
     site.mkdir()
-    targets = {name: f"acme_formats:{name}" for name in ("csv", "lenient", "odd")}
+    targets = {name: f"acme_formats:{name}" for name in ("csv", "lenient", "odd", "careless")}
     _install(site, "acme-formats", {"acme_formats": ACME}, targets)
     return site
 
@@ -225,6 +236,27 @@ def test_the_stdout_format_decides_the_exit_code_and_an_output_file_does_not(
         "check", "quiet.json", "--format", "json", "--output", "csv=o.csv", cwd=work, **_with(acme)
     )
     assert as_file.returncode == 0, as_file.stderr
+
+
+def test_a_format_that_changes_the_report_it_renders_changes_no_other_output(
+    acme: Path, work: Path, run_plangate: Run
+):
+    """Every format rendered one shared dict (and the exit rule read it after them all):
+    a format that filtered it in place took the non-blocking finding out of the JSON on
+    stdout and upper-cased the messages the other formats showed."""
+    quiet = run_plangate(
+        "check",
+        "quiet.json",
+        "--output",
+        "careless=c.txt",
+        "--format",
+        "json",
+        cwd=work,
+        **_with(acme),
+    )
+    assert quiet.returncode == 0, quiet.stderr
+    [found] = json.loads(quiet.stdout)["findings"]
+    assert not found["blocking"] and not found["message"].isupper()
 
 
 def test_a_format_cannot_make_a_run_that_failed_exit_0(acme: Path, work: Path, run_plangate: Run):
