@@ -47,8 +47,9 @@ __all__ = [
     "Setting",
 ]
 
-NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
-FLAG_PATTERN = re.compile(r"^--[a-z][a-z0-9-]*$")
+# Whole names: `\Z`, as `$` would also match before a final newline.
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+FLAG_PATTERN = re.compile(r"--[a-z][a-z0-9-]*\Z")
 # The kinds of value a setting holds. NAMES: a list of non-empty strings (kept as a tuple).
 NAMES, TEXT, FLAG, NUMBER = "names", "text", "flag", "number"
 _KINDS = (NAMES, TEXT, FLAG, NUMBER)

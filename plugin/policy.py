@@ -25,7 +25,7 @@ __all__ = [
     "policy",
 ]
 
-ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+ID_PATTERN = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)+\Z")
 DOC_SECTIONS = ("What it checks", "Why it matters", "How to fix")
 # Parameters a policy function may ask for by name; new ones can be added without
 # breaking existing policies. `settings`: its pack's (`plangate.PackSettings`).

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from plangate import TEXT, Pack, Section, Setting, Severity, policy
 from plangate.testing import PlanBuilder
 
 PLANGATE = str(Path(sys.executable).parent / "plangate")
@@ -154,3 +155,28 @@ def test_a_pack_option_that_takes_an_engine_flag_is_an_error_every_format_report
     assert json.loads(result.stdout)["decision"] == "error"
     sarif = json.loads((checkout / "out.sarif").read_text())
     assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+@pytest.mark.parametrize(
+    "declare",
+    [
+        lambda: Pack(name="rds\n"),
+        lambda: Section("findings\n"),
+        lambda: Section("state_backend\n"),
+        lambda: Setting("lock_tables\n"),
+        lambda: Setting("regions", alias="lock_tables\n"),
+        lambda: Pack(
+            name="acme",
+            settings=(Setting("x", TEXT),),
+            options=lambda add: add("--acme-x\n", setting="x"),
+        ).option_specs(),
+        lambda: policy(id="PG-RDS-001\n", title="t", severity=Severity.LOW),
+    ],
+    ids=["pack", "report-key", "section", "setting", "alias", "option", "policy-id"],
+)
+def test_a_name_with_a_trailing_newline_is_refused_as_any_other_malformed_name(declare):
+    """`$` matches before a final newline: `findings\\n` passed as a section name (a second
+    `findings` key in the JSON report, outside its schema), `state_backend\\n` as a
+    second state-backend section, a pack or policy id as a look-alike of another's."""
+    with pytest.raises(ValueError):
+        declare()
