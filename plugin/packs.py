@@ -88,7 +88,8 @@ class Merge(enum.Enum):
     # are appended (more lock tables to guard is tighter). Never for an allow-list, where
     # more is looser: a repository would add itself to it.
     ADD = "add"
-    # A flag the repository may turn on, never off.
+    # A flag the repository may turn on, never off: only for a flag whose `true` is the
+    # stricter (never one that skips a check).
     ENABLE = "enable"
     # Only the operator (the command line, the operator config) sets it; a repository
     # value is ignored with a warning.
