@@ -14,6 +14,7 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from .assurance import Contribution, Contributor
@@ -222,9 +223,7 @@ def run_contributions(
             with captured() as sink:
                 try:
                     made = guarded(
-                        lambda item=item, settings=settings: item(
-                            plan=plan, context=context, settings=settings
-                        ),
+                        partial(item, plan=plan, context=context, settings=settings),
                         (PlanValueError,),
                     )
                 except PlanValueError:

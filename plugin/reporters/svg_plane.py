@@ -91,8 +91,8 @@ def _positions(ids: list[str], edges: list[dict[str, Any]]) -> tuple[dict[str, B
     ranks = {index: i for i, index in enumerate(sorted(columns))}
     boxes = {
         node_id: (
-            PAD + ranks[layer[node_id]] * (NODE_W + COL_GAP),
-            PAD + row[node_id] * (NODE_H + ROW_GAP),
+            float(PAD + ranks[layer[node_id]] * (NODE_W + COL_GAP)),
+            float(PAD + row[node_id] * (NODE_H + ROW_GAP)),
         )
         for node_id in ids
     }

@@ -222,13 +222,14 @@ def _inbound(plan: Plan, db: Resource, port: int | None) -> list[Inbound]:
     for key in sorted(groups.keys):
         for path in inbound_to_group(plan, key, port):
             found.setdefault((path.kind, path.source, path.rule, path.reach), path)
-    for path in open_ingress(plan, db):
-        cidr = "a range known only after apply" if path.source.cidr is UNKNOWN else path.source.cidr
-        reach = port_text(path.rule.protocol, path.rule.from_port, path.rule.to_port)
-        key = (INTERNET, cidr, path.rule.carrier.address, reach)
-        certain = path.certainty is Certainty.CERTAIN
+    for opening in open_ingress(plan, db):
+        source, rule = opening.source, opening.rule
+        cidr = "a range known only after apply" if source.cidr is UNKNOWN else source.cidr
+        reach = port_text(rule.protocol, rule.from_port, rule.to_port)
+        certain = opening.certainty is Certainty.CERTAIN
         found.setdefault(
-            key, Inbound(INTERNET, cidr, path.group, path.rule.carrier.address, reach, certain)
+            (INTERNET, cidr, rule.carrier.address, reach),
+            Inbound(INTERNET, cidr, opening.group, rule.carrier.address, reach, certain),
         )
     if groups.open:
         found.setdefault(
