@@ -125,3 +125,32 @@ def test_a_plan_holding_a_number_too_long_for_python_is_read(real_plan, tmp_path
     path = tmp_path / "plan.json"
     path.write_text(text)
     assert _load(path)["resource_changes"][0]["change"]["after"]["input"] == float("inf")
+
+
+def test_the_fast_parser_reads_a_real_plan_exactly_as_the_stdlib_parser(real_plan, tmp_path):
+    from plangate.loading import parse_bytes, parse_json
+
+    data, _ = real_plan(
+        {"main.tf": 'resource "terraform_data" "n" { input = { big = 12345678901234567890 } }\n'}
+    )
+    raw = json.dumps(data, indent=1).encode()
+    fast = parse_bytes(raw)
+    assert fast is not None, "jiter reads a plain UTF-8 plan"
+    assert fast == parse_json(raw.decode(), "plan.json")
+    assert fast["resource_changes"][0]["change"]["after"]["input"]["big"] == 12345678901234567890
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "\\ud800"}',  # a lone surrogate: the stdlib reads it, jiter does not
+        "\ufeff{}",  # a byte-order mark
+        '{"a": 1' + "0" * 4400 + "}",  # past Python's digits: a float, as before
+    ],
+)
+def test_what_the_fast_parser_refuses_is_read_by_the_stdlib_parser(tmp_path, text):
+    from plangate.loading import decode, parse_bytes, parse_json
+
+    raw = text.encode()
+    assert parse_bytes(raw) is None
+    assert parse_json(decode(raw, "plan.json"), "plan.json") is not None
