@@ -219,11 +219,42 @@ def _envelope_schema() -> dict[str, Any]:
     )
 
 
-@cache
-def _envelope_validator() -> Any:
-    import jsonschema
+# What the envelope schema may say, read here without a JSON Schema library (importing
+# jsonschema costs more than the rest of a small plan's check): the JSON type of each
+# known top-level member, a pattern, required members. tests/engine/test_loading.py
+# holds the shipped schema to these keywords.
+ENVELOPE_KEYWORDS = frozenset({"$schema", "$id", "title", "description", "type", "required"})
+PROPERTY_KEYWORDS = frozenset({"type", "pattern"})
+_JSON_TYPES: dict[str, Callable[[Any], bool]] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+}
+_TYPE_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
-    return jsonschema.Draft202012Validator(_envelope_schema())
+
+def _envelope_problem(data: dict[str, Any]) -> str | None:
+    """Where and how the top of the document breaks the shipped envelope schema."""
+    schema = _envelope_schema()
+    for name in schema.get("required", ()):
+        if name not in data:
+            return f"(top level): {name!r} is a required property"
+    for name, rules in schema.get("properties", {}).items():
+        if name not in data:
+            continue
+        value = data[name]
+        expected = rules.get("type")
+        if expected is not None and not _JSON_TYPES[expected](value):
+            kind = _TYPE_NAMES.get(type(value), "a number" if value is not None else "null")
+            return f"{name}: {kind}, not of type {expected!r}"
+        pattern = rules.get("pattern")
+        if pattern is not None and not re.search(pattern, value):
+            return f"{name}: {shown(value)} does not match {pattern!r}"
+    return None
 
 
 def validate_envelope(data: Any, where: str) -> None:
@@ -263,11 +294,9 @@ def validate_envelope(data: Any, where: str) -> None:
             "input",
             f"{where}: {what}, not a plan; run `terraform show -json PLANFILE` on a saved plan",
         )
-    errors = sorted(_envelope_validator().iter_errors(data), key=lambda e: list(e.path))
-    if errors:
-        error = errors[0]
-        at = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise PlangateError("input", f"{where}: not a valid plan at {at}: {error.message[:200]}")
+    problem = _envelope_problem(data)
+    if problem is not None:
+        raise PlangateError("input", f"{where}: not a valid plan at {problem}")
 
 
 def read_source(source: str) -> tuple[bytes, str]:

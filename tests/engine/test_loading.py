@@ -154,3 +154,36 @@ def test_what_the_fast_parser_refuses_is_read_by_the_stdlib_parser(tmp_path, tex
     raw = text.encode()
     assert parse_bytes(raw) is None
     assert parse_json(decode(raw, "plan.json"), "plan.json") is not None
+
+
+def test_the_envelope_schema_uses_only_what_the_loader_reads():
+    # The loader reads the shipped schema's types, patterns and required members without
+    # a JSON Schema library: a keyword it does not read would silently check nothing.
+    from importlib import resources
+
+    from plangate.loading import ENVELOPE_KEYWORDS, PROPERTY_KEYWORDS
+
+    schema = json.loads(
+        resources.files("plangate.schemas").joinpath("plan_envelope.schema.json").read_text()
+    )
+    assert set(schema) - {"properties"} <= ENVELOPE_KEYWORDS
+    for rules in schema["properties"].values():
+        assert set(rules) <= PROPERTY_KEYWORDS
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "expected"),
+    [
+        ("resource_changes", {}, "resource_changes: an object, not of type 'array'"),
+        ("configuration", [], "configuration: an array, not of type 'object'"),
+        ("errored", "yes", "errored: a string, not of type 'boolean'"),
+        ("terraform_version", 1, "terraform_version: a number, not of type 'string'"),
+        ("format_version", "1.2-beta", "format_version: 1.2-beta does not match"),
+    ],
+)
+def test_a_top_level_member_of_the_wrong_shape_is_rejected(tmp_path, member, value, expected):
+    data = json.loads(_plan_text())
+    data[member] = value
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(data))
+    assert expected in _error(path)
