@@ -14,51 +14,125 @@ The public API for callers, pack and output-format authors. Everything not liste
   modules (`escaping`, `shared`).
 """
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
-from .context import Context
-from .globs import glob_match, globs_meet
-from .model import Resource, ResourceChange, StateResource
-from .packs import (
-    FLAG,
-    NAMES,
-    NUMBER,
-    TEXT,
-    Merge,
-    Pack,
-    PackSettings,
-    RecordedBackend,
-    Section,
-    Setting,
-)
-from .plan import Plan
-from .policy import (
-    Certainty,
-    Enforcement,
-    Finding,
-    Inventory,
-    Policy,
-    Severity,
-    finding,
-    inventory,
-    policy,
-)
-from .references import Ref, Resolution, expression_references
-from .reporters import Reporter
-from .values import UNKNOWN, is_unknown
+from ._version import VERSION
+
+__version__ = VERSION
+
+# The public names, each imported from its module on first use (PEP 562): a run imports
+# only what it uses, and `plangate --version` or an output format imports none of the
+# plan model, the resolver or the runner.
+_HOMES = {
+    **dict.fromkeys(
+        (
+            "Certainty",
+            "Enforcement",
+            "Finding",
+            "Inventory",
+            "Policy",
+            "Severity",
+            "finding",
+            "inventory",
+        ),
+        "policy",
+    ),
+    "policy": "policy",
+    "Context": "context",
+    "glob_match": "globs",
+    "globs_meet": "globs",
+    "Resource": "model",
+    "ResourceChange": "model",
+    "StateResource": "model",
+    **dict.fromkeys(
+        (
+            "FLAG",
+            "NAMES",
+            "NUMBER",
+            "TEXT",
+            "Merge",
+            "Pack",
+            "PackSettings",
+            "RecordedBackend",
+            "Section",
+            "Setting",
+        ),
+        "packs",
+    ),
+    "Plan": "plan",
+    "Ref": "references",
+    "Resolution": "references",
+    "expression_references": "references",
+    "Reporter": "reporters",
+    "UNKNOWN": "values",
+    "is_unknown": "values",
+    "Gate": "gate",
+    "check": "gate",
+}
 
 if TYPE_CHECKING:
+    from .context import Context
     from .gate import Gate, check
+    from .globs import glob_match, globs_meet
+    from .model import Resource, ResourceChange, StateResource
+    from .packs import (
+        FLAG,
+        NAMES,
+        NUMBER,
+        TEXT,
+        Merge,
+        Pack,
+        PackSettings,
+        RecordedBackend,
+        Section,
+        Setting,
+    )
+    from .plan import Plan
+    from .policy import (
+        Certainty,
+        Enforcement,
+        Finding,
+        Inventory,
+        Policy,
+        Severity,
+        finding,
+        inventory,
+        policy,
+    )
+    from .references import Ref, Resolution, expression_references
+    from .reporters import Reporter
+    from .values import UNKNOWN, is_unknown
 
 
 def __getattr__(name: str) -> Any:
-    """`Gate` and `check` import on first use: they pull in config, loading and the
-    runner, which `plangate --version`, a policy module or a format does not need."""
-    if name in ("Gate", "check"):
-        from . import gate
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'plangate' has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(gate, name)
-    raise AttributeError(f"module 'plangate' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
+
+class _Package(types.ModuleType):
+    """`plangate.policy` is the decorator, as it always was, though a module of the same
+    name exists: importing that module must not replace the decorator here (the import
+    system sets a package's attribute to each submodule it imports)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "policy" and isinstance(value, types.ModuleType):
+            value = value.policy
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 __all__ = [

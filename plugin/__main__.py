@@ -14,6 +14,6 @@ import sys
 _cwd = os.getcwd()
 sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != _cwd]
 
-from .cli import main  # noqa: E402 - only after sys.path is cleaned
+from .cli import run  # noqa: E402 - only after sys.path is cleaned
 
-sys.exit(main())
+run()

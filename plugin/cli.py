@@ -8,34 +8,60 @@ fails closed, so nothing unexpected ever exits 0.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .errors import GateTimeout, PlangateError
 
 if TYPE_CHECKING:
+    import argparse
+
     from .gate import Gate
     from .outputs import Formats
+    from .plan import Plan
     from .policy import Enforcement, Policy, Severity
     from .report import Report
     from .time_limit import TimeLimit
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 EXIT_PASS, EXIT_BLOCK, EXIT_ERROR = 0, 1, 2
 # Commands that load packs; `check` and `apply` also take the options packs add.
 PACK_COMMANDS = ("check", "apply", "policies", "explain")
+# The plans a console-script run read, kept until the process exits (see `run`); None
+# when `main` is called in a process that goes on.
+_RETAINED: list[Plan] | None = None
+
+
+def run() -> NoReturn:
+    """The console script: `main`, then exit without tearing the interpreter down.
+
+    A large plan is millions of objects; freeing them one by one at exit costs a few
+    tenths of a second and decides nothing. Everything the run wrote is flushed first
+    (report files are written whole and closed by then); if flushing fails, the
+    interpreter's own exit reports it as it always did.
+    """
+    global _RETAINED
+    _RETAINED = []
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # what argparse prints, without importing the rest
+        from ._version import VERSION
+
+        print(f"plangate {VERSION}")
+        return EXIT_PASS
     command = next((a for a in argv if not a.startswith("-")), None)
     debug = "--debug" in (argv[: argv.index("--")] if "--" in argv else argv)
     try:
@@ -51,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except PlangateError as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _stderr("error", exc.message)
         return EXIT_ERROR
     except KeyboardInterrupt:
@@ -59,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as exc:  # fail closed: an internal error is exit 2, never 0
         if debug:
-            traceback.print_exc()
+            _print_traceback()
             return EXIT_ERROR
         # Not the exception's text: it may quote a value of the plan (a secret), and no
         # plan is at hand here to clean it with. --debug shows it.
@@ -67,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BaseException as exc:  # SystemExit or the like from code plangate does not own
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         _stderr(
             "internal error",
             f"{type(exc).__name__} escaped the run (rerun with --debug and report it)",
@@ -122,11 +148,13 @@ def _gate_command(argv: list[str], command: str, debug: bool) -> int:
         formats = formats_for(args.format, args.output)
         if command == "check":
             return _check_report(args, gate=gate, failure=failure, formats=formats, limit=limit)[1]
+    import functools
+
     from .apply import run_apply
 
     # An unknown or broken format fails before Terraform plans anything; the check of
     # the saved plan gets a time limit of its own (Terraform's plan is not cut short).
-    check = partial(_check_report, gate=gate, failure=failure, formats=formats)
+    check = functools.partial(_check_report, gate=gate, failure=failure, formats=formats)
     return run_apply(args, check)
 
 
@@ -147,7 +175,7 @@ def _load(
             return _gate(flags), None
     except (PlangateError, GateTimeout) as exc:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         return None, _failed(exc)
 
 
@@ -195,6 +223,8 @@ def _check_report(
     code the format on stdout gives it. `apply` acts on the report's decision, never on
     that code (the atlantis format exits 0 for a blocked plan). An error that stops the
     evaluation still produces an `error` report, so CI files (SARIF, JUnit, …) say why."""
+    import dataclasses
+
     from .arguments import pack_options
     from .outputs import emit, wants_map
     from .time_limit import limit_seconds
@@ -210,13 +240,16 @@ def _check_report(
             with limit.interrupting():
                 options = pack_options(args, gate.packs.options)
                 plans = list(plan_sources or args.plans)
-                checked = replace(gate, options=options)
+                checked = dataclasses.replace(gate, options=options)
                 report = checked.check(
-                    plans, terraform_bin=args.terraform_bin, map=wants_map(formats)
+                    plans,
+                    terraform_bin=args.terraform_bin,
+                    map=wants_map(formats),
+                    retain=_RETAINED,
                 )
         except (PlangateError, GateTimeout) as exc:
             if args.debug:
-                traceback.print_exc()  # where it was (when the time ran out)
+                _print_traceback()  # where it was (when the time ran out)
             report = _failed(exc)
     assert report is not None
     return report, emit(report, formats, args.debug)
@@ -227,6 +260,8 @@ def _map(
 ) -> int:
     """`plangate map`: check with the map drawn, print it; the check's exit code (an
     error, or a map that could not be drawn, is 2)."""
+    import dataclasses
+
     from .arguments import pack_options
     from .map_output import map_document, render_map
     from .outputs import _write_stdout
@@ -236,18 +271,20 @@ def _map(
         try:
             with limit.interrupting():
                 options = pack_options(args, gate.packs.options)
-                checked = replace(gate, options=options)
-                report = checked.check(args.plans, terraform_bin=args.terraform_bin, map=True)
+                checked = dataclasses.replace(gate, options=options)
+                report = checked.check(
+                    args.plans, terraform_bin=args.terraform_bin, map=True, retain=_RETAINED
+                )
         except (PlangateError, GateTimeout) as exc:
             if args.debug:
-                traceback.print_exc()
+                _print_traceback()
             report = _failed(exc)
     assert report is not None
     try:
         text = render_map(map_document(report), args.format)
     except Exception as exc:  # fail closed: a map that cannot be drawn is an error
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         _stderr("error", f"the map could not be drawn ({type(exc).__name__}); rerun with --debug")
         return EXIT_ERROR
     _write_stdout(text.encode("utf-8"))
@@ -256,6 +293,12 @@ def _map(
     for error in report.errors:
         _stderr("error", error.message)
     return report.exit_code
+
+
+def _print_traceback() -> None:
+    import traceback
+
+    traceback.print_exc()
 
 
 def _stderr(kind: str, message: str) -> None:

@@ -166,14 +166,18 @@ class Gate:
         *,
         terraform_bin: str | None = None,
         map: bool = False,
+        retain: list[Plan] | None = None,
     ) -> Report:
         """Decide these plans together (one report). `terraform_bin` shows binary plan
         files (default `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH). `map`:
-        also draw each plan's assurance map (`Report.maps`)."""
+        also draw each plan's assurance map (`Report.maps`). Each plan read is appended
+        to `retain` when given: a process about to exit keeps them, as freeing a large
+        parsed plan object by object costs more than exiting."""
         if sum(1 for p in plans if isinstance(p, str) and p == "-") > 1:
             raise PlangateError("usage", "'-' (stdin) given more than once; stdin holds one plan")
         context = self.context()
-        built = [self._plan(source, terraform_bin) for source in plans]
+        built: list[Plan] = [] if retain is None else retain
+        built.extend(self._plan(source, terraform_bin) for source in plans)
         report = Report(
             policies=self.active_policies,
             config_files=list(self.files),

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from ._version import VERSION
 from .packs import Pack
 from .policy import Finding
 from .runner import Printed, RunError
@@ -26,10 +26,7 @@ __all__ = [
 
 
 def plangate_version() -> str:
-    try:
-        return version("plangate")
-    except PackageNotFoundError:
-        return "0+unknown"
+    return VERSION
 
 
 @cache

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
-import subprocess
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -18,6 +16,8 @@ __all__ = ["find_terraform", "read_backend", "show_json"]
 
 def find_terraform(explicit: str | None = None) -> str:
     """`--terraform-bin`, then `$PLANGATE_TERRAFORM`, then terraform or tofu on PATH."""
+    import shutil  # here: only binary plans and `apply` need it
+
     for candidate in (explicit, os.environ.get("PLANGATE_TERRAFORM")):
         if candidate:
             found = shutil.which(candidate)
@@ -42,6 +42,8 @@ def find_terraform(explicit: str | None = None) -> str:
 
 def show_json(planfile: str, binary: str, chdir: str | None = None) -> bytes:
     """Run `terraform show -json PLANFILE` in the working directory the plan was made in."""
+    import subprocess  # here: only binary plans need it
+
     try:
         proc = subprocess.run(
             [binary, "show", "-json", "-no-color", os.path.abspath(planfile)],

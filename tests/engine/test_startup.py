@@ -1,0 +1,78 @@
+"""What a run imports: only what it uses (start-up is most of a small plan's check)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from plangate.testing import PlanBuilder
+
+# Runs the command line's `main` in a fresh interpreter and prints the modules loaded.
+_PROBE = """
+import io, sys
+from plangate.cli import main
+out, sys.stdout = sys.stdout, io.StringIO()
+code = main(sys.argv[1:])
+printed, sys.stdout = sys.stdout.getvalue(), out
+modules = sorted(sys.modules)
+import json
+print(json.dumps({"code": code, "out": printed, "modules": modules}))
+"""
+
+
+def _run(*argv: str) -> dict:
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, check=True
+    )
+    return json.loads(proc.stdout)
+
+
+def _top_level(modules: list[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_version_imports_nothing_of_plangate_but_the_command_line():
+    run = _run("--version")
+    assert run["code"] == 0
+    assert run["out"] == "plangate 0.1.0\n"
+    assert {m for m in run["modules"] if m.startswith("plangate")} == {
+        "plangate",
+        "plangate._version",
+        "plangate.cli",
+        "plangate.errors",
+    }
+    assert not {"argparse", "json.decoder", "importlib.metadata", "dataclasses"} & set(
+        run["modules"]
+    )
+
+
+def test_a_json_check_imports_no_schema_library_diff_library_or_other_format(tmp_path: Path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(PlanBuilder().add("aws_db_instance.db", {"publicly_accessible": True}).to_dict())
+    )
+    run = _run("check", "--format", "json", str(plan))
+    assert run["code"] == 1, "the check ran and blocked"
+    modules = set(run["modules"])
+    assert not {"jsonschema", "deepdiff"} & _top_level(run["modules"])
+    assert "plangate.reporters.json_format" in modules
+    assert not {m for m in modules if m.startswith("plangate.reporters.")} - {
+        "plangate.reporters.json_format",
+        "plangate.reporters.escaping",
+        "plangate.reporters.registry",
+        "plangate.reporters.reporter",
+    }
+    assert "subprocess" not in modules, "only binary plans and apply run terraform"
+
+
+def test_the_package_still_offers_every_public_name():
+    import plangate
+
+    for name in plangate.__all__:
+        assert getattr(plangate, name) is not None, name
+    import plangate.policy  # the module of the same name does not replace the decorator
+
+    assert callable(plangate.policy) and plangate.policy.__module__ == "plangate.policy"
+    assert plangate.policy is not sys.modules["plangate.policy"]
