@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from plangate import Ref
@@ -97,7 +98,19 @@ def parse_policy(text: Any, source: str = "") -> PolicyDocument | None:
 
     Returns None for text that is not a JSON policy document.
     """
-    data = json_value(text)
+    statements = _statements_of_text(text) if isinstance(text, str) else _statements(text)
+    return None if statements is None else PolicyDocument(statements, source)
+
+
+@lru_cache(maxsize=4096)
+def _statements_of_text(text: str) -> tuple[Statement, ...] | None:
+    """A document's statements, decoded once per text: a policy is read by every role it
+    is attached to and by the redactor, and copies of one stack repeat the same texts.
+    Statements are frozen, so sharing them is safe."""
+    return _statements(json_value(text))
+
+
+def _statements(data: Any) -> tuple[Statement, ...] | None:
     if not isinstance(data, Mapping):
         return None
     raw = data.get("Statement")
@@ -105,8 +118,7 @@ def parse_policy(text: Any, source: str = "") -> PolicyDocument | None:
         raw = [raw]
     if not isinstance(raw, list):
         return None
-    statements = tuple(_statement(i, s) for i, s in enumerate(raw) if isinstance(s, Mapping))
-    return PolicyDocument(statements, source)
+    return tuple(_statement(i, s) for i, s in enumerate(raw) if isinstance(s, Mapping))
 
 
 def _statement(index: int, raw: Mapping[str, Any]) -> Statement:
