@@ -8,8 +8,8 @@ interference), peaks the highest.
     python bench/run.py                      # generate bench plans, measure, print tables
     python bench/run.py --plan plan.json     # measure an existing plan (no scaling table)
     python bench/run.py --profile            # add the top cProfile entries of a full check
-    python bench/run.py --compare            # side by side, alternating: json.load, plangate
-                                             # (and --before, peers), 1k to 50k; stage table
+    python bench/run.py --compare            # side by side (bench/compare.py): json.load,
+                                             # plangate, --before, peers, 1k to 50k; stages
 
 What is measured (tables are printed as markdown on stdout):
 
@@ -664,185 +664,6 @@ def report_scaling(workdir: Path, sizes: Sequence[int], repeat: int) -> str:
     return text
 
 
-# -- side by side (--compare) ---------------------------------------------------------------
-
-PEERS = {
-    # name: (command line for a plan file, the largest plan it is given: slow ones stop early)
-    "checkov": (["checkov", "--quiet", "--compact", "--framework", "terraform_plan", "-f"], 5000),
-}
-
-
-def _json_load_command(python: str) -> list[str]:
-    return [python, "-c", "import json,sys; json.load(open(sys.argv[1], encoding='utf-8'))"]
-
-
-def _plangate_of(python: str) -> list[str]:
-    """The `plangate` console script installed next to this interpreter."""
-    script = Path(python).with_name("plangate")
-    return [str(script)] if script.exists() else [python, "-m", "plangate"]
-
-
-def compare_side_by_side(
-    plans: Sequence[tuple[int, Path]], repeat: int, before: str | None
-) -> tuple[str, dict[int, dict[str, float]]]:
-    """Per size, one round after another, each command once a round in the same order:
-    `python -c json.load` (this interpreter), `plangate check --format json`, the plangate
-    installed beside `before` when given, and peers found on PATH. Medians of wall time
-    and of peak RSS (ru_maxrss of the process)."""
-    commands: list[tuple[str, list[str], int]] = [
-        ("json.load", _json_load_command(sys.executable), 10**9),
-        ("plangate", [*plangate_command(), "check", "--format", "json"], 10**9),
-    ]
-    if before:
-        commands.append(
-            ("plangate before", [*_plangate_of(before), "check", "--format", "json"], 10**9)
-        )
-    peers_found = []
-    for name, (argv, largest) in PEERS.items():
-        if shutil.which(argv[0]):
-            commands.append((name, argv, largest))
-            peers_found.append(name)
-    results: dict[int, dict[str, float]] = {}
-    rows = []
-    for n, path in plans:
-        load_before = os.getloadavg()[0]
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in commands}
-        for _ in range(repeat):
-            for name, argv, largest in commands:
-                if n > largest:
-                    continue
-                r = measure_process([*argv, str(path)], 1)
-                runs[name].append((r["seconds"], r["peak_mb"]))
-        load_after = os.getloadavg()[0]
-        median = {
-            name: (
-                statistics.median(t for t, _ in got),
-                statistics.median(m for _, m in got),
-            )
-            for name, got in runs.items()
-            if got
-        }
-        base_t, base_m = median["json.load"]
-        t, m = median["plangate"]
-        results[n] = {"json_s": base_t, "json_mb": base_m, "check_s": t, "check_mb": m}
-        row = [
-            f"{n:,}",
-            f"{path.stat().st_size / 1e6:.1f} MB",
-            _s(base_t),
-            _s(t),
-            f"{t / base_t:.2f}",
-            _mb(base_m),
-            _mb(m),
-            f"{m / base_m:.2f}",
-        ]
-        if before:
-            bt, bm = median["plangate before"]
-            results[n].update({"before_s": bt, "before_mb": bm})
-            row += [_s(bt), f"{bt / base_t:.2f}", _mb(bm), f"{bm / base_m:.2f}"]
-        for name in peers_found:
-            if name in median:
-                pt, pm = median[name]
-                row += [f"{_s(pt)}, {_mb(pm)}"]
-            else:
-                row += ["(not run at this size)"]
-        row.append(f"{load_before:.1f} / {load_after:.1f}")
-        rows.append(row)
-    headers = [
-        "resources",
-        "file",
-        "json.load",
-        "plangate",
-        "x",
-        "json.load peak",
-        "plangate peak",
-        "x",
-    ]
-    if before:
-        headers += ["before", "x", "before peak", "x"]
-    headers += [f"{name} (time, peak)" for name in peers_found]
-    headers.append("load avg (start / end)")
-    text = _table(headers, rows)
-    if not peers_found:
-        text += "\n\nPeers: " + ", ".join(PEERS) + " not installed (not measured)."
-    if 20000 in results and 50000 in results:
-        growth = results[50000]["check_s"] / results[20000]["check_s"]
-        text += f"\n\nGrowth t(50k)/t(20k): plangate {growth:.2f}"
-        if before:
-            text += f", before {results[50000]['before_s'] / results[20000]['before_s']:.2f}"
-        text += (
-            f", json.load {results[50000]['json_s'] / results[20000]['json_s']:.2f} "
-            f"(2.5 is linear)."
-        )
-    return text, results
-
-
-def compare_stages(path: Path, repeat: int, before: str | None) -> str:
-    """`bench/stages.py` (timers around the real functions of one in-process check) with
-    this interpreter and with `before`, alternating; the median of each stage."""
-    script = str(Path(__file__).with_name("stages.py"))
-    pythons = [("after", sys.executable)] + ([("before", before)] if before else [])
-    runs: dict[str, list[dict[str, Any]]] = {name: [] for name, _ in pythons}
-    for _ in range(repeat):
-        for name, python in pythons:
-            proc = subprocess.run(
-                [python, script, str(path)], capture_output=True, text=True, check=True
-            )
-            runs[name].append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    version = subprocess.run([*plangate_command(), "--version"], capture_output=True, check=False)
-    del version
-    startup = {
-        name: statistics.median(
-            measure_process([*_plangate_of(python), "--version"], 1)["seconds"]
-            for _ in range(max(repeat, 5))
-        )
-        for name, python in pythons
-    }
-
-    def stage_median(name: str, key: str) -> float | None:
-        values = [r["stages"].get(key) for r in runs[name]]
-        found = [v for v in values if v is not None]
-        return statistics.median(found) if found else None
-
-    keys: list[str] = []
-    for name, _ in pythons:
-        for r in runs[name]:
-            keys.extend(k for k in r["stages"] if k not in keys)
-    policy_keys = [k for k in keys if k.startswith("policy ")]
-    other_keys = [k for k in keys if not k.startswith("policy ")]
-    rows = [
-        ["`plangate --version` (process)", *(_s(startup[n]) for n, _ in pythons)],
-        [
-            "imports of `plangate.cli`",
-            *(
-                _s(statistics.median(r["imports (plangate.cli)"] for r in runs[n]))
-                for n, _ in pythons
-            ),
-        ],
-    ]
-    for key in other_keys:
-        cells = [stage_median(n, key) for n, _ in pythons]
-        rows.append([key, *("" if c is None else _s(c) for c in cells)])
-        if key == "index (Plan)":
-            rows.append(
-                [
-                    "**policies, all**",
-                    *(_s(statistics.median(r["policies"] for r in runs[n])) for n, _ in pythons),
-                ]
-            )
-            ranked = sorted(policy_keys, key=lambda k: -(stage_median("after", k) or 0))
-            for policy_key in ranked:
-                cells = [stage_median(n, policy_key) for n, _ in pythons]
-                if max((c or 0) for c in cells) >= 0.01:
-                    rows.append([f"↳ {policy_key}", *("" if c is None else _s(c) for c in cells)])
-    rows.append(
-        [
-            "**whole check, in-process (`cli.main`)**",
-            *(_s(statistics.median(r["check"] for r in runs[n])) for n, _ in pythons),
-        ]
-    )
-    return _table(["stage", *(n for n, _ in pythons)], rows)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -895,19 +716,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     if args.compare:
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-        plans = [(n, ensure_plan(args.workdir, n)) for n in sizes]
-        print(f"# plangate benchmark, side by side\n\n{environment()}\n")
-        print(check_planted([p for _, p in plans]) + "\n", flush=True)
-        text, _ = compare_side_by_side(plans, args.repeat, args.before)
-        print("## Whole processes, medians of alternating rounds\n\n" + text + "\n", flush=True)
-        stage_plan = dict(plans).get(args.resources) or plans[-1][1]
-        print(
-            f"## Stages, {stage_plan.name} (median of {args.repeat})\n\n"
-            + compare_stages(stage_plan, args.repeat, args.before),
-            flush=True,
-        )
-        return 0
+        from compare import run_compare  # bench/compare.py, beside this script
+
+        return run_compare(args)
     path = args.plan or ensure_plan(args.workdir, args.resources)
     sizes = [int(s) for s in args.scaling.split(",") if s.strip()] if not args.plan else []
     print(f"# plangate benchmark\n\n{environment()}\n")
