@@ -22,13 +22,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from plangate import UNKNOWN, Plan, Ref, Resource
-from plangate.helpers import in_state, json_value, members, per_plan
+from plangate.helpers import in_state, json_value, per_plan
 
 from .compute import APPLICATION_COMPUTE, BATCH_ROLES, COMPUTE_SERVICE
 from .iam_documents import Opaque, Statement
 from .iam_evaluation import PrincipalQuery
 from .iam_matching import action_matches
 from .policy_documents import policy_documents
+from .roles import ROLE, role_links, role_name
 
 __all__ = [
     "ROLE",
@@ -39,7 +40,6 @@ __all__ = [
     "role_name",
 ]
 
-ROLE = "aws_iam_role"
 _EKS_ISSUER = "oidc.eks."
 _ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity")
 
@@ -263,26 +263,6 @@ def _trusting_app_role(
     return None
 
 
-def role_links(
-    plan: Plan, resource: Resource, path: tuple[str | int, ...]
-) -> list[tuple[Ref | str, bool]]:
-    """The roles an attribute names: plan roles by reference or known value, else the
-    known ARN or name itself (a role outside the plan)."""
-    refs = plan.references.resolve(resource, path).of_type(ROLE)
-    known = {
-        v
-        for r in refs
-        for v in (r.target.after_value("name"), r.target.after_value("arn"))
-        if isinstance(v, str)
-    }
-    outside = [
-        v
-        for v in members(resource.after_value(path))
-        if isinstance(v, str) and v and v not in known and role_name(v) not in known
-    ]
-    return [*((ref, True) for ref in refs), *((v, True) for v in outside)]
-
-
 def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bool, bool]]:
     text = job.after_value("container_properties")
     if isinstance(text, str):
@@ -356,13 +336,6 @@ def _trusted_principal(plan: Plan, kind: str, element: Any) -> str | None:
 
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def role_name(text: str) -> str:
-    """`arn:aws:iam::123:role/path/name` → `name`; a name stays a name."""
-    if text.startswith("arn:") and ":role/" in text:
-        return text.rsplit("/", 1)[-1]
-    return text
 
 
 def _path_text(path: tuple[str | int, ...]) -> str:

@@ -14,7 +14,7 @@ fills the report's `state_backend` section: each lock table and state bucket it 
 as the backend, and how it knows.
 
 Its own helpers: `_targets` and `_backend` (which resources are the backend), `_links`
-(where a resource names it), `_attachments`, `_grants` and `_resource_policies` (what
+(where a resource names it), `_grants` and `_resource_policies` (what
 the application's principals may do to it).
 """
 

@@ -1,7 +1,7 @@
 """What the application's principals' policies grant on the state backend.
 
 For each application principal (`aws.principals`) and each lock table or state bucket,
-the principal's documents (`_attachments`) are asked for table actions on the table, and
+the principal's documents (`aws.role_policies`) are asked for table actions on the table, and
 for object actions on the state objects and listing and settings on the bucket; a
 permissions boundary plangate can read narrows the answer, one it cannot read makes it
 possible. Computed once per plan and backend.
@@ -21,9 +21,9 @@ from plangate.policies.aws.iam_evaluation import Grant, Request, evaluate
 from plangate.policies.aws.iam_matching import HOLE
 from plangate.policies.aws.policy_documents import arn_documents
 from plangate.policies.aws.principals import ROLE, Principal, application_principals
+from plangate.policies.aws.role_policies import Attachment, attachments_of, unfollowed_attachments
 
 from ._actions import BUCKET_ACTIONS, OBJECT_ACTIONS, TABLE_ACTIONS
-from ._attachments import Attachment, attachments_of
 from ._backend import state_backend
 from ._targets import BackendTarget, StateBackend
 
@@ -144,7 +144,10 @@ def backend_grants(plan: Plan, settings: PackSettings | None) -> list[BackendGra
 def principal_grants(
     plan: Plan, backend: StateBackend, principal: Principal
 ) -> Iterator[BackendGrant]:
-    attachments = attachments_of(plan, principal)
+    attachments = [
+        *attachments_of(plan, principal.address, principal.name),
+        *unfollowed_attachments(plan),
+    ]
     documents: list[PolicyDocument] = []
     owner: dict[int, tuple[Attachment, tuple[str, ...]]] = {}
     for attachment in attachments:

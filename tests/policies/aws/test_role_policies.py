@@ -1,4 +1,4 @@
-"""What is attached to the application's roles (`state_backend._attachments`)."""
+"""What is attached to the application's roles (`aws.role_policies`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from plangate.policies.aws.principals import application_principals
-from plangate.policies.state_backend._attachments import attachments_of
+from plangate.policies.aws.role_policies import attachments_of, unfollowed_attachments
 from plangate.testing import PlanBuilder, refs
 
 ECS_TASKS = {"Service": "ecs-tasks.amazonaws.com"}
@@ -26,7 +26,10 @@ def attached(b: PlanBuilder, address: str) -> list[tuple[str, str, list[tuple[st
     principal = {p.address: p for p in application_principals(plan)}[address]
     return [
         (a.carrier.address, a.attribute, [hops for _, hops in a.documents])
-        for a in attachments_of(plan, principal)
+        for a in (
+            *attachments_of(plan, principal.address, principal.name),
+            *unfollowed_attachments(plan),
+        )
     ]
 
 

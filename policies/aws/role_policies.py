@@ -1,10 +1,11 @@
-"""What is attached to the application's roles: inline policies (`aws_iam_role_policy`,
+"""What is attached to a role: inline policies (`aws_iam_role_policy`,
 `inline_policy`), attached customer and AWS managed policies (`aws_iam_role_policy_attachment`,
 `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`,
 `managed_policy_arns`), each with the documents it brings.
 
 An attachment whose role is known only after apply and cannot be followed may belong to
-any role: it is listed for every principal, as not certain.
+any role: `unfollowed_attachments` lists those, once each (asked per role, they would be
+counted once for every role of the plan).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from dataclasses import dataclass, replace
 
 from plangate import Plan, Ref, Resource
 from plangate.helpers import has_unknown, in_state, per_plan
-from plangate.policies.aws.iam_documents import PolicyDocument
-from plangate.policies.aws.policy_documents import arn_documents, policy_documents
-from plangate.policies.aws.principals import ROLE, Principal, role_links, role_name
 
-__all__ = ["Attachment", "attachments_of"]
+from .iam_documents import PolicyDocument
+from .policy_documents import arn_documents, policy_documents
+from .roles import ROLE, role_links, role_name
+
+__all__ = ["Attachment", "attachments_of", "unfollowed_attachments"]
 
 
 @dataclass(frozen=True)
@@ -37,14 +39,13 @@ class Attachment:
 _ANY_ROLE = "?"
 
 
-def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
-    """Inline policies, attached customer and AWS managed policies of one principal, and
-    (possibly) those whose role plangate cannot tell."""
+def attachments_of(plan: Plan, address: str, name: str | None) -> list[Attachment]:
+    """Inline policies, attached customer and AWS managed policies of one role, by its
+    address (or its ARN or name, for a role outside the plan) and its name."""
     index = _attachment_index(plan)
-    keys = [principal.address]
-    if principal.name and principal.name != principal.address:
-        keys.append(f"name:{principal.name}")
-    keys.append(_ANY_ROLE)
+    keys = [address]
+    if name and name != address:
+        keys.append(f"name:{name}")
     # In order, once each (the same carrier may be linked by address and by name), keyed
     # by what an attachment is built from rather than compared with each one found so far.
     found: dict[tuple[int, str, bool], Attachment] = {}
@@ -54,6 +55,11 @@ def attachments_of(plan: Plan, principal: Principal) -> list[Attachment]:
                 (id(attachment.carrier), attachment.attribute, attachment.certain), attachment
             )
     return list(found.values())
+
+
+def unfollowed_attachments(plan: Plan) -> list[Attachment]:
+    """Attachments whose role is known only after apply and could not be followed."""
+    return _attachment_index(plan).get(_ANY_ROLE, [])
 
 
 @per_plan
