@@ -4,7 +4,10 @@ For each application principal (`aws.principals`) and each lock table or state b
 the principal's documents (`aws.role_policies`) are asked for table actions on the table, and
 for object actions on the state objects and listing and settings on the bucket; a
 permissions boundary plangate can read narrows the answer, one it cannot read makes it
-possible. Computed once per plan and backend.
+possible. A policy whose role plangate cannot follow may be any of them: it is asked
+once, on its own, and reported once (asked with every principal, it was reported once
+per principal, and a plan with many of both made a square number of findings).
+Computed once per plan and backend.
 """
 
 from __future__ import annotations
@@ -103,9 +106,10 @@ def _per_backend(plan: Plan, name: str, backend: StateBackend, build: Callable[[
 
 @dataclass(frozen=True)
 class BackendGrant:
-    """A principal can act on a backend target through one carrier's statements."""
+    """A principal can act on a backend target through one carrier's statements.
+    `principal` is None when the carrier's role cannot be followed."""
 
-    principal: Principal
+    principal: Principal | None
     attachment: Attachment
     target: BackendTarget
     grants: tuple[tuple[Grant, tuple[str, ...]], ...]  # (grant, hops to its document)
@@ -113,9 +117,15 @@ class BackendGrant:
     boundary: str | None = None  # a permissions boundary that may limit it, unread
 
     @property
+    def execution_only(self) -> bool:
+        return self.principal is not None and self.principal.execution_only
+
+    @property
     def chain(self) -> tuple[str, ...]:
         grant, hops = self.grants[0]
         carrier = self.attachment.carrier.address
+        if self.principal is None:
+            return (carrier, *hops, grant.statement.label)
         middle = () if carrier == self.principal.address else (carrier,)
         return (*self.principal.chain, *middle, *hops, grant.statement.label)
 
@@ -134,20 +144,34 @@ def backend_grants(plan: Plan, settings: PackSettings | None) -> list[BackendGra
         "backend_grants",
         backend,
         lambda: [
-            grant
-            for principal in application_principals(plan)
-            for grant in principal_grants(plan, backend, principal)
+            *(
+                grant
+                for principal in application_principals(plan)
+                for grant in principal_grants(plan, backend, principal)
+            ),
+            *_unfollowed_grants(plan, backend),
         ],
     )
+
+
+def _unfollowed_grants(plan: Plan, backend: StateBackend) -> Iterator[BackendGrant]:
+    """Grants of the policies whose role cannot be followed, when the application has a
+    role they may be attached to: each asked on its own, never certain."""
+    if all(p.execution_only for p in application_principals(plan)):
+        return
+    for attachment in unfollowed_attachments(plan):
+        documents = [document for document, _ in attachment.documents]
+        for target in backend.all() if documents else ():
+            grants = evaluate(documents, backend_requests(plan, backend, target))
+            if grants:
+                found = tuple((g, attachment.documents[g.position][1]) for g in grants)
+                yield BackendGrant(None, attachment, target, found, certain=False)
 
 
 def principal_grants(
     plan: Plan, backend: StateBackend, principal: Principal
 ) -> Iterator[BackendGrant]:
-    attachments = [
-        *attachments_of(plan, principal.address, principal.name),
-        *unfollowed_attachments(plan),
-    ]
+    attachments = attachments_of(plan, principal.address, principal.name)
     documents: list[PolicyDocument] = []
     owner: dict[int, tuple[Attachment, tuple[str, ...]]] = {}
     for attachment in attachments:
@@ -231,8 +255,14 @@ def grant_message(found: BackendGrant) -> str:
         notes.append("it depends on values known only after apply")
     tail = f" ({'; '.join(notes)})" if notes else ""
     target = found.target
+    who = (
+        found.principal.description
+        if found.principal is not None
+        else "the role it is attached to, which plangate cannot follow (it may be an "
+        "application role),"
+    )
     return (
-        f"{found.principal.description} may perform {actions} on {target.label} "
+        f"{who} may perform {actions} on {target.label} "
         f"(identified by {target.source}){through}, granted by {statements}{tail}."
     )
 

@@ -40,7 +40,9 @@ class Access:
 
     @property
     def principal(self) -> Principal:
-        return self.grant.principal
+        principal = self.grant.principal
+        assert principal is not None  # `backend_map` leaves out grants without one
+        return principal
 
     @property
     def runs_application_code(self) -> bool:
@@ -136,6 +138,8 @@ def backend_map(plan: Plan, settings: PackSettings) -> list[Held]:
         return []
     app = {p.address for p in application_principals(plan)}
     for grant in _all_grants(plan, settings, backend, app):
+        if grant.principal is None:
+            continue  # a policy whose role cannot be followed: its finding says so
         role = grant.principal.role
         who = tuple(trustees(plan, role)) if role is not None and role.type == ROLE else ()
         held[id(grant.target)].access.append(Access(grant, who, grant.principal.address in app))

@@ -39,5 +39,5 @@ def execution_role_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding
     - https://developer.hashicorp.com/terraform/language/backend/s3#permissions-required
     """
     for found in backend_grants(plan, settings):
-        if found.principal.execution_only:
+        if found.execution_only:
             yield grant_finding(found, plan)

@@ -54,5 +54,5 @@ def iam_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
     """
     for found in backend_grants(plan, settings):
-        if not found.principal.execution_only:
+        if not found.execution_only:
             yield grant_finding(found, plan)

@@ -580,6 +580,34 @@ def test_a_role_policy_whose_role_cannot_be_followed_possibly_grants_the_app_rol
     assert summarise(run_policy(iam_grant, b)) == [("PG-STATE-001", hidden, "policy", "possible")]
 
 
+def test_policies_whose_role_cannot_be_followed_are_reported_once_each_however_many_roles():
+    # Asked with every application role, each was reported once per role: 200 roles and
+    # 200 such policies made 40,200 findings in 15 s.
+    b = app()
+    for n in range(150):
+        b.add(
+            f"aws_iam_role.r{n}",
+            {"name": f"r{n}", "assume_role_policy": trust(ECS_TASKS)},
+            unknown=["arn", "id", "unique_id"],
+        )
+        b.add(
+            f"aws_iam_role_policy.hidden{n}",
+            {"name": f"hidden{n}", "policy": policy(allow("dynamodb:*", "*"))},
+            unknown=["id", "role"],
+            expressions={"role": refs("local.role_name")},
+        )
+    started = time.perf_counter()
+    findings = run_policy(iam_grant, b)
+    assert time.perf_counter() - started < 3
+    assert sorted(f.address for f in findings) == sorted(
+        f"aws_iam_role_policy.hidden{n}" for n in range(150)
+    )
+    assert findings[0].message.startswith(
+        "the role it is attached to, which plangate cannot follow (it may be an application "
+        "role), may perform dynamodb:* on lock table"
+    )
+
+
 def test_a_role_link_past_the_reference_budget_is_possible_never_absent(monkeypatch):
     b = role_policy(app(), "direct", policy(allow("dynamodb:*", "*")))
     direct = "module.app.aws_iam_role_policy.direct"
