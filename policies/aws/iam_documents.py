@@ -74,6 +74,7 @@ class Statement:
     not_principals: tuple[tuple[str, Element], ...] | None = None
     condition: bool = False
     described: str | None = None  # a label for statements that stand for unknown documents
+    unseen: bool = False  # stands for a document plangate cannot read at all, not even later
 
     @property
     def label(self) -> str:

@@ -195,6 +195,8 @@ class Grant:
     @property
     def action_text(self) -> str:
         """`dynamodb:*`, `dynamodb:GetItem, dynamodb:PutItem` or `every action but iam:*`."""
+        if self.statement.unseen:
+            return "any action"
         if any(isinstance(e, Opaque) for e in self.statement.actions or ()):
             known = [e for e in self.action_elements if not e.startswith("(")]
             return ", ".join([*known, "actions known only after apply"])

@@ -3,7 +3,9 @@
 An attached AWS managed policy (AdministratorAccess, AmazonDynamoDBFullAccess, …) has
 no document in the plan. `managed_policies.json` holds their statements, each policy
 with the page it was copied from and the date it was checked; `managed_policy(arn)`
-reads one by ARN, in any partition.
+reads one by ARN, in any partition. One that is not in the data may grant anything:
+`unseen_managed_policy` stands for it, as a statement that possibly allows every action
+on every resource.
 """
 
 from __future__ import annotations
@@ -14,9 +16,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .iam_documents import PolicyDocument, parse_policy
+from .iam_documents import Opaque, PolicyDocument, Statement, parse_policy
 
-__all__ = ["ManagedPolicy", "is_aws_managed", "managed_policies", "managed_policy"]
+__all__ = [
+    "ManagedPolicy",
+    "is_aws_managed",
+    "managed_policies",
+    "managed_policy",
+    "unseen_managed_policy",
+]
 
 
 @dataclass(frozen=True)
@@ -56,3 +64,23 @@ def managed_policy(arn: str) -> ManagedPolicy | None:
 
 def is_aws_managed(arn: str) -> bool:
     return isinstance(arn, str) and _AWS_MANAGED.match(arn) is not None
+
+
+def unseen_managed_policy(arn: str) -> PolicyDocument:
+    """An AWS managed policy that is not in the data: what it grants cannot be seen, so it
+    possibly grants anything (read as no grant, any policy AWS adds would pass)."""
+    match = _AWS_MANAGED.match(arn)
+    name = match.group(1) if match else arn
+    anything = Opaque(unresolved=True)
+    statement = Statement(
+        0,
+        None,
+        "Allow",
+        actions=(anything,),
+        resources=(anything,),
+        described=(
+            "its statements, which plangate cannot see (an AWS managed policy it does not know)"
+        ),
+        unseen=True,
+    )
+    return PolicyDocument((statement,), f"AWS managed policy {name}")

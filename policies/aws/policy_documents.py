@@ -7,8 +7,8 @@ blocks, `source_policy_documents` and `override_policy_documents`, with unknown
 elements kept as `Opaque` values built from their references) or an `aws_iam_policy`.
 What cannot be read becomes one opaque statement built from its references, so a
 document never reads as empty because it is unknown. `arn_documents` reads the policies
-an ARN attribute names: customer policies in the plan, and the AWS managed policies
-plangate knows.
+an ARN attribute names: customer policies in the plan, and AWS managed policies (those
+plangate does not know as a statement that possibly grants anything).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from .iam_documents import (
     parse_policy,
     statements_from_blocks,
 )
-from .managed_policies import is_aws_managed, managed_policy
+from .managed_policies import is_aws_managed, managed_policy, unseen_managed_policy
 
 __all__ = ["arn_documents", "policy_documents"]
 
@@ -235,13 +235,16 @@ def arn_documents(
         if isinstance(arn, str):
             covered.add(arn)
         documents = policy_documents(plan, policy, "policy")
-        managed = managed_policy(arn) if isinstance(arn, str) else None
-        if not documents and managed is not None:
-            documents = [(managed.document, (f"AWS managed policy {managed.name}",))]
+        if not documents and isinstance(arn, str) and is_aws_managed(arn):
+            documents = [_managed_document(arn)]
         found.extend((d, (policy.address, *hops)) for d, hops in documents)
     for arn in members(carrier.after_value(path)):
         if isinstance(arn, str) and arn not in covered and is_aws_managed(arn):
-            managed = managed_policy(arn)
-            if managed is not None:
-                found.append((managed.document, (f"AWS managed policy {managed.name}",)))
+            found.append(_managed_document(arn))
     return found
+
+
+def _managed_document(arn: str) -> tuple[PolicyDocument, tuple[str, ...]]:
+    managed = managed_policy(arn)
+    document = managed.document if managed is not None else unseen_managed_policy(arn)
+    return document, (document.source,)

@@ -251,7 +251,7 @@ def grant_message(found: BackendGrant) -> str:
         notes.append(
             f"the permissions boundary {found.boundary}, which plangate cannot read, may limit it"
         )
-    elif not found.certain and not denied:
+    elif not found.certain and not denied and not all(g.statement.unseen for g, _ in found.grants):
         notes.append("it depends on values known only after apply")
     tail = f" ({'; '.join(notes)})" if notes else ""
     target = found.target

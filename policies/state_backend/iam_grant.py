@@ -24,7 +24,7 @@ def iam_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     attached customer policies (`aws_iam_role_policy_attachment`,
     `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`,
     `managed_policy_arns`), and AWS managed policies such as AmazonDynamoDBFullAccess or
-    AdministratorAccess.
+    AdministratorAccess (one plangate does not know is a possible grant of anything).
     It is flagged when a statement allows DynamoDB actions on the Terraform lock table,
     or object actions (and `s3:ListBucket`, or setting the bucket's policy, ACL,
     replication or lifecycle) on the state bucket, after explicit Denies,

@@ -191,6 +191,26 @@ def test_aws_managed_dynamodb_full_access_on_the_task_role_is_blocked():
     assert findings[0].chain[-2:] == ("AWS managed policy AmazonDynamoDBFullAccess", "statement #1")
 
 
+def test_an_aws_managed_policy_plangate_does_not_know_is_a_possible_grant():
+    # Read as granting nothing, any AWS managed policy missing from the data passed.
+    b = app().add(
+        "module.app.aws_iam_role_policy_attachment.new",
+        {"policy_arn": "arn:aws:iam::aws:policy/job-function/SomethingNewFullAccess"},
+        unknown=["id", "role"],
+        expressions={"role": refs("aws_iam_role.task.name")},
+    )
+    (found,) = run_policy(iam_grant, b)
+    assert summarise([found]) == [
+        ("PG-STATE-001", "module.app.aws_iam_role_policy_attachment.new", "policy_arn", "possible")
+    ]
+    assert found.message.endswith(
+        'may perform any action on lock table "terraform-state-lock" (identified by shape: '
+        "hash key LockID (S)) through AWS managed policy job-function/SomethingNewFullAccess, "
+        "granted by its statements, which plangate cannot see (an AWS managed policy it does "
+        "not know)."
+    )
+
+
 def test_aws_managed_policy_granting_no_dynamodb_has_no_finding():
     b = app().add(
         "module.app.aws_iam_role_policy_attachment.ecs",
