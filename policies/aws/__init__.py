@@ -10,6 +10,7 @@ uses in its own `_`-prefixed modules, and provider-neutral helpers are `plangate
 - `compute`: the application's compute types, their roles and configuration;
 - `roles`: which roles an attribute names;
 - `role_policies`: the policies attached to a role, with their documents;
+- `trust_policies`: what a role's trust policy lets assume it;
 - `principals`: the roles the application runs as (compute, trust, role chaining);
 - `id_links`: which resources an id-valued attribute names;
 - `security_groups`: the ingress rules of a security group and the ports they admit;

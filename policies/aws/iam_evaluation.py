@@ -32,7 +32,7 @@ from plangate import Ref
 from .iam_documents import Element, Opaque, PolicyDocument, Statement
 from .iam_matching import Match, action_matches, arn_matches
 
-__all__ = ["Grant", "PrincipalQuery", "Request", "evaluate"]
+__all__ = ["Grant", "PrincipalQuery", "Request", "allowed", "evaluate"]
 
 # How many of the conditional or unknown Denies that may remove a grant it names.
 NAMED_DENIERS = 3
@@ -251,6 +251,22 @@ def evaluate(
     return [
         _grant(documents[d], position, d, tally) for (d, position), tally in sorted(tallies.items())
     ]
+
+
+def allowed(documents: Sequence[PolicyDocument], requests: Sequence[Request]) -> list[Match]:
+    """Per request, whether the documents allow it after explicit Denies: YES, NO, or
+    POSSIBLE (an unknown value, a Condition on the Allow or on a Deny that would win)."""
+    live = _live_statements(documents, requests, None)
+    answers = []
+    for request in requests:
+        key = (request.resource, request.addresses, request.types)
+        most = {True: Match.NO, False: Match.NO}  # the strongest Allow (True) and Deny
+        for _, _, statement, _, _, by_action, by_resource in live:
+            condition = Match.POSSIBLE if statement.condition else Match.YES
+            applies = min(by_action[request.action][0], by_resource[key][0], condition)
+            most[statement.is_allow] = max(most[statement.is_allow], applies)
+        answers.append(min(most[True], most[False].negate()))  # a certain Deny: NO
+    return answers
 
 
 def _live_statements(

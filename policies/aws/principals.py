@@ -5,31 +5,34 @@ definition's `task_role_arn` or `execution_role_arn`, a Lambda function's `role`
 instance or launch template through its instance profile, App Runner, Batch, Step
 Functions, EKS pod identity), or when its trust policy lets such a service assume it
 (or an EKS cluster's OIDC provider, for IRSA) even if nothing in the plan uses it yet,
-or when its trust policy names an application role (role chaining). Roles trusted only
-by people, accounts or CI (GitHub Actions, GitLab OIDC) are not.
+or when an application role may assume it (role chaining: its trust policy names that
+role, or trusts that role's account and the role's own policies allow `sts:AssumeRole` on
+it), however many hops away. Roles trusted only by people, accounts or CI (GitHub
+Actions, GitLab OIDC) are not.
 
 Links are followed through the configuration's references first (ARNs are unknown in a
 first plan), then through known ARNs and names. Trust policies are read with
-`policy_documents`. Everything is computed once per plan.
+`trust_policies`, a role's own policies with `role_policies`. Everything is computed once
+per plan.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from plangate import UNKNOWN, Plan, Ref, Resource
 from plangate.helpers import in_state, json_value, per_plan
 
-from .compute import APPLICATION_COMPUTE, BATCH_ROLES, COMPUTE_SERVICE
-from .iam_documents import Opaque, Statement
-from .iam_evaluation import PrincipalQuery
-from .iam_matching import action_matches
-from .policy_documents import policy_documents
+from .compute import APPLICATION_COMPUTE, BATCH_ROLES
+from .iam_documents import PolicyDocument
+from .iam_evaluation import PrincipalQuery, Request, allowed
+from .iam_matching import HOLE, Match
+from .role_policies import attachments_of
 from .roles import ROLE, role_links, role_name
+from .trust_policies import assumes, trust_of
 
 __all__ = [
     "ROLE",
@@ -39,9 +42,6 @@ __all__ = [
     "role_links",
     "role_name",
 ]
-
-_EKS_ISSUER = "oidc.eks."
-_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity")
 
 
 # -- principals --------------------------------------------------------------------------
@@ -68,6 +68,7 @@ class Principal:
     uses: tuple[Use, ...] = ()
     trusted_by: tuple[str, ...] = ()
     assumed_from: tuple[str, ...] = ()  # the application role (and its compute) chaining in
+    assumption_certain: bool = True  # False: a Condition or an unknown value may forbid it
 
     @property
     def execution_only(self) -> bool:
@@ -76,7 +77,8 @@ class Principal:
 
     @property
     def certain(self) -> bool:
-        return bool(self.trusted_by) or any(u.certain for u in self.uses)
+        trusted = bool(self.trusted_by) and self.assumption_certain
+        return trusted or any(u.certain for u in self.uses)
 
     @property
     def chain(self) -> tuple[str, ...]:
@@ -142,7 +144,7 @@ def application_principals(plan: Plan) -> list[Principal]:
         for link, kind, execution, certain in _batch_roles(plan, compute):
             add_use(link, Use(compute.address, "container_properties", kind, execution, certain))
     for role in in_state(plan, ROLE):
-        trusted = _trusted_by(plan, role)
+        trusted = trust_of(plan, role).services
         if trusted:
             principal = role_principal(Ref(role, None))
             roles[role.address] = replace(principal, trusted_by=tuple(trusted))
@@ -159,108 +161,97 @@ def _computes(plan: Plan, field: str) -> Iterator[tuple[Any, Resource]]:
                 yield attribute, compute
 
 
+# Statements of application roles weighed against roles open to their account, per plan:
+# a few thousand in a large plan; each costs tens of microseconds.
+_CHAINING_BUDGET = 20_000
+
+
 def _add_chained(plan: Plan, roles: dict[str, Principal]) -> None:
-    """Roles whose trust policy names an application role (by reference, ARN or name):
-    the application reaches them with one `sts:AssumeRole`, so they are its roles too.
-
-    Rounds over the roles in plan order until none is added; a role is looked at again
-    only once a key its trust policy names has become an application role's (a chain of
-    roles each trusting the one before made every round look at every role: quadratic).
-    """
-    by_key: dict[str, Principal] = {}
-    candidates = [r for r in in_state(plan, ROLE) if r.address not in roles]
-    naming: dict[str, list[int]] = defaultdict(list)  # key → candidates whose trust names it
-    for position, role in enumerate(candidates):
-        for key in _trust_keys(plan, role):
-            naming[key].append(position)
-    this_round = list(range(len(candidates)))  # a heap of positions to look at
-    next_round: set[int] = set()
-    position = -1
-
-    def index(principal: Principal) -> None:
-        if principal.execution_only:
-            return
-        for key in (principal.address, principal.arn, principal.name):
-            if key and key not in by_key:
-                by_key[key] = principal
-                for other in naming.get(key, ()):
-                    if other > position:
-                        heapq.heappush(this_round, other)
-                    else:
-                        next_round.add(other)
-
-    for principal in list(roles.values()):
-        index(principal)
-    while this_round and by_key:
-        seen = -1
-        while this_round:
-            position = heapq.heappop(this_round)
-            role = candidates[position]
-            if position == seen or role.address in roles:
+    """Roles an application role may assume are the application's too: one whose trust
+    policy names it (no permission of its own is needed in the role's account), and one
+    whose trust policy opens to its account or everyone when its own policies allow it
+    `sts:AssumeRole` on that role. Followed hop by hop from every application role; a
+    role is added once, so a cycle ends there and each role is asked about once."""
+    named: dict[str, list[Resource]] = defaultdict(list)  # trust key -> roles it names
+    opened: dict[str, Resource] = {}
+    for role in in_state(plan, ROLE):
+        if role.address not in roles:
+            trust = trust_of(plan, role)
+            for key in trust.names:
+                named[key].append(role)
+            if trust.opened:
+                opened[role.address] = role
+    queue = deque(sorted(roles.values(), key=lambda p: p.address))
+    budget = [_CHAINING_BUDGET]
+    while queue:
+        app = queue.popleft()
+        if app.execution_only:
+            continue
+        keys = [app.address, app.arn, app.name, f"name:{app.name}" if app.arn is None else None]
+        found = [(role, True, "") for key in keys if key for role in named.get(key, ())]
+        found += _assumable(plan, app, opened, budget)
+        for role, certain, how in found:
+            if role.address in roles:
                 continue
-            seen = position
-            app = _trusting_app_role(plan, role, by_key)
-            if app is not None:
-                roles[role.address] = Principal(
-                    role.address,
-                    role,
-                    _str(role.after_value("name")),
-                    _str(role.after_value("arn")),
-                    trusted_by=(f"the application role {app.address}",),
-                    assumed_from=app.chain,
-                )
-                index(roles[role.address])
-        this_round = sorted(next_round)
-        next_round.clear()
-        position = -1
+            opened.pop(role.address, None)
+            roles[role.address] = Principal(
+                role.address,
+                role,
+                _str(role.after_value("name")),
+                _str(role.after_value("arn")),
+                trusted_by=(f"the application role {app.address}{how}",),
+                assumed_from=app.chain,
+                assumption_certain=certain,
+            )
+            queue.append(roles[role.address])
 
 
-def _trust_keys(plan: Plan, role: Resource) -> set[str]:
-    """Every key `_trusting_app_role` may look up for this role."""
-    keys: set[str] = set()
-    for document, _ in policy_documents(plan, role, "assume_role_policy"):
-        for statement in document.statements:
-            if not statement.is_allow or not _assumes(statement):
-                continue
-            for kind, element in statement.principals or ():
-                if kind != "AWS":
-                    continue
-                if isinstance(element, Opaque):
-                    keys.update(r.target.address for r in element.refs)
-                else:
-                    keys.add(element)
-                    if ":role/" in element:
-                        keys.add(role_name(element))
-    return keys
+def _assumable(
+    plan: Plan, app: Principal, opened: dict[str, Resource], budget: list[int]
+) -> list[tuple[Resource, bool, str]]:
+    """The roles open to an account whose trust `app` meets and that its own policies
+    allow it to assume (possibly: an unknown value or a Condition decides). Past the
+    budget of statements weighed against roles, every such role may be (failing closed:
+    many application roles and many open roles would cost their product)."""
+    documents = [
+        PolicyDocument(tuple(s for s in document.statements if assumes(s)), document.source)
+        for attachment in attachments_of(plan, app.address, app.name)
+        for document, _ in attachment.documents
+    ]
+    statements = sum(len(d.statements) for d in documents)
+    if not statements:
+        return []
+    account = app.arn.split(":")[4] if app.arn and app.arn.count(":") >= 5 else None
+    targets = [
+        role
+        for role in opened.values()
+        if (accounts := trust_of(plan, role).accounts) is None
+        or account is None
+        or account in accounts
+    ]
+    budget[0] -= statements * len(targets)
+    if budget[0] < 0:
+        how = ", which may assume it: too many roles to weigh its policies against"
+        return [(role, False, how) for role in targets]
+    requests = [
+        Request("sts:AssumeRole", _role_arn(role), frozenset({role.address}), (ROLE,))
+        for role in targets
+    ]
+    how = ", whose policies allow it to assume this role, which trusts its account"
+    return [
+        (role, answer is Match.YES and trust_of(plan, role).certain, how)
+        for role, answer in zip(targets, allowed(documents, requests), strict=True)
+        if answer is not Match.NO
+    ]
 
 
-def _trusting_app_role(
-    plan: Plan, role: Resource, by_key: Mapping[str, Principal]
-) -> Principal | None:
-    for document, _ in policy_documents(plan, role, "assume_role_policy"):
-        for statement in document.statements:
-            if not statement.is_allow or not _assumes(statement):
-                continue
-            for kind, element in statement.principals or ():
-                if kind != "AWS":
-                    continue
-                if isinstance(element, Opaque):
-                    found = next(
-                        (
-                            by_key[r.target.address]
-                            for r in element.refs
-                            if r.target.address in by_key
-                        ),
-                        None,
-                    )
-                elif element in by_key:
-                    found = by_key[element]
-                else:  # a role ARN whose role's ARN is not known yet: by its name
-                    found = by_key.get(role_name(element)) if ":role/" in element else None
-                    found = found if found is not None and found.arn is None else None
-                if found is not None:
-                    return found
-    return None
+def _role_arn(role: Resource) -> str:
+    """The role's ARN, or its template while unknown (`HOLE` for what is not known)."""
+    arn = role.after_value("arn")
+    if isinstance(arn, str) and arn:
+        return arn
+    name = _str(role.after_value("name"))
+    return f"arn:aws:iam::{HOLE}:role/{name or HOLE}"
 
 
 def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bool, bool]]:
@@ -280,55 +271,6 @@ def _batch_roles(plan: Plan, job: Resource) -> Iterator[tuple[Ref | str, str, bo
         # Which key names which role is lost with the JSON: count them as job roles.
         for ref in plan.references.resolve(job, "container_properties").of_type(ROLE):
             yield ref, "Batch job role", False, False
-
-
-def _trusted_by(plan: Plan, role: Resource) -> list[str]:
-    """The compute services (and EKS OIDC providers) the trust policy lets assume it."""
-    found: dict[str, None] = {}  # in order, once each: a trust policy may list thousands
-    for document, _ in policy_documents(plan, role, "assume_role_policy"):
-        for statement in document.statements:
-            if not statement.is_allow or not _assumes(statement):
-                continue
-            for kind, element in statement.principals or ():
-                who = _trusted_principal(plan, kind, element)
-                if who:
-                    found.setdefault(who)
-    return list(found)
-
-
-def _assumes(statement: Statement) -> bool:
-    if statement.actions is not None:
-        return any(
-            isinstance(e, Opaque) or action_matches(e, a)
-            for e in statement.actions
-            for a in _ASSUME
-        )
-    if statement.not_actions is not None:
-        return not all(
-            any(isinstance(e, str) and action_matches(e, a) for e in statement.not_actions)
-            for a in _ASSUME
-        )
-    return False
-
-
-def _trusted_principal(plan: Plan, kind: str, element: Any) -> str | None:
-    if kind == "Service" and isinstance(element, str) and COMPUTE_SERVICE.match(element):
-        return element
-    if kind != "Federated":
-        return None
-    if isinstance(element, str):
-        return f"EKS OIDC provider {element}" if _EKS_ISSUER in element else None
-    for ref in element.refs if isinstance(element, Opaque) else ():
-        provider = ref.target
-        if provider.type != "aws_iam_openid_connect_provider":
-            continue
-        url = provider.after_value("url")
-        if isinstance(url, str):
-            if _EKS_ISSUER in url:
-                return f"EKS OIDC provider {provider.address}"
-        elif plan.references.resolve(provider, "url").of_type("aws_eks_cluster"):
-            return f"EKS OIDC provider {provider.address}"
-    return None
 
 
 # -- helpers ----------------------------------------------------------------------------------

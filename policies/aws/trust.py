@@ -6,7 +6,7 @@ compute services apart), another role, or everyone.
 role, who stands behind it, so a reader can tell the CI role that runs Terraform from
 the task role the application runs as. Statements are read with `policy_documents`,
 and an Allow counts when it allows `sts:AssumeRole` or `sts:AssumeRoleWithWebIdentity`
-(the same test `aws.principals` applies).
+(the same test `aws.trust_policies` applies).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from plangate import Plan, Resource
 from .compute import COMPUTE_SERVICE
 from .iam_documents import Element, Opaque
 from .policy_documents import policy_documents
-from .principals import _assumes
+from .trust_policies import assumes
 
 __all__ = [
     "ACCOUNT",
@@ -64,7 +64,7 @@ def trustees(plan: Plan, role: Resource) -> list[Trustee]:
     found: dict[Trustee, None] = {}
     for document, _ in policy_documents(plan, role, "assume_role_policy"):
         for statement in document.statements:
-            if not statement.is_allow or not _assumes(statement):
+            if not statement.is_allow or not assumes(statement):
                 continue
             for kind, element in statement.principals or ():
                 for trustee in _classify(kind, element):

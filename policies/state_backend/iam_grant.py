@@ -19,7 +19,8 @@ def iam_grant(plan: Plan, settings: PackSettings) -> Iterator[Finding]:
     """## What it checks
     Every role the application runs as (ECS task roles, Lambda, EC2 instance profiles and
     launch templates, App Runner, Batch, Step Functions, EKS pod identity and IRSA roles,
-    any role whose trust policy lets such a service, or one of those roles, assume it)
+    any role whose trust policy lets such a service, or one of those roles, assume it, or
+    trusts the account when one of those roles' own policies allow `sts:AssumeRole` on it)
     and every policy it carries: inline (`aws_iam_role_policy`, `inline_policy`),
     attached customer policies (`aws_iam_role_policy_attachment`,
     `aws_iam_policy_attachment`, `aws_iam_role_policy_attachments_exclusive`,

@@ -7,6 +7,7 @@ import json
 import time
 from typing import Any
 
+import pytest
 from plangate import Plan
 from plangate.policies.aws.policy_documents import policy_documents
 from plangate.policies.aws.principals import application_principals
@@ -410,3 +411,107 @@ def test_a_trust_policy_naming_thousands_of_eks_providers_is_read_at_once():
     pods = principals(b)["aws_iam_role.pods"]
     assert time.perf_counter() - started < 3.0
     assert len(pods.trusted_by) == len(issuers)
+
+
+# -- role chaining through trust of an account ------------------------------------------------
+
+
+def _may_assume(b: PlanBuilder, role: str, resource: Any, **extra: Any) -> PlanBuilder:
+    """An inline policy on `role` allowing it sts:AssumeRole on `resource`."""
+    statement = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource, **extra}
+    return b.add(
+        f"aws_iam_role_policy.{role}_assumes",
+        {"policy": policy(statement)},
+        unknown=["id", "role"],
+        expressions={"role": refs(f"aws_iam_role.{role}.id")},
+    )
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [ACCOUNT, {"AWS": "123456789012"}, {"AWS": "*"}, "*"],
+    ids=["account-root", "bare-account-id", "any-aws", "everyone"],
+)
+def test_a_role_trusting_the_account_is_the_apps_when_an_app_role_may_assume_it(opened: Any):
+    # AWS lets any principal of a trusted account assume the role when its own policies
+    # allow sts:AssumeRole on it: an app role with such a policy reaches the role's grants.
+    b = PlanBuilder()
+    role(b, "aws_iam_role.api", trust(ECS_TASKS), "api")
+    role(b, "aws_iam_role.admin", trust(opened), "admin")
+    _may_assume(b, "api", "arn:aws:iam::*:role/admin")
+    admin = principals(b)["aws_iam_role.admin"]
+    assert admin.assumed_from == ("aws_iam_role.api",) and admin.certain
+    assert admin.trusted_by == (
+        "the application role aws_iam_role.api, whose policies allow it to assume this role, "
+        "which trusts its account",
+    )
+
+
+def test_a_role_trusting_the_account_is_not_the_apps_when_no_app_role_may_assume_it():
+    b = PlanBuilder()
+    role(b, "aws_iam_role.api", trust(ECS_TASKS), "api")
+    role(b, "aws_iam_role.admin", trust(ACCOUNT), "admin")
+    role(b, "aws_iam_role.other", trust(ACCOUNT), "other")
+    _may_assume(b, "api", "arn:aws:iam::*:role/other")
+    b.add(
+        "aws_iam_role_policy.api_denied",
+        {"policy": policy({"Effect": "Deny", "Action": "sts:*", "Resource": "*"})},
+        unknown=["id", "role"],
+        expressions={"role": refs("aws_iam_role.api.id")},
+    )
+    assert sorted(principals(b)) == ["aws_iam_role.api"]
+
+
+def test_a_role_trusting_another_account_is_not_assumed_from_a_known_app_account():
+    b = PlanBuilder()
+    for name, trusted in (("api", ECS_TASKS), ("admin", {"AWS": "arn:aws:iam::222222222222:root"})):
+        b.add(
+            f"aws_iam_role.{name}",
+            {
+                "name": name,
+                "arn": f"arn:aws:iam::111111111111:role/{name}",
+                "assume_role_policy": trust(trusted),
+            },
+            action="no-op",
+        )
+    _may_assume(b, "api", "*")
+    assert sorted(principals(b)) == ["aws_iam_role.api"]
+
+
+def test_a_chain_through_roles_trusting_the_account_is_followed_hop_by_hop_through_cycles():
+    b = PlanBuilder()
+    role(b, "aws_iam_role.api", trust(ECS_TASKS), "api")
+    for name, then in (("a", "b"), ("b", "c"), ("c", "a")):  # c may assume a again: a cycle
+        role(b, f"aws_iam_role.{name}", trust(ACCOUNT), name)
+        _may_assume(b, name, f"arn:aws:iam::*:role/{then}")
+    _may_assume(b, "api", "arn:aws:iam::*:role/a")
+    found = principals(b)
+    assert found["aws_iam_role.c"].assumed_from == (
+        "aws_iam_role.api",
+        "aws_iam_role.a",
+        "aws_iam_role.b",
+    )
+
+
+def test_an_assumption_that_a_condition_decides_is_possible():
+    b = PlanBuilder()
+    role(b, "aws_iam_role.api", trust(ECS_TASKS), "api")
+    role(b, "aws_iam_role.admin", trust(ACCOUNT), "admin")
+    _may_assume(b, "api", "*", Condition={"Bool": {"aws:MultiFactorAuthPresent": "true"}})
+    assert principals(b)["aws_iam_role.admin"].certain is False
+
+
+def test_many_app_roles_and_many_roles_trusting_the_account_are_weighed_in_bounded_time():
+    # Each app role's statement was matched against each open role: 800 of each took 54 s.
+    b = PlanBuilder()
+    for n in range(800):
+        role(b, f"aws_iam_role.app{n}", trust(ECS_TASKS), f"app{n}")
+        role(b, f"aws_iam_role.admin{n}", trust(ACCOUNT), f"admin{n}")
+        _may_assume(b, f"app{n}", f"arn:aws:iam::*:role/nothing-{n}-*")
+    plan = b.build()
+    started = time.perf_counter()
+    found = {p.address: p for p in application_principals(plan)}
+    assert time.perf_counter() - started < 5
+    # Past the budget, every open role may be assumed: failing closed, never certain.
+    assert "aws_iam_role.admin799" in found
+    assert found["aws_iam_role.admin799"].certain is False

@@ -568,6 +568,42 @@ def test_a_role_the_task_role_may_assume_is_an_application_role_too():
     assert f"(trusted by the application role {TASK_ROLE})" in found.message
 
 
+def test_a_role_trusting_the_account_that_the_task_role_may_assume_is_an_application_role():
+    # The admin role trusts the whole account; the task role's policy allows it
+    # sts:AssumeRole on that role: AWS lets it in, so the app reaches the admin's grants.
+    b = app()
+    admin = "module.app.aws_iam_role.admin"
+    b.add(
+        admin,
+        {"name": "admin", "assume_role_policy": trust({"AWS": "arn:aws:iam::123456789012:root"})},
+        unknown=["arn", "id", "unique_id"],
+    )
+    b.add(
+        "module.app.data.aws_iam_policy_document.assume",
+        {"statement": [{"actions": ["sts:AssumeRole"], "resources": [None]}]},
+        action="read",
+        unknown=["json", "statement.0.resources.0"],
+        expressions={"statement": [{"resources": refs("aws_iam_role.admin.arn")}]},
+    )
+    b.add(
+        "module.app.aws_iam_role_policy.assume",
+        {"name": "assume"},
+        unknown=["id", "role", "policy"],
+        expressions={
+            "role": refs("aws_iam_role.task.id"),
+            "policy": refs("data.aws_iam_policy_document.assume.json"),
+        },
+    )
+    role_policy(b, "admin", policy(allow("dynamodb:*", "*")), role="admin")
+    (found,) = run_policy(iam_grant, b)
+    assert found.certainty.value == "certain"
+    assert found.chain[:3] == (TASK_DEF, TASK_ROLE, admin)
+    assert found.message.startswith(
+        f"{admin} (trusted by the application role {TASK_ROLE}, whose policies allow it to "
+        "assume this role, which trusts its account) may perform dynamodb:*"
+    )
+
+
 def test_a_role_trusted_by_a_same_named_role_of_another_account_is_not_chained():
     b = PlanBuilder()
     for name, trusted in (("api", ECS_TASKS), ("ops", {"AWS": "arn:aws:iam::2:role/api"})):
