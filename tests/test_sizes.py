@@ -17,8 +17,6 @@ MODULE_LINES, FUNCTION_LINES = 400, 60
 
 # path -> why it is longer than MODULE_LINES
 LONG_MODULES = {
-    "plugin/redaction.py": "one subject (what no output may contain); being reworked by the "
-    "trust-holes branch, split after it lands",
     "bench/run.py": "being reworked by the perf branch, split after it lands",
 }
 # "path:function" -> why it is longer than FUNCTION_LINES

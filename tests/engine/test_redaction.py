@@ -4,7 +4,9 @@ plans (test_redaction_real_plans.py) cover the same ground end to end."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 
 import pytest
 from plangate import Severity, finding, policy
@@ -290,3 +292,41 @@ def test_a_secret_cut_short_in_a_change_description_leaves_no_beginning():
     assert "..." in line, "the value was shortened"
     assert not any(key[:n] in line for n in range(4, len(key) + 1))
     assert f"{REDACTED}..." in line
+
+
+# -- bounded work --------------------------------------------------------------------------
+
+
+def _many_secrets(count: int) -> PlanBuilder:
+    """`count` sensitive values sharing their first characters (as keys of one kind do)."""
+    values = {f"k{n}": f"AAAA{n:06d}tail" for n in range(count)}
+    return PlanBuilder().add("aws_db_instance.main", {"tags": values}, sensitive=["tags"])
+
+
+def test_many_secrets_sharing_a_beginning_are_withheld_from_a_large_text_in_linear_time():
+    # Each secret was compared at every position where the shared head occurred: 5,000
+    # secrets and a 10 kB text took 20 s; a 1 MB text did not finish.
+    redactor = redactor_for(_many_secrets(5000).build())
+    redactor.clean("build it first")
+    text = "AAAA" * 75_000 + " AAAA004999tail AAAA000000tai"
+    started = time.perf_counter()
+    cleaned = redactor.clean(text)
+    assert time.perf_counter() - started < 8
+    assert cleaned.endswith(f"AAAA {REDACTED} {REDACTED}")  # the cut one from its start
+
+
+def test_a_text_full_of_ellipses_is_cleaned_in_linear_time():
+    # The next cut was looked for from the first at every position: quadratic (80 kB, 29 s).
+    redactor = redactor_for(_many_secrets(10).build())
+    text = "x..." * 75_000
+    started = time.perf_counter()
+    assert redactor.clean(text) == text
+    assert time.perf_counter() - started < 8
+
+
+def test_a_long_secret_is_withheld_whole_and_from_its_beginning_where_the_text_departs():
+    secret = "".join(hashlib.sha256(bytes([n])).hexdigest() for n in range(5))[:300]
+    b = PlanBuilder().add("aws_db_instance.main", {"password": secret}, sensitive=["password"])
+    redactor = redactor_for(b.build())
+    assert redactor.clean(f"x {secret} y") == f"x {REDACTED} y"
+    assert redactor.clean(f"x {secret[:120]}!{secret[121:]} y") == f"x {REDACTED}!{secret[121:]} y"
