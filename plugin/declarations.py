@@ -75,6 +75,8 @@ def _pack_problem(item: Pack) -> str | None:
         and all(_section(s) for s in item.sections)
         and type(item.backend_fields) is dict
         and all(type(k) is str and _texts(v) for k, v in item.backend_fields.items())
+        and type(item.backend_checks) is dict
+        and all(type(k) is str and callable(v) for k, v in item.backend_checks.items())
         and (item.options is None or callable(item.options))
     )
     return None if plain else f"pack {item.name!r} is not a plain Pack(...) declaration"
@@ -88,6 +90,7 @@ def _setting(value: Any) -> bool:
         and type(value.merge) is Merge
         and type(value.help) is str
         and (value.alias is None or type(value.alias) is str)
+        and (value.check is None or callable(value.check))
     )
 
 

@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .errors import PlangateError
+
 __all__ = [
     "CONFIG_SOURCE",
     "FLAG",
@@ -106,6 +108,9 @@ class Setting:
     help: str = ""
     # A top-level config key meaning the same, kept so that older configs keep working.
     alias: str | None = None
+    # For a list of names: what is wrong with one item (None when it is fine). A name
+    # that cannot be one would match nothing and guard nothing: an error, not a miss.
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not NAME_PATTERN.match(self.name):
@@ -127,7 +132,7 @@ class Setting:
         """The value as the pack reads it; ValueError saying what it must be."""
         if self.kind == NAMES:
             if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
-                return tuple(value)
+                return self.checked(tuple(value))
         elif self.kind == TEXT:
             if isinstance(value, str) and value.strip():
                 return value
@@ -137,6 +142,16 @@ class Setting:
         elif isinstance(value, int | float) and not isinstance(value, bool):
             return value
         raise ValueError(f"must be {_WHAT[self.kind]}")
+
+    def checked(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The names, when `check` finds nothing wrong with any; else ValueError."""
+        for name in names if self.check is not None else ():
+            problem = self.check(name)  # type: ignore[misc]
+            if problem:
+                raise ValueError(
+                    f"holds {name[:64]!r}{'...' if len(name) > 64 else ''}, which {problem}"
+                )
+        return names
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +201,7 @@ class OptionSpec:
             if any(not isinstance(v, str) or not v.strip() for v in given):
                 noun = (self.metavar or "value").lower()
                 raise ValueError(f"an empty {noun} (an unset variable?); give the {noun}")
-            return tuple(given)
+            return self.setting.checked(tuple(given))
         if kind == NUMBER:
             try:
                 return float(given) if "." in given or "e" in given.lower() else int(given)
@@ -212,6 +227,11 @@ class Pack:
     # Backend type → the fields of its recorded configuration the pack reads. Nothing
     # else of `.terraform/terraform.tfstate` (which may hold credentials) reaches it.
     backend_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A recorded backend field → what is wrong with its value (None when it is fine),
+    # as `Setting.check`: a bad value is an error naming the file.
+    backend_checks: Mapping[str, Callable[[str], str | None]] = field(
+        default_factory=dict, compare=False
+    )
     sections: tuple[Section, ...] = ()
     source: str = "builtin"
 
@@ -262,6 +282,21 @@ class RecordedBackend:
 
     def only(self, names: tuple[str, ...]) -> RecordedBackend:
         return replace(self, fields=tuple((k, v) for k, v in self.fields if k in names))
+
+    def problem(self, pack: Pack) -> str | None:
+        """What is wrong with a field the pack reads, by its `backend_checks` (an error,
+        as the same value given on the command line or in a config file is)."""
+        for name, check in pack.backend_checks.items():
+            value = self.get(name)
+            read = name in pack.backend_fields.get(self.type, ())
+            problem = check(value) if read and isinstance(value, str) else None
+            if problem:
+                shown = f"{value[:64]!r}{'...' if len(value) > 64 else ''}"
+                return (
+                    f"{self.source}: {name} {shown} {problem}; fix the backend "
+                    "configuration and run `terraform init` again"
+                )
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,5 +368,8 @@ class PackSettings:
                 sources.append((setting.name, (where,)))
         view = None
         if backend is not None:
+            problem = backend.problem(pack)
+            if problem:
+                raise PlangateError("backend", problem)
             view = backend.only(pack.backend_fields.get(backend.type, ()))
         return cls(pack.name, tuple(values), tuple(sources), view)

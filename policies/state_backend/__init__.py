@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from plangate import NAMES, Merge, Pack, Section, Setting
+from plangate.policies.aws.names import bucket_name_problem, table_name_problem
 
 # One row of the report's `state_backend` section.
 ROW_SCHEMA = {
@@ -59,10 +60,25 @@ def _options(add: Callable[..., None]) -> None:
 pack = Pack(
     name="state_backend",
     settings=(
-        Setting("lock_tables", NAMES, Merge.ADD, "DynamoDB state-lock tables", "lock_tables"),
-        Setting("state_buckets", NAMES, Merge.ADD, "S3 state buckets", "state_buckets"),
+        Setting(
+            "lock_tables",
+            NAMES,
+            Merge.ADD,
+            "DynamoDB state-lock tables",
+            "lock_tables",
+            check=table_name_problem,
+        ),
+        Setting(
+            "state_buckets",
+            NAMES,
+            Merge.ADD,
+            "S3 state buckets",
+            "state_buckets",
+            check=bucket_name_problem,
+        ),
     ),
     options=_options,
     backend_fields={"s3": ("bucket", "dynamodb_table", "key", "region", "use_lockfile")},
+    backend_checks={"bucket": bucket_name_problem, "dynamodb_table": table_name_problem},
     sections=(Section("state_backend", key=("kind", "name"), schema=ROW_SCHEMA),),
 )

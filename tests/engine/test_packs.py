@@ -162,7 +162,7 @@ def test_the_state_backend_pack_s_top_level_aliases_and_its_table_mean_the_same(
     row = {"kind": "lock_table", "name": "alias-lock", "source": "config file"}
     assert by_alias["state_backend"] == by_table["state_backend"] == [row]
     (repo / "plangate.toml").write_text(
-        'lock_tables = ["a"]\n[packs.state_backend]\nlock_tables = ["b"]\n'
+        'lock_tables = ["lock-a"]\n[packs.state_backend]\nlock_tables = ["lock-b"]\n'
     )
     result, report = check(repo)
     assert report["decision"] == "error"

@@ -242,8 +242,10 @@ def test_state_bucket_is_linked_to_its_bucket_resource_by_name():
 
 def test_the_result_is_computed_once_per_plan_and_equal_settings():
     plan = PlanBuilder().add("aws_dynamodb_table.lock", lock_table()).build()
-    named = pack_settings(pack, lock_tables=["x"])
-    assert state_backend(plan, named) is state_backend(plan, pack_settings(pack, lock_tables=["x"]))
+    named = pack_settings(pack, lock_tables=["locks-x"])
+    assert state_backend(plan, named) is state_backend(
+        plan, pack_settings(pack, lock_tables=["locks-x"])
+    )
     assert state_backend(plan, pack_settings(pack)) is not state_backend(plan, named)
 
 
