@@ -30,7 +30,7 @@ from .compute import APPLICATION_COMPUTE, BATCH_ROLES
 from .iam_documents import PolicyDocument
 from .iam_evaluation import PrincipalQuery, Request, allowed
 from .iam_matching import HOLE, Match
-from .role_policies import attachments_of
+from .role_policies import Attachment, attachments_of, unfollowed_attachments
 from .roles import ROLE, role_links, role_name
 from .trust_policies import assumes, trust_of
 
@@ -213,11 +213,8 @@ def _assumable(
     allow it to assume (possibly: an unknown value or a Condition decides). Past the
     budget of statements weighed against roles, every such role may be (failing closed:
     many application roles and many open roles would cost their product)."""
-    documents = [
-        PolicyDocument(tuple(s for s in document.statements if assumes(s)), document.source)
-        for attachment in attachments_of(plan, app.address, app.name)
-        for document, _ in attachment.documents
-    ]
+    unfollowed = _assuming(unfollowed_attachments(plan))  # may be any role's: possible
+    documents = [*_assuming(attachments_of(plan, app.address, app.name)), *unfollowed]
     statements = sum(len(d.statements) for d in documents)
     if not statements:
         return []
@@ -238,10 +235,21 @@ def _assumable(
         for role in targets
     ]
     how = ", whose policies allow it to assume this role, which trusts its account"
+    certain = not any(d.statements for d in unfollowed)
     return [
-        (role, answer is Match.YES and trust_of(plan, role).certain, how)
+        (role, certain and answer is Match.YES and trust_of(plan, role).certain, how)
         for role, answer in zip(targets, allowed(documents, requests), strict=True)
         if answer is not Match.NO
+    ]
+
+
+def _assuming(attachments: list[Attachment]) -> list[PolicyDocument]:
+    """The attachments' documents, each with only the statements that may concern
+    `sts:AssumeRole`."""
+    return [
+        PolicyDocument(tuple(s for s in document.statements if assumes(s)), document.source)
+        for attachment in attachments
+        for document, _ in attachment.documents
     ]
 
 

@@ -515,3 +515,17 @@ def test_many_app_roles_and_many_roles_trusting_the_account_are_weighed_in_bound
     # Past the budget, every open role may be assumed: failing closed, never certain.
     assert "aws_iam_role.admin799" in found
     assert found["aws_iam_role.admin799"].certain is False
+
+
+def test_a_policy_whose_role_cannot_be_followed_may_let_any_app_role_assume_an_open_role():
+    b = PlanBuilder()
+    role(b, "aws_iam_role.api", trust(ECS_TASKS), "api")
+    role(b, "aws_iam_role.admin", trust(ACCOUNT), "admin")
+    b.add(
+        "aws_iam_role_policy.hidden",
+        {"policy": policy({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})},
+        unknown=["id", "role"],
+        expressions={"role": refs("local.role_name")},
+    )
+    admin = principals(b)["aws_iam_role.admin"]
+    assert admin.assumed_from == ("aws_iam_role.api",) and admin.certain is False
