@@ -223,6 +223,20 @@ def test_aws_managed_policy_granting_no_dynamodb_has_no_finding():
     assert run_policy(iam_grant, b) == []
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"],
+)
+def test_managed_policies_common_on_compute_roles_are_known_to_grant_nothing_on_the_backend(name):
+    # Seen on application roles in the corpus; unknown, each would be a possible grant.
+    b = app().add(
+        f"module.app.aws_iam_role_policy_attachment.{name}",
+        {"role": "acme-api-task", "policy_arn": f"arn:aws:iam::aws:policy/{name}"},
+        expressions={"role": refs("aws_iam_role.task.name")},
+    )
+    assert run_policy(iam_grant, b, state_buckets=[BUCKET]) == []
+
+
 def test_administrator_and_power_user_access_reach_the_table_and_the_bucket():
     b = app()
     for name in ("AdministratorAccess", "PowerUserAccess"):
