@@ -172,6 +172,12 @@ def _gate_flags(
         "--reason", metavar="TEXT", help="why the --override policies are let through"
     )
     flags.add_argument(
+        "--source-root",
+        metavar="DIR",
+        help="the repository root: findings point at .tf files by paths relative to it, "
+        "and never outside it (default: the nearest folder holding .git above --chdir)",
+    )
+    flags.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",

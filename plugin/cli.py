@@ -194,6 +194,7 @@ def _gate(args: argparse.Namespace) -> Gate:
         only_new=getattr(args, "only_new", None),
         override=getattr(args, "override", ()),
         reason=getattr(args, "reason", None),
+        source_root=getattr(args, "source_root", None),
     )
 
 

@@ -46,6 +46,7 @@ from .context import Context
 from .discovery import Packs, load_packs
 from .errors import PlangateError
 from .loading import load_plan_data
+from .locations import locate_findings
 from .overrides import Override, build_overrides
 from .packs import PackSettings, RecordedBackend
 from .plan import Plan
@@ -78,8 +79,11 @@ class Gate:
     """What decides a plan.
 
     - `workdir`: the Terraform working directory: its `.tf` sources (to follow local
-      values), the backend `terraform init` recorded there, where binary plans are
-      shown. None: none of them (binary plans are shown in the current directory).
+      values, and to point findings at the lines that write them), the backend
+      `terraform init` recorded there, where binary plans are shown. None: none of them
+      (binary plans are shown in the current directory; findings point at the plan file).
+    - `source_root`: the repository root, which finding locations are relative to and
+      never leave. None: the nearest folder holding `.git` above the sources.
     - `options`: the command line's values of pack settings, per pack and setting:
       (flag, value); they come before the config's.
     - `backend`: the recorded backend to use instead of reading `workdir`'s.
@@ -98,6 +102,7 @@ class Gate:
     files: tuple[ConfigFile, ...] = ()
     warnings: tuple[RunWarning, ...] = ()
     overrides: tuple[Override, ...] = ()
+    source_root: Path | None = None
 
     @classmethod
     def load(
@@ -114,17 +119,22 @@ class Gate:
         only_new: bool | None = None,
         override: Sequence[str] = (),
         reason: str | None = None,
+        source_root: str | os.PathLike[str] | None = None,
     ) -> Gate:
         """The command line's way: `config` is the operator's file (else
         `$PLANGATE_CONFIG`), the repository's is discovered from `workdir`, and packs load
         from the policy directories the trusted config names and from `policy_dirs`.
         `fail_on` / `fail_on_possible` are severity names (or "never"), `only_new` True
         for `--only-new`, `override` the policy ids of `--override` with their `reason`:
-        all the operator's. Who ran an override is read from `environ`'s CI variables."""
+        all the operator's. Who ran an override is read from `environ`'s CI variables.
+        `source_root`: the repository root findings point into (`--source-root`)."""
         environ = os.environ if environ is None else environ
         where = Path(workdir) if workdir is not None else None
         if where is not None and not where.is_dir():
             raise PlangateError("usage", f"--chdir {workdir}: not a directory")
+        root = Path(source_root) if source_root is not None else None
+        if root is not None and not root.is_dir():
+            raise PlangateError("usage", f"--source-root {source_root}: not a directory")
         sources = load_sources(config, (where or Path(".")).resolve(), environ)
         today, ignored_today = run_today(environ, sources.operator)
         packs = load_packs([*sources.policy_dirs, *policy_dirs], entry_points_enabled=entry_points)
@@ -153,6 +163,7 @@ class Gate:
             files=effective.files,
             warnings=warnings,
             overrides=overrides,
+            source_root=root,
         )
 
     @property
@@ -193,6 +204,11 @@ class Gate:
         report.warnings.extend(unmatched_waivers(self.config, report.findings))
         report.warnings.extend(refused_waivers(report.findings))
         report.warnings.extend(idle_overrides(report.overrides))
+        report.findings, unlocated = locate_findings(
+            report.findings, built, self.workdir, self.source_root
+        )
+        if unlocated is not None:
+            report.warnings.append(unlocated)
         rows, section_errors, section_printed = run_inventories(
             built, self.packs.inventories, context
         )

@@ -11,7 +11,10 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sources import SourceLocation
 
 __all__ = [
     "Certainty",
@@ -120,10 +123,13 @@ class Finding:
     # Why a finding that fails the thresholds does not block: "advisory", "waiver",
     # "override" or "only-new"; None when it blocks or does not fail.
     let_through: str | None = None
+    # Where its resource is written (filled by the engine once decided; None: not known).
+    location: SourceLocation | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON report's finding object; every reporter reads findings through this."""
-        return {
+        """The JSON report's finding object; every reporter reads findings through this.
+        `location` is there only when the finding's `.tf` source is known."""
+        found = {
             "policy_id": self.policy_id,
             "title": self.title,
             "severity": str(self.severity),
@@ -145,6 +151,9 @@ class Finding:
             "source": self.source,
             "plan": self.plan,
         }
+        if self.location is not None:
+            found["location"] = self.location.to_dict()
+        return found
 
     def sort_key(self) -> tuple[Any, ...]:
         return (

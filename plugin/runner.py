@@ -275,7 +275,8 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
         found.new if found.new is not None else finding_is_new(plan, found.address, found.attribute)
     )
     # Everything but what the policy found is the engine's to say: a policy cannot
-    # pre-waive its own finding, mark it non-blocking or lower its level.
+    # pre-waive its own finding, mark it non-blocking, lower its level or point it at a
+    # file.
     return replace(
         found,
         new=new,
@@ -291,6 +292,7 @@ def _stamp(found: Finding, item: Policy, config: Config, plan: Plan) -> Finding:
         blocking=False,
         waived=False,
         waiver=None,
+        location=None,
     )
 
 

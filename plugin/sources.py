@@ -46,7 +46,13 @@ from .hcl_items import Item, body_items, object_item, top_level_blocks, tuple_el
 from .hcl_scan import MAX_FOLDER_BYTES, Scan, read_folder, read_text, scan
 from .values import normalise_path
 
-__all__ = ["MAX_RUN_BYTES", "SourceLocation", "SourceLocator", "Span", "find_repository_root"]
+__all__ = [
+    "MAX_RUN_BYTES",
+    "SourceLocation",
+    "SourceLocator",
+    "Span",
+    "find_repository_root",
+]
 
 # Sources one locator reads in all, over every module folder it is asked about.
 MAX_RUN_BYTES = 32 * 1024 * 1024
@@ -82,17 +88,39 @@ class SourceLocation:
     `block` is its `resource`/`data` block. `attribute` is the attribute, nested block or
     `dynamic` block that writes the finding's attribute path (as deep as the path could
     be followed), or None when the block does not write it (computed, defaulted).
-    `module_calls` are the `module "x"` blocks from the root module down.
+    `module_calls` are the `module "x"` blocks from the root module down, and `modules`
+    the names of those calls (`x`; an instance's key is not part of it).
     """
 
     block: Span
     attribute: Span | None
     module_calls: tuple[Span, ...]
+    modules: tuple[str, ...] = ()
 
     @property
     def region(self) -> Span:
         """What to point at: the attribute when it is written, else the block."""
         return self.attribute or self.block
+
+    def to_dict(self) -> dict[str, Any]:
+        """A finding's `location` in the JSON report."""
+        attribute = self.attribute
+        return {
+            "path": self.block.path,
+            "start_line": self.block.line,
+            "end_line": self.block.end_line,
+            "attribute_line": attribute.line if attribute is not None else None,
+            "attribute_end_line": attribute.end_line if attribute is not None else None,
+            "module_calls": [
+                {
+                    "name": name,
+                    "path": call.path,
+                    "start_line": call.line,
+                    "end_line": call.end_line,
+                }
+                for name, call in zip(self.modules, self.module_calls, strict=True)
+            ],
+        }
 
 
 def find_repository_root(start: str | PathLike[str]) -> Path | None:
@@ -189,6 +217,7 @@ class SourceLocator:
             block=_span(file, block),
             attribute=_span(file, written) if written is not None else None,
             module_calls=tuple(calls),
+            modules=modules,
         )
 
     def _declaration(

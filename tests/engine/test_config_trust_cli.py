@@ -106,6 +106,8 @@ class Setup:
         (self.repo / "evil").mkdir()
         (self.repo / "evil" / "pwn.py").write_text(EVIL_PACK.format(marker=str(self.marker)))
         self.plan = _plan(self.project / "plan.json")
+        # The sources it was planned from, so findings point at them (no warning).
+        (self.project / "main.tf").write_text('resource "test_database" "main" {\n}\n')
 
     def operator_toml(self, text: str) -> None:
         self.operator.write_text('policy_dirs = ["policies"]\n' + text)

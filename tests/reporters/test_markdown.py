@@ -234,7 +234,8 @@ def test_thousands_of_findings_stay_under_githubs_limit_with_a_note(report_for):
     ], "the first findings, in report order"
     assert (
         f"> **Not shown here**, to keep this comment under GitHub's 65,536-character limit: "
-        f"{3000 - len(shown):,} of 3,000 blocking findings, 3,000 of 3,000 non-blocking findings."
+        f"{3000 - len(shown):,} of 3,000 blocking findings, 1 of 1 warnings, "
+        "3,000 of 3,000 non-blocking findings."
     ) in out
     assert "--output json=plangate.json" in out, "where the full report is"
     assert out.endswith("<sub>plangate 0.1.0</sub>\n")

@@ -14,11 +14,12 @@ from typing import Any
 
 import jsonschema
 import pytest
-from plangate import Finding
+from plangate import Finding, Severity
 from plangate.config import Waiver
 from plangate.discovery import load_packs
 from plangate.report import ConfigFile, PlanInfo, Report, RunWarning, report_schema
 from plangate.runner import RunError
+from plangate.sources import SourceLocation, Span
 from plangate.testing import PlanBuilder
 
 POLICIES = '''
@@ -214,10 +215,20 @@ def test_schema_rejects_unknown_keys_bad_enums_and_missing_fields(validator, che
 def test_schema_names_every_key_the_report_objects_emit_and_no_other(shipped):
     validator = shipped
     defs = validator.schema["$defs"]
+    located = SourceLocation(
+        Span("m/main.tf", 3, 9), Span("m/main.tf", 5, 5), (Span("main.tf", 1, 4),), ("m",)
+    )
     emitted = {
         "report": Report().to_dict(),
         "plan": PlanInfo("p.json", None, "1.2").to_dict(),
-        "finding": Finding(address="a.b", message="m").to_dict(),
+        "finding": Finding(
+            address="module.m.a.b",
+            message="m",
+            policy_id="P-X-1",
+            severity=Severity.HIGH,
+            location=located,
+        ).to_dict(),
+        "location": located.to_dict(),
         "waiver": Waiver("P-X-1", "*", "r", None).to_dict(dt.date(2030, 1, 1)),
         "error": RunError("k", "m").to_dict(),
         "warning": RunWarning("k", "m").to_dict(),
@@ -228,10 +239,13 @@ def test_schema_names_every_key_the_report_objects_emit_and_no_other(shipped):
         "report": validator.schema,
         **{name: defs[name] for name in emitted if name != "report"},
     }
+    # A finding's `location` is there only when its source is known.
+    optional = {"finding": {"location"}}
     for name, obj in emitted.items():
         assert set(declared[name]["properties"]) == set(obj), name
-        assert set(declared[name]["required"]) == set(obj), name
+        assert set(declared[name]["required"]) == set(obj) - optional.get(name, set()), name
         assert declared[name]["additionalProperties"] is False, name
+    assert not errors_of(validator, {**Report().to_dict(), "findings": [emitted["finding"]]})
 
 
 def test_the_schema_s_section_pattern_leaves_out_exactly_the_report_s_own_keys(shipped):
