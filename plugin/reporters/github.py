@@ -1,13 +1,16 @@
 """`--format github`: GitHub Actions workflow commands, shown as annotations on the run.
 
-    ::error title=PG-RDS-001::module.db.aws_db_instance.x: publicly_accessible = true ...
+    ::error file=db/main.tf,line=7,endLine=7,title=PG-RDS-001::module.db.aws_db_instance.x: ...
 
-`error` for what blocks (and for run errors), `warning` for non-blocking findings,
-`notice` for those a waiver or the operator's `--override` let through (with why, until
-when and who), and for the run's mode and overrides; errors first, since GitHub shows
-only the first few of each kind per step. Values are escaped the way the Actions
-toolkit does (`%`, CR and LF everywhere, and `:` and `,` in properties too), so no
-message can end the command early or start a new one.
+A finding whose `.tf` source is known is annotated on its lines (the attribute's, else
+the block's), so GitHub shows it in the pull request's diff; otherwise it names no file
+and shows on the run only. `error` for what blocks (and for run errors), `warning` for
+non-blocking findings, `notice` for those a waiver or the operator's `--override` let
+through (with why, until when and who), and for the run's mode and overrides; errors
+first, since GitHub shows only the first few of each kind per step. Values are escaped
+the way the Actions toolkit does (`%`, CR and LF everywhere, and `:` and `,` in
+properties too, a file's path included), so no message or path can end the command
+early or start a new one.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from .escaping import visible, workflow_data, workflow_property
 from .reporter import Reporter
 from .shared import (
+    SourcePoint,
     chain_note,
     change_notes,
     counts_text,
@@ -28,6 +32,7 @@ from .shared import (
     outcomes,
     override_lines,
     possible_note,
+    source_point,
     waiver_note,
 )
 
@@ -42,10 +47,15 @@ def escape_property(text: Any) -> str:
     return workflow_property(text)
 
 
-def _command(kind: str, title: str, lines: list[str]) -> str:
+def _command(kind: str, title: str, lines: list[str], point: SourcePoint | None = None) -> str:
     """One command; each of `lines` is a value made one visible line, and the breaks
-    between them are escaped, so an annotation shows several lines and stays one."""
-    return f"::{kind} title={escape_property(title)}::{workflow_data(chr(10).join(lines))}"
+    between them are escaped, so an annotation shows several lines and stays one. With a
+    `point`, the annotation is on those lines of that file (in the pull request's diff)."""
+    where = ""
+    if point is not None:
+        where = f"file={escape_property(point.path)},line={point.line},endLine={point.end_line},"
+    message = workflow_data(chr(10).join(lines))
+    return f"::{kind} {where}title={escape_property(title)}::{message}"
 
 
 def _message(f: dict[str, Any]) -> list[str]:
@@ -80,12 +90,13 @@ def render(report: dict[str, Any], color: bool = False) -> str:
             notices.append(_command("notice", "plangate", [visible(note)]))
     excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
+        point = source_point(f)
         if id(f) in excepted:
-            notices.append(_command("notice", f["policy_id"], _message(f)))
+            notices.append(_command("notice", f["policy_id"], _message(f), point))
         elif f["blocking"]:
-            errors.append(_command("error", f["policy_id"], _message(f)))
+            errors.append(_command("error", f["policy_id"], _message(f), point))
         else:
-            warnings.append(_command("warning", f["policy_id"], _message(f)))
+            warnings.append(_command("warning", f["policy_id"], _message(f), point))
     summary = (
         f"plangate {report['plangate_version']}: {report['decision']}: "
         f"{counts_text(report)}, {len(report['errors'])} error(s)"

@@ -1,7 +1,9 @@
 """`--format gitlab`: a GitLab Code Quality report (`artifacts:reports:codequality`).
 
 A JSON list of issues. GitLab shows only `description` in the merge request widget, so
-it leads with the resource address; `fingerprint` (sha256 of policy id, address and
+it leads with the resource address; `location` is the `.tf` file and the line that
+writes the finding's attribute (else its block's first line), or the plan file when the
+source is not known; `fingerprint` (sha256 of policy id, address and
 attribute) is what GitLab compares between the source and target branch, so it stays
 the same from run to run. A finding a waiver or the operator's `--override` let through
 is an `info` issue whose description says so (why, until when, who), so a reviewer sees
@@ -32,6 +34,7 @@ from .shared import (
     override_lines,
     plan_path,
     possible_note,
+    source_point,
     waiver_note,
 )
 
@@ -51,7 +54,13 @@ _NO_PLAN = "plangate"
 
 
 def _issue(
-    description: str, check_name: str, print_: str, severity: str, path: str, categories: list[str]
+    description: str,
+    check_name: str,
+    print_: str,
+    severity: str,
+    path: str,
+    categories: list[str],
+    line: int = 1,
 ) -> dict[str, Any]:
     return {
         "type": "issue",
@@ -61,7 +70,7 @@ def _issue(
         "fingerprint": print_,
         "severity": severity,
         "categories": categories,
-        "location": {"path": path, "lines": {"begin": 1}},
+        "location": {"path": path, "lines": {"begin": line}},
     }
 
 
@@ -75,13 +84,15 @@ def _finding_issues(report: dict[str, Any]) -> list[dict[str, Any]]:
         description += "".join(f" ({note})" for note in notes if note)
         if f["blocking"]:
             description += " [blocking]"
+        point = source_point(f)
         issue = _issue(
             description,
             f["policy_id"],
             finding_fingerprint(f),
             "info" if id(f) in excepted else SEVERITIES.get(f["severity"], "major"),
-            plan_path(report, f, _NO_PLAN),
+            point.path if point is not None else plan_path(report, f, _NO_PLAN),
             ["Security"],
+            point.line if point is not None else 1,
         )
         body = [markdown_text(note) for note in (chain_note(f), *change_notes(f)) if note]
         if body:

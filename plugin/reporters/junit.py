@@ -1,10 +1,11 @@
 """`--format junit`: JUnit XML for CI test reports (GitLab, Jenkins, Azure, CircleCI).
 
 One <testsuite> for the set of plans checked together; one <testcase> per finding
-(classname = policy id, name = resource address): <failure> when it blocks, <skipped>
-when a waiver or the operator's `--override` let it through (the message says why,
-until when and who), passing (with the message in <system-out>) otherwise. The run's
-mode and overrides are properties of the suite. Run errors are
+(classname = policy id, name = resource address, and `file`/`line` of the `.tf` line
+that writes it when its source is known): <failure> when it blocks, <skipped> when a
+waiver or the operator's `--override` let it through (the message says why, until when
+and who), passing (with the message in <system-out>) otherwise. The run's mode and
+overrides are properties of the suite. Run errors are
 <error> test cases, a plan Terraform reported as errored is a failure, and a clean run
 is one passing test case "plangate", so a report never has zero tests and a report that
 does not pass never reads green. No timings: the same report gives the same bytes.
@@ -28,6 +29,7 @@ from .shared import (
     newness_note,
     outcomes,
     override_lines,
+    source_point,
     waiver_note,
 )
 
@@ -89,6 +91,10 @@ def _cases(suite: ET.Element, report: dict[str, Any]) -> tuple[int, int, int]:
     excepted = {id(f) for f in outcomes(report).waived}
     for f in report["findings"]:
         case = _case(suite, f["policy_id"], f["address"])
+        point = source_point(f)
+        if point is not None:  # what CI test views link to the file and line
+            case.set("file", _x(point.path))
+            case.set("line", str(point.line))
         if id(f) in excepted:
             why = waiver_note(f) if f["waived"] else let_through_note(f)
             ET.SubElement(case, "skipped", {"message": _x(why or "waived")})

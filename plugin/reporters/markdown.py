@@ -2,9 +2,10 @@
 
 A headline with the decision (and the mode and overrides of the run), warnings and
 errors, then per outcome (blocking, non-blocking, let through by a waiver or override) a
-table of findings and each finding's details folded in
-`<details>`; under the blocking ones, the path of each drawn as a Mermaid flowchart
-(`mermaid`), which GitHub and GitLab render. Text from the report is escaped
+table of findings (each linked to the `.tf` line that writes it, `path#Lline` relative
+to the repository, when known) and each finding's details folded in `<details>`; under
+the blocking ones, the path of each drawn as a Mermaid flowchart (`mermaid`), which
+GitHub and GitLab render. Text from the report is escaped
 (`escaping.markdown_text` / `markdown_code` / `mermaid_label`) so that a `|`, a backtick
 or HTML in a message or an address cannot break the table or the diagram or inject
 markup, and an `@team` or a URL in it notifies nobody and links nowhere.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from .escaping import markdown_code as _code
 from .escaping import markdown_text as _text
@@ -17,6 +18,7 @@ from .shared import (
     let_through_note,
     newness_note,
     possible_note,
+    source_point,
     waiver_note,
 )
 
@@ -71,12 +73,29 @@ def listed(values: Sequence[str]) -> str:
     return shown + (f" and {more:,} more" if more > 0 else "")
 
 
+_LINK_CHARS = 2_000  # of a link's target; a longer path is named, not linked
+
+
+def source(f: dict[str, Any]) -> str:
+    """` at [path:line](path#Lline)`: where the finding is written, linked relative to
+    the repository (as GitHub and GitLab resolve links in the repository's files and job
+    summaries), or nothing when its source is not known. The target is percent-encoded,
+    so no character of a path can end the link or add markup."""
+    point = source_point(f)
+    if point is None:
+        return ""
+    target = f"{quote(point.path, safe='/', errors='backslashreplace')}#L{point.line}"
+    shown = text(point.text, 300)
+    return f" at [{shown}]({target})" if len(target) <= _LINK_CHARS else f" at {shown}"
+
+
 def row(f: dict[str, Any], waived: bool) -> str:
-    """A finding's line in its outcome's table; the waived table says what let it through."""
+    """A finding's line in its outcome's table (its address linked to the `.tf` line that
+    writes it, when known); the waived table says what let it through."""
     cells = [
         text(f["severity"], 40),
         text(f["policy_id"], 100),
-        code(f["address"], in_table=True),
+        code(f["address"], in_table=True) + source(f),
         text(f["message"], 2_000),
     ]
     if waived:
@@ -112,7 +131,7 @@ def item(f: dict[str, Any]) -> str:
     policy_id = text(f["policy_id"], 100)
     facts = [
         f"**{policy_id}** {text(f['title'])}" if f.get("title") else f"**{policy_id}**",
-        f"on {code(f['address'])}",
+        f"on {code(f['address'])}{source(f)}",
     ]
     if f.get("attribute"):
         facts.append(f"attribute {code(f['attribute'], 300)}")

@@ -2,12 +2,14 @@
 
 One run; the rules are the policies that produced findings (sorted by id), the results
 follow the report's order. A finding points at its resource twice: a logical location
-(the address, kind "resource") and the plan file as the physical location. A finding
-let through by a waiver or by the operator's `--override` carries a SARIF suppression
-(accepted, external) whose justification says why, until when and on whose word (the
-waiver's config file, or who ran the override); the run's properties say the mode and
-list the overrides. Run errors become tool execution notifications and mark the
-invocation unsuccessful.
+(the address, kind "resource") and a physical one: the `.tf` lines that write its
+attribute (its `region`; the whole block as `contextRegion`), with the `module` blocks
+that lead there as related locations, or the plan file when its source is not known
+(`shared.source_point`). A finding let through by a waiver or by the operator's
+`--override` carries a SARIF suppression (accepted, external) whose justification says
+why, until when and on whose word (the waiver's config file, or who ran the override);
+the run's properties say the mode and list the overrides. Run errors become tool
+execution notifications and mark the invocation unsuccessful.
 
 Texts people read in a code-scanning view (messages, notifications) are made one visible
 line (`escaping.visible`); every other value stays exact, written as safe JSON.
@@ -29,6 +31,7 @@ from .shared import (
     override_terms,
     pack_sections,
     plan_path,
+    source_point,
     waiver_terms,
 )
 
@@ -91,13 +94,50 @@ def _rules(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rules
 
 
+def _physical(path: str, line: int, end_line: int) -> dict[str, Any]:
+    return {
+        "artifactLocation": {"uri": _uri(path)},
+        "region": {"startLine": line, "endLine": end_line},
+    }
+
+
+def _where(
+    report: dict[str, Any], f: dict[str, Any], artifact_index: dict[str, int]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The physical location (the lines to edit, inside their block) and the related
+    locations (the module calls that lead there); the plan file, line 1, when the
+    finding's source is not known."""
+    point = source_point(f)
+    if point is None:
+        path = plan_path(report, f)
+        physical: dict[str, Any] = {
+            "artifactLocation": {"uri": _uri(path)},
+            "region": {"startLine": 1},
+        }
+        if path in artifact_index:
+            physical["artifactLocation"]["index"] = artifact_index[path]
+        return physical, []
+    physical = _physical(point.path, point.line, point.end_line)
+    if (point.block_line, point.block_end_line) != (point.line, point.end_line):
+        physical["contextRegion"] = {
+            "startLine": point.block_line,
+            "endLine": point.block_end_line,
+        }
+    related = [
+        {
+            "id": index,
+            "physicalLocation": _physical(call.path, call.line, call.end_line),
+            "message": {"text": visible(f'module "{call.name}" is called here')},
+        }
+        for index, call in enumerate(point.module_calls, start=1)
+    ]
+    return physical, related
+
+
 def _result(
     report: dict[str, Any], f: dict[str, Any], rule_index: int, artifact_index: dict[str, int]
 ) -> dict[str, Any]:
-    path = plan_path(report, f)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(path)}, "region": {"startLine": 1}}
-    if path in artifact_index:
-        physical["artifactLocation"]["index"] = artifact_index[path]
+    physical, related = _where(report, f, artifact_index)
     result: dict[str, Any] = {
         "ruleId": f["policy_id"],
         "ruleIndex": rule_index,
@@ -109,6 +149,7 @@ def _result(
                 "logicalLocations": [{"fullyQualifiedName": f["address"], "kind": "resource"}],
             }
         ],
+        **({"relatedLocations": related} if related else {}),
         "partialFingerprints": {"plangate/v1": finding_fingerprint(f)},
         "properties": {
             "severity": f["severity"],

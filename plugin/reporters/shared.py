@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ..packs import REPORT_KEYS
+from .escaping import visible
 
 __all__ = [
     "INCOMPLETE_PLAN",
     "NEW",
     "NOT_NEW",
     "POSSIBLE",
+    "ModuleCall",
     "Outcomes",
+    "SourcePoint",
     "chain_note",
     "chain_text",
     "change_notes",
@@ -47,6 +51,7 @@ __all__ = [
     "possible_note",
     "row_text",
     "section_title",
+    "source_point",
     "waiver_note",
     "waiver_terms",
 ]
@@ -88,6 +93,97 @@ def plan_path(report: dict[str, Any], f: Finding | None = None, default: str = "
         return named
     plans = report["plans"]
     return plans[0]["path"] if plans else default
+
+
+# -- where a finding is written ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleCall:
+    """A `module` block on the way from the root module to a finding's resource."""
+
+    name: str
+    path: str
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePoint:
+    """The `.tf` lines a finding points at: `line`..`end_line` is what a person edits
+    (the attribute when the block writes it, else the whole block), inside the block
+    `block_line`..`block_end_line` of `path`; `module_calls` lead there from the root."""
+
+    path: str
+    line: int
+    end_line: int
+    block_line: int
+    block_end_line: int
+    module_calls: tuple[ModuleCall, ...]
+
+    @property
+    def text(self) -> str:
+        """`modules/db/main.tf:70`, as editors and terminals link it."""
+        return f"{self.path}:{self.line}"
+
+
+# A path a format may name: relative to the repository root with `/` separators, no
+# `.`/`..` or empty segment, no drive letter, no backslash, short enough to be a path.
+_SEGMENT_OK = re.compile(r"[^/\\]+")
+_DRIVE = re.compile(r"[A-Za-z]:")
+_MAX_PATH = 4096
+
+
+def _safe_path(path: Any) -> bool:
+    if type(path) is not str or not path or len(path) > _MAX_PATH or _DRIVE.match(path):
+        return False
+    segments = path.split("/")
+    return (
+        all(_SEGMENT_OK.fullmatch(s) is not None and s not in (".", "..") for s in segments)
+        and visible(path) == path
+    )
+
+
+def _lines(start: Any, end: Any) -> tuple[int, int] | None:
+    """(start, end) when both are lines, 1-based and in order (a bool is no line)."""
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (start, end)):
+        return None
+    return (start, end) if 1 <= start <= end else None
+
+
+def source_point(f: Finding) -> SourcePoint | None:
+    """Where the finding is written, or None: then every format points at the plan file.
+
+    The report says it (`location`), but a format renders whatever report it is given,
+    and a path is printed into CI annotations, XML and links: one that could leave the
+    repository (absolute, `..`, a drive), hold a character that does not print, or
+    lines that are not lines, counts as no location at all.
+    """
+    where = f.get("location")
+    if not isinstance(where, dict) or not _safe_path(where.get("path")):
+        return None
+    block = _lines(where.get("start_line"), where.get("end_line"))
+    if block is None:
+        return None
+    point = block
+    written = (where.get("attribute_line"), where.get("attribute_end_line"))
+    if written != (None, None):
+        lines = _lines(*written)
+        if lines is None or not (block[0] <= lines[0] and lines[1] <= block[1]):
+            return None
+        point = lines
+    listed = where.get("module_calls", [])
+    if not isinstance(listed, list):
+        return None
+    calls = []
+    for call in listed:
+        if not isinstance(call, dict) or not _safe_path(call.get("path")):
+            return None
+        name, lines = call.get("name"), _lines(call.get("start_line"), call.get("end_line"))
+        if not isinstance(name, str) or not name or lines is None:
+            return None
+        calls.append(ModuleCall(name, call["path"], *lines))
+    return SourcePoint(where["path"], *point, *block, tuple(calls))
 
 
 # -- plans ---------------------------------------------------------------------------------

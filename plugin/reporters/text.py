@@ -1,5 +1,8 @@
 """`--format text`: for people; grouped by severity, colour only on a terminal.
 
+Each finding's line starts with where it is written, `path:line` (which terminals and
+editors open), before its address, when its `.tf` source is known.
+
 Every value from the report goes through `terminal_line` (one line, characters that do
 not print shown as escapes), and the whole output through `log_lines`, so nothing from
 the plan can repaint a terminal or start a CI log command.
@@ -27,6 +30,7 @@ from .shared import (
     possible_note,
     row_text,
     section_title,
+    source_point,
     waiver_note,
 )
 
@@ -75,7 +79,9 @@ def render(report: dict[str, Any], color: bool = False) -> str:
                 if tag
             ]
             suffix = f"  [{'; '.join(tags)}]" if tags else ""
-            lines.append(_safe(f"  {f['policy_id']}  {f['address']}{suffix}"))
+            point = source_point(f)
+            where = f"{point.text}  " if point is not None else ""
+            lines.append(_safe(f"  {f['policy_id']}  {where}{f['address']}{suffix}"))
             lines.append(_safe(f"      {f['message']}"))
             notes = [chain_note(f), *change_notes(f)]
             lines += [_safe(f"      {note}") for note in notes if note]

@@ -199,6 +199,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SimpleNamespace]
 CASES = [(fmt, name) for fmt in format_names() for name in HOSTILE]
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1", re.DOTALL)
 PEOPLE_FACING = ("text", "atlantis", "markdown", "junit", "github")
+# A command plangate writes: its kind, the file and lines when the source is known, a title.
+_OWN_COMMAND = re.compile(r"::(error|warning|notice) (file=[^,:]+,line=\d+,endLine=\d+,)?title=")
 
 
 def _prose(markdown: str) -> str:
@@ -226,11 +228,7 @@ def _check(fmt: str, name: str, where: str, data: bytes) -> None:
         if fmt != "github" or where == "stderr":
             assert not any(line.lstrip().startswith("::") for line in lines), where
         else:  # only plangate's own commands start a line
-            assert all(
-                line.startswith(("::error title=", "::warning title=", "::notice title="))
-                for line in lines
-                if line.lstrip().startswith("::")
-            )
+            assert all(_OWN_COMMAND.match(line) for line in lines if line.lstrip().startswith("::"))
     for part in _markdown_parts(fmt, text) if where != "stderr" else ():
         if name == "mention":
             assert "@org" not in part.replace("@&#8203;org", ""), where
