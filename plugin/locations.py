@@ -22,7 +22,7 @@ from pathlib import Path
 from .plan import Plan
 from .policy import Finding
 from .report import RunWarning
-from .sources import SourceLocator
+from .sources import SourceLocation, SourceLocator
 
 __all__ = ["WARNING_KIND", "locate_findings"]
 
@@ -54,9 +54,18 @@ def locate_findings(
             searched[workdir if workdir is not None else directory] = None
     located: list[Finding] = []
     missed = 0
+    # Whether the formats would name a location (each instance of a block shares one).
+    nameable: dict[SourceLocation, bool] = {}
     for found in findings:
         locator = locators.get(found.plan)
         where = locator.locate(found.address, found.attribute) if locator is not None else None
+        if where is not None and where not in nameable:
+            # The formats' own rule, imported only when there is a location to check.
+            from .reporters.shared import source_point
+
+            nameable[where] = source_point({"location": where.to_dict()}) is not None
+        if where is not None and not nameable[where]:
+            where = None  # a path no format would name (`##[`, a soft hyphen): none at all
         if where is not None:
             located.append(replace(found, location=where))
             continue

@@ -48,6 +48,8 @@ UNNAMED = {
     "newline": "nl\n::error file=x::pwned",
     "control": "esc\x1b[31m",
     "bidi": "bidi\u202etxt.exe",
+    "soft": "soft\u00adhyphen",  # a format character no format prints as it is
+    "log": "x##[error]y",  # a command to a CI log anywhere in a line
 }
 
 
@@ -215,6 +217,6 @@ def test_text_and_markdown_show_the_odd_path_inert_and_no_other(checked):
 def test_no_output_holds_a_character_from_the_unprintable_folder_names(checked, fmt):
     outputs, _ = checked
     text = outputs[fmt]
-    for name in ("\x1b", "\u202e", "pwned"):
+    for name in ("\x1b", "\u202e", "\u00ad", "##[error]", "pwned"):
         assert name not in text, (fmt, name)
     assert not any(line.lstrip().startswith("::") for line in text.splitlines()) or fmt == "github"
