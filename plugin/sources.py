@@ -20,7 +20,8 @@ pull request author's, so:
   512 KiB each and 256 files or 4 MiB per folder, one linear pass), and one locator
   reads at most `MAX_RUN_BYTES` in all;
 - a resource declared twice (Terraform would refuse the configuration, so the sources
-  are not the plan's), a file not read, a path holding control or bidirectional
+  are not the plan's), a `module` block whose `source` is not the one the plan records
+  (another root module's), a file not read, a path holding control or bidirectional
   characters: no location. No location is never an error: the caller points at the
   plan file instead.
 
@@ -205,7 +206,7 @@ class SourceLocator:
         calls = []
         for depth, name in enumerate(modules):
             found = self._declaration(modules[:depth], ("module", name))
-            if found is None:
+            if found is None or not self._planned_source(modules[: depth + 1], *found):
                 return None
             calls.append(_span(*found))
         found = self._declaration(modules, key)
@@ -225,6 +226,25 @@ class SourceLocator:
     ) -> tuple[_File, Item] | None:
         directory = self._module_dir(modules)
         return self._folder(directory).get(key) if directory is not None else None
+
+    def _planned_source(self, modules: tuple[str, ...], file: _File, block: Item) -> bool:
+        """Whether a `module` block's `source` is the one the plan records for that call.
+        Terraform requires a literal string there, so another value means these are not
+        the sources the plan was made from (another root module with a call of the same
+        name, in the directory plangate was run in): its lines would be the wrong ones.
+        A plan that records no source (a hand-made one) cannot be compared."""
+        call = self._module_call(modules)
+        planned = call.get("source") if call is not None else None
+        if not isinstance(planned, str):
+            return True
+        written = next((i for i in file.body(block) if not i.is_block and i.name == "source"), None)
+        if written is None:
+            return False
+        try:
+            value = json.loads(file.scan.text[written.inner_start : written.inner_end])
+        except (ValueError, RecursionError):  # not a plain string: it cannot be the plan's
+            return False
+        return value == planned
 
     def _module_dir(self, modules: tuple[str, ...]) -> Path | None:
         """The real folder of a module (by call names from the root), inside the root."""

@@ -708,3 +708,37 @@ def test_a_hostile_file_of_the_largest_size_is_read_at_once(tmp_path, shape):
 def test_a_resource_after_a_block_left_open_is_not_guessed(tmp_path):
     write(tmp_path, {"main.tf": 'resource "a_b" "open" {\n  x = 1\n\n' + HEAD})
     assert SourceLocator({}, tmp_path).locate("aws_db_instance.db") is None
+
+
+# -- sources that are not the plan's ---------------------------------------------------------
+
+
+def _project_calling_database_as(folder: Path, written: str) -> Path:
+    """A copy of the reference project whose `module "database"` source is `written`."""
+    shutil.copytree(PROJECT, folder / "project")
+    (folder / ".git").mkdir()
+    modules = folder / "project" / "modules"
+    shutil.copytree(modules / "database", modules / "database-v2")
+    main = folder / "project" / "main.tf"
+    main.write_text(main.read_text().replace('"./modules/database"', written, 1))
+    return main.parent
+
+
+def test_a_module_call_whose_source_is_not_the_plan_s_gives_no_location(tmp_path):
+    # Another root module in the directory plangate runs in, calling a module of the same
+    # name from elsewhere: the plan's lines are not these, whatever the folders hold.
+    plan = json.loads((PLANS / "rds_public.json").read_text())
+    work = _project_calling_database_as(tmp_path, '"./modules/database-v2"')
+    locator = SourceLocator(plan["configuration"], work)
+    assert locator.locate("module.database.aws_db_instance.this", "publicly_accessible") is None
+    assert locator.locate("module.app.aws_ecs_task_definition.api") is not None
+
+
+def test_a_module_call_with_the_plan_s_source_is_followed_however_it_is_laid_out(tmp_path):
+    plan = json.loads((PLANS / "rds_public.json").read_text())
+    work = _project_calling_database_as(tmp_path, '  "./modules/database"    # the database')
+    located = SourceLocator(plan["configuration"], work).locate(
+        "module.database.aws_db_instance.this", "publicly_accessible"
+    )
+    assert located is not None
+    assert located.region == Span("project/modules/database/main.tf", 70, 70)
