@@ -37,15 +37,15 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any, TypeGuard
 
 from .addresses import parse_traversal
-from .hcl_items import Item, body_items, object_item, top_level_blocks, tuple_element
-from .hcl_scan import MAX_FOLDER_BYTES, Scan, read_folder, read_text, scan
-from .values import normalise_path
+from .hcl_items import Item, top_level_blocks
+from .hcl_scan import MAX_FOLDER_BYTES, read_folder, read_text, scan
+from .source_files import SourceFile, Span, attribute_steps, span, written
 
 __all__ = [
     "MAX_RUN_BYTES",
@@ -57,8 +57,6 @@ __all__ = [
 
 # Sources one locator reads in all, over every module folder it is asked about.
 MAX_RUN_BYTES = 32 * 1024 * 1024
-# Steps of an attribute path followed into a block (paths Terraform writes are short).
-_MAX_PATH_STEPS = 32
 # Module calls followed from the root: far deeper than configurations nest, and each
 # level costs a lookup from the root.
 _MAX_MODULE_DEPTH = 64
@@ -70,16 +68,6 @@ _DECLARING = ("resource", *_RESOURCE_MODES, "module")
 _UNPRINTABLE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """Lines of a file, 1-based and inclusive; `path` is relative to the repository
-    root, with `/` separators."""
-
-    path: str
-    line: int
-    end_line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,25 +122,9 @@ def find_repository_root(start: str | PathLike[str]) -> Path | None:
     return None
 
 
-@dataclass(slots=True)
-class _File:
-    """A file read, and the bodies of its blocks once read (by where they start)."""
-
-    path: str
-    scan: Scan
-    bodies: dict[int, list[Item]] = field(default_factory=dict)
-
-    def body(self, block: Item) -> list[Item]:
-        if block.inner_start not in self.bodies:
-            self.bodies[block.inner_start] = body_items(
-                self.scan, block.inner_start, block.inner_end
-            )
-        return self.bodies[block.inner_start]
-
-
 # What a folder declares, by ("resource" | "data" | "ephemeral", type, name) or
 # ("module", name); None when declared more than once.
-_Declarations = dict[tuple[str, ...], tuple[_File, Item] | None]
+_Declarations = dict[tuple[str, ...], tuple[SourceFile, Item] | None]
 
 
 class SourceLocator:
@@ -192,7 +164,7 @@ class SourceLocator:
         parsed = _parse_address(address)
         if parsed is None:
             return None
-        steps = _steps(attribute) if attribute else ()
+        steps = attribute_steps(attribute) if attribute else ()
         # Every instance of a block, and of a module, shares the answer: a plan with
         # thousands of instances reads each block once.
         known = (*parsed, steps)
@@ -208,26 +180,26 @@ class SourceLocator:
             found = self._declaration(modules[:depth], ("module", name))
             if found is None or not self._planned_source(modules[: depth + 1], *found):
                 return None
-            calls.append(_span(*found))
+            calls.append(span(*found))
         found = self._declaration(modules, key)
         if found is None:
             return None
         file, block = found
-        written = _written(file, block, steps) if steps else None
+        writer = written(file, block, steps) if steps else None
         return SourceLocation(
-            block=_span(file, block),
-            attribute=_span(file, written) if written is not None else None,
+            block=span(file, block),
+            attribute=span(file, writer) if writer is not None else None,
             module_calls=tuple(calls),
             modules=modules,
         )
 
     def _declaration(
         self, modules: tuple[str, ...], key: tuple[str, ...]
-    ) -> tuple[_File, Item] | None:
+    ) -> tuple[SourceFile, Item] | None:
         directory = self._module_dir(modules)
         return self._folder(directory).get(key) if directory is not None else None
 
-    def _planned_source(self, modules: tuple[str, ...], file: _File, block: Item) -> bool:
+    def _planned_source(self, modules: tuple[str, ...], file: SourceFile, block: Item) -> bool:
         """Whether a `module` block's `source` is the one the plan records for that call.
         Terraform requires a literal string there, so another value means these are not
         the sources the plan was made from (another root module with a call of the same
@@ -318,7 +290,7 @@ class SourceLocator:
                 relative = path.relative_to(self.root).as_posix()
                 if _UNPRINTABLE.search(relative):
                     continue
-                file = _File(relative, scan(text))
+                file = SourceFile(relative, scan(text))
                 for item in top_level_blocks(file.scan, _DECLARING):
                     key = _declaration_key(item)
                     if key is not None:
@@ -367,78 +339,3 @@ def _parse_address(address: str) -> tuple[tuple[str, ...], tuple[str, ...]] | No
     if len(steps) != 2 or steps[0][1] is not None:
         return None
     return tuple(modules), (mode, steps[0][0], steps[1][0])
-
-
-def _steps(attribute: str | Sequence[str | int]) -> tuple[str | int, ...]:
-    if isinstance(attribute, str):
-        return normalise_path(attribute)[:_MAX_PATH_STEPS]
-    return tuple(attribute)[:_MAX_PATH_STEPS]
-
-
-def _written(file: _File, block: Item, steps: tuple[str | int, ...]) -> Item | None:
-    """The item that writes `steps` in `block`, followed as far as it is written: an
-    attribute, then a key of its object or the element of its tuple; a nested block or
-    the `dynamic` block that makes it (then its `content`).
-
-    Terraform orders a set by value, not as written, so an index in the plan says which
-    of several blocks or elements is meant only for a list, which the text cannot tell
-    apart from a set: an index is followed only where there is one block or element to
-    choose, and several blocks of the type are pointed at together.
-    """
-    source = file.scan
-    found: Item | None = None
-    current = block
-    position = 0
-    while position < len(steps):
-        step = steps[position]
-        if current.is_block:
-            if not isinstance(step, str):
-                break
-            items = file.body(current)
-            attribute = next((i for i in items if not i.is_block and i.name == step), None)
-            if attribute is not None:
-                current = found = attribute
-                position += 1
-                continue
-            nested = _nested_blocks(items, step)
-            if not nested:
-                break
-            if len(nested) > 1:
-                first, last = nested[0], nested[-1]
-                found = Item(step, (), first.start, last.end, first.start, last.end)
-                break
-            current = found = nested[0]
-            following = steps[position + 1] if position + 1 < len(steps) else None
-            position += 2 if isinstance(following, int) else 1
-            if current.name == "dynamic":
-                content = [i for i in file.body(current) if i.is_block and i.name == "content"]
-                if len(content) != 1:
-                    break
-                current = content[0]
-        else:
-            if isinstance(step, int):
-                alone = tuple_element(source, current, 1) is None
-                element = tuple_element(source, current, 0) if alone and step == 0 else None
-            else:
-                element = object_item(source, current, step)
-            if element is None:
-                break
-            current = found = element
-            position += 1
-    return found
-
-
-def _nested_blocks(items: list[Item], name: str) -> list[Item]:
-    """The `name { }` blocks of a body and the `dynamic "name"` blocks that make more."""
-    return [
-        item
-        for item in items
-        if (item.name == name and item.labels == ())
-        or (item.name == "dynamic" and item.labels is not None and item.labels[:1] == (name,))
-    ]
-
-
-def _span(file: _File, item: Item) -> Span:
-    return Span(
-        file.path, file.scan.line(item.start), file.scan.line(max(item.start, item.end - 1))
-    )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from plangate import sources
+from plangate import source_files, sources
 from plangate.addresses import parse_traversal
 from plangate.hcl_scan import MAX_FILE_BYTES
 from plangate.sources import SourceLocator, Span, find_repository_root
@@ -629,9 +629,9 @@ def test_the_instances_of_a_block_are_located_once(tmp_path, monkeypatch):
         tmp_path, {"main.tf": 'resource "terraform_data" "x" {\n  input = {\n    k = 1\n  }\n}\n'}
     )
     bodies, keys = [], []
-    body_items, object_item = sources.body_items, sources.object_item
-    monkeypatch.setattr(sources, "body_items", lambda *a: bodies.append(a) or body_items(*a))
-    monkeypatch.setattr(sources, "object_item", lambda *a: keys.append(a) or object_item(*a))
+    body_items, object_item = source_files.body_items, source_files.object_item
+    monkeypatch.setattr(source_files, "body_items", lambda *a: bodies.append(a) or body_items(*a))
+    monkeypatch.setattr(source_files, "object_item", lambda *a: keys.append(a) or object_item(*a))
     locator = SourceLocator({}, tmp_path)
     for n in range(1000):
         assert locator.locate(f"terraform_data.x[{n}]", "input.k").region == Span("main.tf", 3, 3)
