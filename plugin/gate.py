@@ -50,7 +50,7 @@ from .locations import locate_findings
 from .overrides import Override, build_overrides
 from .packs import PackSettings, RecordedBackend
 from .plan import Plan
-from .policy import Enforcement, Finding, Inventory
+from .policy import Inventory
 from .redaction import redactor_for
 from .report import ConfigFile, PlanInfo, Report, RunWarning
 from .runner import (
@@ -64,6 +64,7 @@ from .runner import (
 )
 from .terraform import find_terraform, read_backend, show_json
 from .trust import load_sources, merge_configs, run_today
+from .waiver_warnings import idle_overrides, override_records, refused_waivers, unmatched_waivers
 
 __all__ = ["Gate", "PlanSource", "check"]
 
@@ -311,64 +312,6 @@ def check(
     """`Gate.load(**load).check(plans)`: one call that reads config files and loads packs
     the way `plangate check` does (keywords as `Gate.load`'s)."""
     return Gate.load(**load).check(plans, terraform_bin=terraform_bin)
-
-
-def unmatched_waivers(config: Config, findings: Iterable[Finding]) -> list[RunWarning]:
-    """A warning per waiver that matched no finding: a stale or mistyped address."""
-    used = {(f.waiver["policy"], f.waiver["address"]) for f in findings if f.waiver is not None}
-    return [
-        RunWarning(
-            "waiver",
-            f"waiver {waiver.policy} {waiver.address} matched no finding; remove it "
-            "or fix its address",
-        )
-        for waiver in config.waivers
-        if (waiver.policy, waiver.address) not in used
-    ]
-
-
-def refused_waivers(findings: Iterable[Finding]) -> list[RunWarning]:
-    """A warning per waiver and policy where the waiver matched a hard-mandatory finding,
-    which no waiver lets through: the report shows the waiver, and this says why it did
-    not count."""
-    seen: dict[tuple[str, str, str], None] = {}
-    for f in findings:
-        waiver = f.waiver
-        if f.enforcement is Enforcement.HARD_MANDATORY and waiver is not None:
-            seen.setdefault((waiver["policy"], waiver["address"], f.policy_id), None)
-    return [
-        RunWarning(
-            "waiver",
-            f"waiver {policy} {address} does not count for {policy_id}: it is hard-mandatory, "
-            "which no waiver lets through",
-        )
-        for policy, address, policy_id in seen
-    ]
-
-
-def override_records(
-    overrides: Iterable[Override], findings: Iterable[Finding]
-) -> list[dict[str, Any]]:
-    """Each override as the report lists it, with how many findings it let through."""
-    used: dict[str, int] = {}
-    for f in findings:
-        if f.let_through == "override":
-            used[f.policy_id] = used.get(f.policy_id, 0) + 1
-    return [{**o.to_dict(), "let_through": used.get(o.policy, 0)} for o in overrides]
-
-
-def idle_overrides(records: Iterable[Mapping[str, Any]]) -> list[RunWarning]:
-    """A warning per override that let nothing through: its policy found nothing that
-    blocks here (or a waiver or --only-new already let it through)."""
-    return [
-        RunWarning(
-            "override",
-            f"override {record['policy']} let no finding through: nothing of it blocks in "
-            "this run; drop the --override",
-        )
-        for record in records
-        if not record["let_through"]
-    ]
 
 
 def _plan_info(plan: Plan) -> PlanInfo:
