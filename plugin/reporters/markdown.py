@@ -131,22 +131,36 @@ class _Findings:
             ]
         return ["| Severity | Policy | Address | Message |", "|---|---|---|---|"]
 
-    def _frame(self) -> list[str]:
-        """The lines around the rows and items (a worst-case note on undrawn paths)."""
+    def _layout(self, rows: Sequence[str], items: Sequence[str]) -> list[str]:
+        """The section as printed; with no rows and items, the lines around them that the
+        budget charges once."""
         return [
             "",
             f"### {self.heading}",
             "",
             *self._table_head(),
+            *rows,
             "",
             "<details><summary>Details</summary>",
             "",
+            *items,
             "",
             "</details>",
         ]
 
+    def _paths_layout(self, diagrams: Sequence[str], undrawn: int) -> list[str]:
+        out = ["", "#### Paths"]
+        for diagram in diagrams:
+            out += ["", diagram]
+        if undrawn:
+            out += ["", self._undrawn_note(undrawn)]
+        return out
+
+    def _frame(self) -> list[str]:
+        return self._layout((), ())
+
     def _paths_frame(self) -> list[str]:
-        return ["", "#### Paths", "", self._undrawn_note(10**9)]  # the note at its longest
+        return self._paths_layout((), 10**9)  # the note at its longest
 
     def _undrawn_note(self, count: int) -> str:
         return (
@@ -180,25 +194,9 @@ class _Findings:
     def lines(self) -> list[str]:
         if not self.rows:
             return []
-        out = [
-            "",
-            f"### {self.heading}",
-            "",
-            *self._table_head(),
-            *self.rows,
-            "",
-            "<details><summary>Details</summary>",
-            "",
-            *self.items,
-            "",
-            "</details>",
-        ]
+        out = self._layout(self.rows, self.items)
         if self.diagrams:
-            out += ["", "#### Paths"]
-            for diagram in self.diagrams:
-                out += ["", diagram]
-            if self.undrawn:
-                out += ["", self._undrawn_note(self.undrawn)]
+            out += self._paths_layout(self.diagrams, self.undrawn)
         return out
 
     @property
