@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from .assurance import Contribution, Contributor
 from .config import Config
@@ -29,6 +29,8 @@ from .plan import Plan
 from .policy import Certainty, Enforcement, Finding, Inventory, Policy, Severity, malformed
 from .redaction import REDACTED, redactor_for
 from .validation import REGENERATE
+
+T = TypeVar("T")
 
 __all__ = [
     "REDACTED",
@@ -123,6 +125,32 @@ def run_policies(
     return outcome
 
 
+def _isolated(
+    who: str,
+    call: Callable[[], T],
+    plan: Plan,
+    errors: list[RunError],
+    printed: list[Printed],
+) -> T | None:
+    """Pack code (a policy, an inventory, an assurance contribution) run behind the
+    isolation boundary: what it returned, or None when it raised. A plan value of the
+    wrong type is the plan's error, recorded by the plan and reported once; anything
+    else is an error naming the code (its text cleaned, since it may quote the plan).
+    What the code printed never reaches the report, only its size as a warning."""
+    result: T | None = None
+    with captured() as sink:
+        try:
+            result = guarded(call, (PlanValueError,))
+        except PlanValueError:
+            pass
+        except Failure as failure:
+            text = _failure_text(failure, plan)
+            errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
+    if sink.size:
+        printed.append(Printed(who, sink.size, sink.text))
+    return result
+
+
 def _run_one(
     item: Policy,
     plan: Plan,
@@ -134,21 +162,10 @@ def _run_one(
     """One policy on one plan, behind the isolation boundary: its findings, stamped, or
     none and an error naming it."""
     who = f"policy {item.id} ({item.source})"
-    with captured() as printed:
-        try:
-            produced = guarded(lambda: _invoke(item, plan, context, options), (PlanValueError,))
-        except PlanValueError:
-            produced = []  # the plan recorded it: reported once, as an input error
-        except Failure as failure:
-            # An exception's text may quote a value from the plan: redact it too.
-            outcome.errors.append(
-                RunError("policy", f"{who} raised {_failure_text(failure, plan)} on {plan.path}")
-            )
-            produced = []
-    if printed.size:
-        outcome.printed.append(Printed(who, printed.size, printed.text))
+    call = partial(_invoke, item, plan, context, options)
+    produced = _isolated(who, call, plan, outcome.errors, outcome.printed)
     stamped = []
-    for found in produced:
+    for found in produced or ():
         problem = malformed(found)
         if problem:
             outcome.errors.append(RunError("policy", f"{who} yielded {problem} on {plan.path}"))
@@ -182,20 +199,8 @@ def _run_inventory(
     printed: list[Printed],
 ) -> list[dict[str, str]] | None:
     who = f"inventory {item.section} ({item.source})"
-    settings = context.pack(item.pack)
-    with captured() as sink:
-        try:
-            rows = guarded(
-                lambda: item(plan=plan, context=context, settings=settings), (PlanValueError,)
-            )
-        except PlanValueError:
-            rows = None  # recorded by the plan (`value_errors`)
-        except Failure as failure:
-            rows = None
-            text = _failure_text(failure, plan)
-            errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
-    if sink.size:
-        printed.append(Printed(who, sink.size, sink.text))
+    call = partial(item, plan=plan, context=context, settings=context.pack(item.pack))
+    rows = _isolated(who, call, plan, errors, printed)
     if rows is not None and not all(_plain_row(row) for row in rows):
         errors.append(
             RunError(
@@ -219,21 +224,8 @@ def run_contributions(
     with watching_interrupts():
         for item in contributors:
             who = f"assurance of pack {item.pack or '?'} ({item.source})"
-            settings = context.pack(item.pack)
-            with captured() as sink:
-                try:
-                    made = guarded(
-                        partial(item, plan=plan, context=context, settings=settings),
-                        (PlanValueError,),
-                    )
-                except PlanValueError:
-                    made = None  # recorded by the plan (`value_errors`)
-                except Failure as failure:
-                    made = None
-                    text = _failure_text(failure, plan)
-                    errors.append(RunError("policy", f"{who} raised {text} on {plan.path}"))
-            if sink.size:
-                printed.append(Printed(who, sink.size, sink.text))
+            call = partial(item, plan=plan, context=context, settings=context.pack(item.pack))
+            made = _isolated(who, call, plan, errors, printed)
             if made is None:
                 continue
             if type(made) is not Contribution:
