@@ -8,7 +8,9 @@ The public API for callers, pack and output-format authors. Everything not liste
   `ResourceChange`, `StateResource`, `Resource`, `UNKNOWN`), and `Pack`, `Setting`,
   `Merge`, `Section` to declare the pack's settings, options and report sections
   (`plangate.packs`); policies get their `PackSettings`; `plangate.assurance` for a
-  pack's part of the assurance map (`plangate map`). Helpers for policies that
+  pack's part of the assurance map (`plangate map`), whose `@assurance` declaration
+  is also in the light `plangate.contributors` (a check that draws no map imports
+  only that). Helpers for policies that
   follow links between resources are the public module `plangate.helpers`.
 - Writing an output format: `Reporter`; `plangate.reporters` documents its own public
   modules (`escaping`, `shared`).

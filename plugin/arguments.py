@@ -19,6 +19,9 @@ from .packs import FLAG, NAMES, OptionSpec
 __all__ = ["SEVERITIES", "early", "pack_options", "parser"]
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+# How `plangate map` prints (`plangate.map_output` draws each; named here so that building
+# the command line imports none of the map code).
+MAP_FORMATS = ("text", "json")
 DESCRIPTION = (
     "Gate Terraform plans: keep the state backend off the application's data path and RDS "
     "off the internet."
@@ -213,8 +216,6 @@ def _output_flags(flags: argparse.ArgumentParser) -> None:
 
 
 def _map_flags(flags: argparse.ArgumentParser) -> None:
-    from .map_output import MAP_FORMATS
-
     flags.add_argument(
         "--format",
         default="text",

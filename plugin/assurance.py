@@ -21,13 +21,11 @@ capping large planes, every text cleaned by the plan's redactor).
 
 from __future__ import annotations
 
-import inspect
-import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from importlib import resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from .contributors import ASSURANCE_INJECTABLE, Contributor, assurance
 from .model import Resource
 from .policy import Certainty
 
@@ -68,7 +66,6 @@ NODE_KINDS = (
     "client",  # the infrastructure tool's own client
     "more",  # the nodes left out of a capped plane
 )
-ASSURANCE_INJECTABLE = frozenset({"plan", "context", "settings"})
 _ORDER = {YES: 0, UNKNOWN_VERDICT: 1, NO: 2}
 
 
@@ -188,49 +185,3 @@ class Contribution:
     planes: list[Plane] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
     pack: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Contributor:
-    """A pack's declared contribution function, and the details schema it ships."""
-
-    func: Callable[..., Contribution] = field(repr=False, compare=False)
-    schema_file: str | None = None
-    params: tuple[str, ...] = ("plan", "context")
-    source: str = "builtin"
-    pack: str = ""
-
-    def with_source(self, source: str, pack: str = "") -> Contributor:
-        return replace(self, source=source, pack=pack)
-
-    def __call__(self, **available: Any) -> Contribution:
-        return self.func(**{name: available[name] for name in self.params})
-
-    def schema(self) -> dict[str, Any] | None:
-        """The details schema, read from the function's package (None: not declared)."""
-        if self.schema_file is None:
-            return None
-        package = self.func.__module__.rpartition(".")[0]
-        text = resources.files(package).joinpath(self.schema_file).read_text(encoding="utf-8")
-        loaded: dict[str, Any] = json.loads(text)
-        return loaded
-
-
-def assurance(
-    schema: str | None = None,
-) -> Callable[[Callable[..., Contribution]], Contributor]:
-    """Declare a pack's contribution to the assurance map: a function of `plan`,
-    `context`, `settings` (by name) returning a `Contribution`. `schema`: the JSON
-    Schema of its `details`, a file in the function's package."""
-
-    def wrap(func: Callable[..., Contribution]) -> Contributor:
-        params = tuple(inspect.signature(func).parameters)
-        unknown = [p for p in params if p not in ASSURANCE_INJECTABLE]
-        if unknown:
-            raise TypeError(
-                f"assurance {func.__name__}: unknown parameter(s) {', '.join(unknown)}; it "
-                f"may take {', '.join(sorted(ASSURANCE_INJECTABLE))}"
-            )
-        return Contributor(func, schema, params)
-
-    return wrap

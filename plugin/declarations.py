@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .assurance import ASSURANCE_INJECTABLE, Contributor
+from .contributors import ASSURANCE_INJECTABLE, Contributor
 from .packs import Merge, Pack, Section, Setting
 from .policy import INJECTABLE, INVENTORY_INJECTABLE, Inventory, Policy, Severity
 

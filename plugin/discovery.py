@@ -23,8 +23,8 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
-from .assurance import Contributor
 from .config import TOP_KEYS
+from .contributors import Contributor
 from .declarations import declaration_problem
 from .errors import PlangateError
 from .isolation import Failure, captured, guarded, watching_interrupts

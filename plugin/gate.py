@@ -39,8 +39,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .assurance_model import NotPlain
-from .assurance_model import build as build_map
 from .config import Config
 from .context import Context
 from .discovery import Packs, load_packs
@@ -232,6 +230,9 @@ class Gate:
     def _maps(self, report: Report, built: Sequence[Plan], context: Context) -> None:
         """Each plan's assurance map, from the packs' contributions and the decided
         findings; what a contribution raised is an error of the run, as a policy's is."""
+        from .assurance_model import NotPlain
+        from .assurance_model import build as build_map
+
         started = time.perf_counter()
         ran = [p.id for p in self.packs.policies if self.config.enabled(p.id)]
         for plan in built:

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .arguments import MAP_FORMATS
 from .report import Report, plangate_version
 from .reporters.escaping import json_document, log_lines, terminal_line
 
 __all__ = ["MAP_FORMATS", "map_document", "render_map"]
 
-MAP_FORMATS = ("text", "json")
 _VERDICT = {"yes": "HOLDS", "no": "BROKEN", "unknown": "UNKNOWN"}
 _MAX_LIST = 50  # items of one list shown in the text outline; the rest are counted
 

@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .assurance import Contribution, Contributor
 from .config import Config
 from .context import Context
+from .contributors import Contributor
 from .errors import PlanValueError
 from .explain import CompareBudget, describe_change
 from .isolation import Failure, captured, guarded, summary, watching_interrupts
@@ -29,6 +29,9 @@ from .plan import Plan
 from .policy import Certainty, Enforcement, Finding, Inventory, Policy, Severity, malformed
 from .redaction import REDACTED, redactor_for
 from .validation import REGENERATE
+
+if TYPE_CHECKING:
+    from .assurance import Contribution
 
 T = TypeVar("T")
 
@@ -218,6 +221,8 @@ def run_contributions(
     """Each pack's contribution to one plan's assurance map, stamped with its pack;
     errors and what the code printed. Contributions are pack code: isolated like
     policies, and anything but a `Contribution` back is an error naming it."""
+    from .assurance import Contribution
+
     found: list[Contribution] = []
     errors: list[RunError] = []
     printed: list[Printed] = []

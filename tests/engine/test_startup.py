@@ -76,3 +76,33 @@ def test_the_package_still_offers_every_public_name():
 
     assert callable(plangate.policy) and plangate.policy.__module__ == "plangate.policy"
     assert plangate.policy is not sys.modules["plangate.policy"]
+
+
+def test_a_check_that_draws_no_map_imports_none_of_the_map_code(tmp_path: Path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(PlanBuilder().add("aws_db_instance.db", {"publicly_accessible": True}).to_dict())
+    )
+    run = _run("check", "--format", "json", str(plan))
+    assert run["code"] == 1, "the check ran and blocked"
+    map_code = {
+        m
+        for m in run["modules"]
+        if m in ("plangate.assurance", "plangate.assurance_model", "plangate.map_output")
+        or m.endswith(("._map", "._plane"))
+    }
+    assert not map_code
+    assert "plangate.contributors" in run["modules"], "the packs' declarations still load"
+
+
+def test_a_format_that_draws_the_map_still_gets_it(tmp_path: Path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(
+        json.dumps(PlanBuilder().add("aws_db_instance.db", {"publicly_accessible": True}).to_dict())
+    )
+    run = _run("check", "--format", "markdown", str(plan))
+    assert run["code"] == 1
+    assert "No database is reachable from the internet" in run["out"]
+    assert {"plangate.policies.rds._plane", "plangate.policies.state_backend._plane"} <= set(
+        run["modules"]
+    )
