@@ -19,13 +19,13 @@ import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
 from .config import TOP_KEYS
 from .contributors import Contributor
 from .declarations import declaration_problem
+from .entry_points import entry_points
 from .errors import PlangateError
 from .isolation import Failure, captured, guarded, watching_interrupts
 from .packs import OptionSpec, Pack
@@ -195,7 +195,7 @@ def load_packs(
     """Load every pack once: policies sorted by id, the packs' inventories, and the packs
     that failed to load. Two policies with one id is an error naming both."""
     loader = _Loader()
-    packs = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    packs = sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name)
     with watching_interrupts():
         # The built-in pack is registered as an entry point like any other pack; it is
         # loaded directly only when package metadata is missing (a source tree).

@@ -22,7 +22,7 @@ from ..isolation import Failure, captured, guarded
 from .reporter import Reporter
 
 if TYPE_CHECKING:
-    from importlib.metadata import EntryPoint
+    from ..entry_points import InstalledEntryPoint
 
 __all__ = ["ENTRY_POINT_GROUP", "format_names", "load_format", "load_formats"]
 
@@ -30,13 +30,13 @@ ENTRY_POINT_GROUP = "plangate.reporters"
 
 
 @functools.cache
-def _installed() -> dict[str, tuple[EntryPoint, ...]]:
+def _installed() -> dict[str, tuple[InstalledEntryPoint, ...]]:
     """Every installed format by name (read once per process: what is installed does
     not change during a run)."""
-    from importlib.metadata import entry_points
+    from ..entry_points import entry_points
 
-    found: dict[str, list[EntryPoint]] = {}
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    found: dict[str, list[InstalledEntryPoint]] = {}
+    for ep in entry_points(ENTRY_POINT_GROUP):
         found.setdefault(ep.name, []).append(ep)
     return {name: tuple(eps) for name, eps in found.items()}
 
@@ -46,9 +46,8 @@ def format_names() -> list[str]:
     return sorted(_installed())
 
 
-def _origin(ep: EntryPoint) -> str:
-    dist = ep.dist.name if ep.dist is not None else "an unknown package"
-    return f"{ep.value} from {dist}"
+def _origin(ep: InstalledEntryPoint) -> str:
+    return f"{ep.value} from {ep.project}"
 
 
 def load_format(name: str) -> Reporter:
