@@ -19,7 +19,6 @@ else that is the operator's alone.
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -89,6 +88,8 @@ def find_config(start: Path) -> Path | None:
             return _inside(candidate, stop)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
+            import tomllib  # here: most runs read no TOML at all
+
             try:
                 data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
             except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
@@ -122,6 +123,8 @@ def load_config(explicit: str | None, start: Path, packs: Sequence[Pack] = ()) -
 
 
 def read_config(path: Path) -> Config:
+    import tomllib  # here: most runs read no TOML at all
+
     where = str(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -25,11 +25,9 @@ import gc
 import json
 import re
 import sys
-import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -214,9 +212,14 @@ def _looks_like_hcl(text: str) -> bool:
 
 @cache
 def _envelope_schema() -> dict[str, Any]:
-    return json.loads(
-        resources.files("plangate.schemas").joinpath("plan_envelope.schema.json").read_text()
-    )
+    # pkgutil reads the file through the package's loader, as importlib.resources does,
+    # without importing what importlib.resources brings (tempfile, shutil, ...).
+    import pkgutil
+
+    data = pkgutil.get_data("plangate.schemas", "plan_envelope.schema.json")
+    assert data is not None  # the package's own loader always reads files
+    loaded: dict[str, Any] = json.loads(data.decode("utf-8"))
+    return loaded
 
 
 # What the envelope schema may say, read here without a JSON Schema library (importing
@@ -325,6 +328,8 @@ def load_plan_data(source: str, show_json: Callable[[str], bytes]) -> tuple[dict
                 "<stdin>: a binary plan file on stdin; pass its path "
                 "instead so terraform can read it",
             )
+        import zipfile  # here: only binary plan files need it
+
         if not zipfile.is_zipfile(source):
             raise PlangateError("input", f"{where}: a damaged binary plan file")
         raw = show_json(source)

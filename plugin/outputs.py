@@ -12,7 +12,6 @@ import contextlib
 import copy
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -122,6 +121,8 @@ def _render_all(
         return rendered, report, formats.stdout.exit_code(report.to_dict())
     except Exception as exc:
         if debug:
+            import traceback
+
             traceback.print_exc()
         message = (
             f"a report could not be rendered ({where}: {type(exc).__name__}); "

@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from ._version import VERSION
@@ -31,6 +30,8 @@ def plangate_version() -> str:
 
 @cache
 def _shipped_schema() -> str:
+    from importlib import resources  # here: a check reads no report schema
+
     return resources.files("plangate.schemas").joinpath("report.schema.json").read_text()
 
 

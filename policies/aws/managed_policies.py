@@ -11,10 +11,10 @@ on every resource.
 from __future__ import annotations
 
 import json
+import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 from .iam_documents import Opaque, PolicyDocument, Statement, parse_policy
 
@@ -39,11 +39,11 @@ class ManagedPolicy:
 @cache
 def managed_policies() -> dict[str, ManagedPolicy]:
     """AWS managed policies known to plangate, by their path and name after `policy/`."""
-    text = (
-        resources.files("plangate.policies.aws")
-        .joinpath("managed_policies.json")
-        .read_text(encoding="utf-8")
-    )
+    # Through the package's loader, as importlib.resources reads it, without importing
+    # importlib.resources (tempfile, shutil, ...) into every check.
+    data = pkgutil.get_data("plangate.policies.aws", "managed_policies.json")
+    assert data is not None, "the package's own loader reads its files"
+    text = data.decode("utf-8")
     found: dict[str, ManagedPolicy] = {}
     for name, entry in json.loads(text)["policies"].items():
         document = parse_policy({"Statement": entry["statements"]}, f"AWS managed policy {name}")

@@ -106,3 +106,16 @@ def test_a_format_that_draws_the_map_still_gets_it(tmp_path: Path):
     assert {"plangate.policies.rds._plane", "plangate.policies.state_backend._plane"} <= set(
         run["modules"]
     )
+
+
+def test_a_check_without_config_or_binary_plan_imports_no_metadata_toml_or_zip_reader(
+    tmp_path: Path, monkeypatch
+):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PlanBuilder().add("aws_s3_bucket.b", {"bucket": "b"}).to_dict()))
+    monkeypatch.chdir(tmp_path)
+    run = _run("check", "--format", "json", str(plan))
+    assert run["code"] == 0, "the check ran and passed"
+    modules = set(run["modules"])
+    assert not {"importlib.metadata", "importlib.resources", "tomllib", "zipfile"} & modules
+    assert "traceback" not in modules, "only --debug prints one"
