@@ -10,7 +10,8 @@ pack.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from .errors import PlangateError
@@ -28,51 +29,107 @@ DESCRIPTION = (
 )
 
 
-def parser(version: str, options: Sequence[OptionSpec] = ()) -> argparse.ArgumentParser:
-    """The whole command line, with the loaded packs' options on `check` and `apply`."""
+def parser(
+    version: str, options: Sequence[OptionSpec] = (), command: str | None = None
+) -> argparse.ArgumentParser:
+    """The whole command line, with the loaded packs' options on `check`, `apply` and `map`.
+
+    `command`: the subcommand the run is for. Only its arguments are built; the others
+    get their name and help line alone, so the usage, the list of commands and every
+    error read as with the whole command line (building each subcommand's arguments
+    costs more than parsing: argparse looks up translations for each parser it makes).
+    """
     top = argparse.ArgumentParser(prog="plangate", description=DESCRIPTION)
     top.add_argument("--debug", action="store_true", help="show tracebacks on errors")
     top.add_argument("--version", action="version", version=f"plangate {version}")
     sub = top.add_subparsers(dest="command", required=True)
     common = _common()
+    for name, (help_text, build) in _SUBCOMMANDS.items():
+        if command is None or name == command:
+            build(_Subcommand(sub, name, help_text, common), options)
+        else:  # never parsed: its name and help line for the usage and `--help`
+            sub.add_parser(name, help=help_text, add_help=False, prog=f"plangate {name}")
+    return top
+
+
+class _Subcommand:
+    """Where a subcommand's parser goes, its name and help line, and the flags every
+    command shares."""
+
+    __slots__ = ("common", "help", "name", "sub")
+
+    def __init__(self, sub: Any, name: str, help: str, common: argparse.ArgumentParser) -> None:
+        self.sub = sub  # argparse's subparsers action
+        self.name = name
+        self.help = help
+        self.common = common
+
+    def add(self, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = self.sub.add_parser(
+            self.name, parents=list(parents), help=self.help
+        )
+        return made
+
+
+def _gate_parser(at: _Subcommand, options: Sequence[OptionSpec]) -> argparse.ArgumentParser:
+    """`check` and `apply`: the shared flags, the gate's, and the packs' options."""
     gate = _gate_flags(argparse.ArgumentParser(add_help=False))
     _add_pack_options(gate, options)
+    return at.add(at.common, gate)
 
-    check = sub.add_parser("check", parents=[common, gate], help="check plan files")
-    check.add_argument(
+
+def _check(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
+    _gate_parser(at, options).add_argument(
         "plans",
         nargs="+",
         metavar="PLAN",
         help="`terraform show -json` output, '-' for stdin, or a binary plan file",
     )
-    apply = sub.add_parser(
-        "apply",
-        parents=[common, gate],
-        help="local pre-apply gate: plan, check, and apply only on pass",
-    )
-    apply.add_argument(
+
+
+def _apply(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
+    _gate_parser(at, options).add_argument(
         "tf_args", nargs=argparse.REMAINDER, help="arguments for `terraform plan` after --"
     )
+
+
+def _map(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
     mapping = _gate_flags(argparse.ArgumentParser(add_help=False), only_early=True)
     _map_flags(mapping)
     _add_pack_options(mapping, options)
-    drawn = sub.add_parser(
-        "map",
-        parents=[common, mapping],
-        help="show why plans are safe: the invariants, what reaches each database and "
-        "the state backend",
-    )
+    drawn = at.add(at.common, mapping)
     drawn.add_argument(
         "plans",
         nargs="+",
         metavar="PLAN",
         help="`terraform show -json` output, '-' for stdin, or a binary plan file",
     )
-    sub.add_parser("policies", parents=[common], help="list policies")
-    explain = sub.add_parser("explain", parents=[common], help="explain a policy")
-    explain.add_argument("policy_id")
-    sub.add_parser("formats", help="list output formats (built-in and installed)")
-    return top
+
+
+def _policies(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
+    at.add(at.common)
+
+
+def _explain(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
+    at.add(at.common).add_argument("policy_id")
+
+
+def _formats(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
+    at.add()
+
+
+# Each subcommand, in the order `--help` lists them: its help line, and what builds it.
+_SUBCOMMANDS: dict[str, tuple[str, Callable[[_Subcommand, Sequence[OptionSpec]], None]]] = {
+    "check": ("check plan files", _check),
+    "apply": ("local pre-apply gate: plan, check, and apply only on pass", _apply),
+    "map": (
+        "show why plans are safe: the invariants, what reaches each database and the state backend",
+        _map,
+    ),
+    "policies": ("list policies", _policies),
+    "explain": ("explain a policy", _explain),
+    "formats": ("list output formats (built-in and installed)", _formats),
+}
 
 
 def early(argv: Sequence[str]) -> argparse.Namespace:
@@ -236,7 +293,7 @@ def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSp
     `flags` holds the gate's flags only; the ones every command shares (`--config`,
     `--chdir`, ...) and `--help` are checked here, as argparse would only find the clash
     when it builds the subcommand, as a crash without a report."""
-    shared = {s for action in _common(add_help=True)._actions for s in action.option_strings}
+    shared = _shared_flags()
     groups: dict[str, Any] = {}
     for spec in options:
         if spec.flag in shared:
@@ -254,6 +311,12 @@ def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSp
             group.add_argument(spec.flag, **extra)
         except argparse.ArgumentError:
             raise _taken(spec) from None
+
+
+@cache
+def _shared_flags() -> frozenset[str]:
+    """The flags every command shares, `--help` included."""
+    return frozenset(s for action in _common(add_help=True)._actions for s in action.option_strings)
 
 
 def _taken(spec: OptionSpec) -> PlangateError:

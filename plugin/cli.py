@@ -109,12 +109,18 @@ class _Exit(Exception):
 
 
 def _parse(
-    argv: Sequence[str], gate: Gate | None = None, *, lenient: bool = False
+    argv: Sequence[str],
+    gate: Gate | None = None,
+    *,
+    lenient: bool = False,
+    command: str | None = None,
 ) -> argparse.Namespace:
+    """The command line; `command` (the subcommand `main` found) builds only its
+    arguments, the others' names and help lines."""
     from .arguments import parser
     from .report import plangate_version
 
-    full = parser(plangate_version(), gate.packs.options if gate is not None else ())
+    full = parser(plangate_version(), gate.packs.options if gate is not None else (), command)
     try:
         if lenient:  # the packs did not load: their options cannot be told from typos
             return full.parse_known_args(argv)[0]
@@ -139,10 +145,10 @@ def _gate_command(argv: list[str], command: str, debug: bool) -> int:
     with _time_limit(seconds) as limit:
         gate, failure = _load(flags, limit, debug)
         try:
-            args = _parse(argv, gate, lenient=gate is None)
+            args = _parse(argv, gate, lenient=gate is None, command=command)
         except PlangateError as exc:  # a pack's options clash: the packs cannot be used
             gate, failure = None, _failed(exc)
-            args = _parse(argv, lenient=True)
+            args = _parse(argv, lenient=True, command=command)
         if command == "map":
             return _map(args, gate=gate, failure=failure, limit=limit)
         formats = formats_for(args.format, args.output)
