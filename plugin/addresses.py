@@ -21,6 +21,8 @@ _DECODER = json.JSONDecoder()
 
 @dataclass(frozen=True, slots=True)
 class ModuleStep:
+    """One `module.NAME[KEY]` step of an address, its key as Terraform writes it."""
+
     name: str
     key: str | int | None = None
 

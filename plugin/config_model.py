@@ -34,6 +34,9 @@ def glob_matches(pattern: str, text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Waiver:
+    """A finding the config lets through: which policy, which addresses, why and until
+    when, and whose config allowed it."""
+
     policy: str
     address: str
     reason: str
@@ -69,6 +72,8 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True)
 class PolicySettings:
+    """What a config says about one policy (each field None when it says nothing)."""
+
     # None: the file does not say (the policy runs). Compare with `is False`, or ask
     # `Config.enabled`, never by truthiness.
     enabled: bool | None = None
@@ -106,6 +111,9 @@ class RepositoryTrust:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """One config file as read (or the empty one): what the gate applies after
+    `plangate.trust` has merged the operator's and the repository's."""
+
     path: str | None = None
     fail_on: Severity | None = None
     fail_on_possible: Severity | None = None

@@ -17,6 +17,8 @@ __all__ = ["Context"]
 
 @dataclass(frozen=True, slots=True)
 class Context:
+    """What every policy may ask for besides the plan: each loaded pack's settings."""
+
     packs: tuple[PackSettings, ...] = ()
 
     def pack(self, name: str) -> PackSettings:

@@ -103,6 +103,9 @@ class _Piece:
 
 @dataclass(frozen=True, slots=True)
 class _Glob:
+    """A pattern split at its stars once, so matching it against many addresses
+    compiles nothing."""
+
     head: _Piece
     middle: tuple[_Piece, ...]
     tail: _Piece

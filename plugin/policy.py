@@ -222,6 +222,9 @@ def finding(
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """A declared policy: what `@policy` makes of a function, and what the runner
+    routes by (resource types, actions) before calling it."""
+
     id: str
     title: str
     severity: Severity

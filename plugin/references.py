@@ -48,6 +48,9 @@ class Ref:
 
 @dataclass(slots=True)
 class Resolution:
+    """What following one reference found: the resources it reaches, and whether some
+    of the way could not be followed (a link that may exist but cannot be proven)."""
+
     refs: list[Ref] = field(default_factory=list)
     # True when some reference could not be followed (a local value, a root variable
     # whose value names nothing in the plan, a walk that ran out of budget): the link

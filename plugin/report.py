@@ -52,6 +52,8 @@ def report_schema(packs: Iterable[Pack] = ()) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class PlanInfo:
+    """One plan the run read, as the report lists it."""
+
     path: str
     terraform_version: str | None
     format_version: str

@@ -50,6 +50,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RunError:
+    """An error of the run: its kind (input, policy, output, ...) and one line saying what."""
+
     kind: str
     message: str
 
@@ -77,6 +79,9 @@ class Printed:
 
 @dataclass(slots=True)
 class Outcome:
+    """What running the policies over the plans gave: findings, errors, what pack code
+    printed, and how long it took."""
+
     findings: list[Finding] = field(default_factory=list)
     errors: list[RunError] = field(default_factory=list)
     policies_run: int = 0
