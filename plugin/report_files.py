@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["link_on_the_way", "write_whole"]
@@ -51,6 +50,8 @@ def write_whole(path: str, data: bytes) -> None:
     target = Path(path)
     if target.is_dir() and not target.is_symlink():
         raise IsADirectoryError(21, "is a directory")
+    import tempfile  # here: a run without --output writes no file
+
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -119,3 +119,4 @@ def test_a_check_without_config_or_binary_plan_imports_no_metadata_toml_or_zip_r
     modules = set(run["modules"])
     assert not {"importlib.metadata", "importlib.resources", "tomllib", "zipfile"} & modules
     assert "traceback" not in modules, "only --debug prints one"
+    assert "tempfile" not in modules, "only --output writes a file"
