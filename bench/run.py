@@ -715,6 +715,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         child_profile(args.profile_child, args.top)
         return 0
 
+    from bytecode import compile_installed  # bench/bytecode.py, beside this script
+
+    print(compile_installed([sys.executable, *([args.before] if args.before else [])]))
     if args.compare:
         from compare import run_compare  # bench/compare.py, beside this script
 
