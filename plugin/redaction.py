@@ -117,27 +117,14 @@ class Redactor:
     def _collect(plan: Plan) -> tuple[set[str], set[str], set[str]]:
         """(secrets, numeric secrets, document strings), every one at least MIN_LENGTH."""
         found = set(plan.sensitive_strings())
-        # What a value holds under credential-like names depends on the value alone, and
-        # an unchanged object appears two or three times (`before` and `after` of a
-        # no-op, and the prior state): an object equal to one already read for the same
-        # address is skipped. Comparing is done in C, reading in Python: this halves the
-        # walk over a plan of mostly existing resources.
-        read: dict[str, list[Any]] = {}
-
-        def read_once(address: str, value: Any) -> None:
-            if not isinstance(value, dict):
-                return
-            same_address = read.setdefault(address, [])
-            if any(value == old for old in same_address):
-                return
-            same_address.append(value)
-            credential_values(value, found)
-
-        for change in (*plan.changes, *plan.deposed):
-            read_once(change.address, change.after)
-            read_once(change.address, change.before)
-        for resource in plan.prior_resources:
-            read_once(resource.address, resource.values)
+        # An unchanged object appears two or three times (`before` and `after` of a
+        # no-op, and the prior state), and what it holds under credential-like names
+        # depends on its keys and strings alone, which equal objects share: one of each
+        # is read, the others only when a number stood where a value is collected
+        # (`12345 == 12345.0`: an equal object may write it otherwise).
+        firsts, others = _objects(plan)
+        if credential_values(firsts, found):
+            credential_values(others, found)
         for name, output in plan.output_changes.items():
             if looks_secret(name) and isinstance(output, dict):
                 strings_of(output.get("after"), None, found, keys=False)
@@ -321,6 +308,28 @@ class Redactor:
                 known = self._clear[key] = frozenset(strings)
             clear |= known
         return frozenset(clear - self.secrets)
+
+
+def _objects(plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The objects of the plan's resources (after, before, prior state): one of each set
+    of equal ones, and the others. Only a change's two sides and the prior state at its
+    address are compared (in C: most are equal, and this runs for every resource)."""
+    firsts: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    befores: dict[str, dict[str, Any]] = {}
+    for change in (*plan.changes, *plan.deposed):
+        sides = change.change
+        after, before = sides.get("after"), sides.get("before")
+        if after.__class__ is dict:
+            firsts.append(after)
+        if before.__class__ is dict:
+            (others if before == after else firsts).append(before)
+            befores[change.address] = before
+    for resource in plan.prior_resources:
+        value = resource.raw.get("values")
+        if value.__class__ is dict:
+            (others if value == befores.get(resource.address) else firsts).append(value)
+    return firsts, others
 
 
 def _numeric(text: str) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
+from .levels import holds_true
+
 __all__ = [
     "UNKNOWN",
     "Kind",
@@ -228,18 +230,26 @@ def marked_leaves(value: Any, marker: Any) -> Iterator[Any]:
 
 def collect_marked(value: Any, marker: Any, into: list[Any]) -> None:
     """`marked_leaves`, appended to a list. Redaction runs this over every resource of the
-    plan, so it recurses only into markers that hold something (most are `{}` or false)
+    plan, so a marker is first asked in C whether it holds `True` at all (most are `{}`
+    or hold only false), and the walk recurses only into markers that hold something
     and builds no generator per level."""
+    if marker is True:
+        _collect_scalars(value, into)
+    elif marker and holds_true(marker):
+        _collect_marked(value, marker, into)
+
+
+def _collect_marked(value: Any, marker: Any, into: list[Any]) -> None:
     if marker is True:
         _collect_scalars(value, into)
     elif isinstance(marker, dict) and isinstance(value, dict):
         for key, sub in marker.items():
             if sub:
-                collect_marked(value.get(key), sub, into)
+                _collect_marked(value.get(key), sub, into)
     elif isinstance(marker, list) and isinstance(value, list):
         for item, sub in zip(value, marker, strict=False):
             if sub:
-                collect_marked(item, sub, into)
+                _collect_marked(item, sub, into)
 
 
 def _collect_scalars(value: Any, into: list[Any]) -> None:

@@ -7,9 +7,12 @@ documents, and the forms each takes once escaped. `redaction` says why each is w
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import compress, filterfalse, repeat
+from operator import is_
 from typing import Any
 
+from .levels import below
 from .model import Resource, ResourceChange, looks_secret
 from .values import json_int
 
@@ -116,41 +119,76 @@ def _verdict(name: str) -> tuple[bool, bool]:
     return verdict
 
 
-def credential_values(root: Any, into: set[str]) -> None:
-    """Values under credential-like names anywhere in a resource's object: map entries
+def credential_values(objects: Iterable[Any], into: set[str]) -> bool:
+    """Values under credential-like names anywhere in resources' objects: map entries
     (`{"DB_PASSWORD": …}`), `name`/`value` entries (container environments, settings,
     tag blocks), and the same inside JSON documents held by configuration attributes.
+    True when a number stood where a value is collected (see `_read`).
 
-    This visits every value of the plan (when a run has findings), so it is written for
-    speed: one loop, verdicts on names cached, JSON parsed only where it may hold
-    settings."""
-    verdicts = _NAME_VERDICTS
-    stack: list[Any] = [root]
-    push, pop = stack.append, stack.pop
-    while stack:
-        node = pop()
-        if node.__class__ is list:
-            stack.extend(node)
-            continue
-        if node.__class__ is not dict:
-            continue
-        if "value" in node or "Value" in node:
-            _name_value_entry(node, into)
-        for key, item in node.items():
-            kind = item.__class__
-            if kind is dict or kind is list:
-                push(item)
-            elif kind is str:
-                verdict = verdicts.get(key) or _verdict(key)
-                if verdict[0]:
-                    into.add(item)
-                elif verdict[1] and _looks_json(item):
-                    push(_parse(item))
-            elif (kind is int or kind is float) and (verdicts.get(key) or _verdict(key))[0]:
-                into.add(str(item))
+    This visits every value of the plan (when a run has findings), so the objects are
+    read together, one level of nesting at a time, and most of it in C: `levels.below`
+    gives every value of every dict and every item of every list of a level at once,
+    and the keys of the level's dicts are gathered into one set. A key is judged once per
+    process (`_verdict`); a dict is read in Python only when it holds a key that is not
+    innocent (a credential-like name, a document attribute's name, `value`/`Value`),
+    and is read there exactly as any dict is: a dict of innocent keys yields nothing
+    but the values below it, which the next level reads."""
+    level: list[Any] = list(objects)
+    numbers = False
+    while level:
+        dicts = list(compress(level, map(is_, map(type, level), repeat(dict))))
+        documents: list[Any] = []
+        special = _not_innocent(set().union(*dicts))
+        if special:
+            for node in filterfalse(special.isdisjoint, dicts):
+                numbers = _read(node, special, into, documents) or numbers
+        level = below(level)
+        level.extend(documents)
+    return numbers
 
 
-def _name_value_entry(node: dict[str, Any], into: set[str]) -> None:
+# Keys judged neither credential-like nor a document attribute's name (and not
+# `value`/`Value`). Like `_NAME_VERDICTS`, it grows with the distinct names a process sees.
+_INNOCENT: set[str] = set()
+
+
+def _not_innocent(keys: set[str]) -> set[str]:
+    unsure = keys - _INNOCENT
+    if not unsure:
+        return unsure
+    special = {key for key in unsure if key in _VALUE_KEYS or any(_verdict(key))}
+    _INNOCENT.update(unsure - special)
+    return special
+
+
+def _read(node: dict[str, Any], special: set[str], into: set[str], documents: list[Any]) -> bool:
+    """A dict holding some of the `special` keys, read as `credential_values` reads
+    every dict but for the values below it: what it holds under credential-like names,
+    and the JSON documents of its configuration attributes (read at the next level).
+    Its other keys are innocent: their values yield nothing here. True when a number
+    stood where a value is collected: an object equal to this one may hold it typed
+    otherwise (`12345 == 12345.0`), and so write it otherwise. (A boolean is not
+    collected, and the numbers equal to one, `1` and `1.0`, are too short to be.)"""
+    numbers = False
+    if "value" in node or "Value" in node:
+        numbers = _name_value_entry(node, into)
+    for key in special.intersection(node):
+        item = node[key]
+        kind = item.__class__
+        if kind is str:
+            credential, document = _verdict(key)
+            if credential:
+                into.add(item)
+            elif document and _looks_json(item):
+                documents.append(_parse(item))
+        elif (kind is int or kind is float) and _verdict(key)[0]:
+            numbers = True
+            into.add(str(item))
+    return numbers
+
+
+def _name_value_entry(node: dict[str, Any], into: set[str]) -> bool:
+    numbers = False
     for name_key in _NAME_KEYS:
         name = node.get(name_key)
         if isinstance(name, str) and looks_secret(name):
@@ -158,6 +196,8 @@ def _name_value_entry(node: dict[str, Any], into: set[str]) -> None:
                 value = node.get(value_key)
                 if _is_scalar(value):
                     into.add(str(value))
+                numbers = numbers or value.__class__ in (int, float)
+    return numbers
 
 
 def document_strings(text: str, into: set[str], depth: int = 0) -> None:
