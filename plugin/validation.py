@@ -186,10 +186,16 @@ def _identity_problem(
 
 def _only_booleans(marker: Any) -> bool:
     """Whether an unknown marker holds only booleans and nulls, in objects and arrays.
-    Most are `{}` or a handful of `true`s: a few steps per resource, containers only
-    pushed (this runs for every resource of the plan)."""
+    Most are `{}` or a flat object of flags, decided by one loop over its values; nested
+    ones are walked, containers only pushed (this runs for every resource of the plan)."""
     if marker is None or marker is True or marker is False:
         return True
+    if marker.__class__ is dict:
+        for item in marker.values():
+            if item is not True and item is not False and item is not None:
+                break
+        else:
+            return True
     stack = [marker]
     pop, push = stack.pop, stack.append
     while stack:
