@@ -31,6 +31,7 @@ from plangate import Ref
 
 from .iam_documents import Element, Opaque, PolicyDocument, Statement
 from .iam_matching import Match, action_matches, arn_matches
+from .iam_principals import PrincipalQuery, principal_match
 
 __all__ = ["Grant", "PrincipalQuery", "Request", "allowed", "evaluate"]
 
@@ -123,56 +124,6 @@ def _applies(
     return Match.NO, []
 
 
-# -- principals (resource policies) ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PrincipalQuery:
-    """Who asks, for a resource-based policy: an IAM role, by what is known of it."""
-
-    arn: str | None = None
-    name: str | None = None
-    addresses: frozenset[str] = frozenset()
-
-
-def _principal_element_match(kind: str, element: Element, who: PrincipalQuery) -> Match:
-    if kind == "*" or (kind == "AWS" and element == "*"):
-        return Match.YES
-    if kind != "AWS":
-        return Match.NO
-    if isinstance(element, Opaque):
-        if any(r.target.address in who.addresses for r in element.refs):
-            return Match.YES
-        return Match.POSSIBLE if element.unresolved and not element.strict else Match.NO
-    if who.arn and element == who.arn:
-        return Match.YES
-    parts = element.split(":", 5)
-    if who.name and len(parts) == 6 and parts[2] in ("iam", "sts"):
-        resource = parts[5]
-        if parts[2] == "iam" and resource.startswith("role/"):
-            named = resource.rsplit("/", 1)[-1]
-        elif resource.startswith("assumed-role/"):
-            named = resource.split("/")[1] if resource.count("/") >= 1 else ""
-        else:
-            return Match.NO
-        if named == who.name:
-            return Match.YES if who.arn is None or who.arn.split(":")[4] == parts[4] else Match.NO
-    return Match.NO
-
-
-def _principal_match(statement: Statement, who: PrincipalQuery | None) -> tuple[Match, bool]:
-    """(does the statement name this principal, does it name everyone)."""
-    if who is None:
-        return Match.YES, False
-    if statement.principals is not None:
-        everyone = any(k == "*" or (k == "AWS" and e == "*") for k, e in statement.principals)
-        return _best(_principal_element_match(k, e, who) for k, e in statement.principals), everyone
-    if statement.not_principals is not None:
-        listed = _best(_principal_element_match(k, e, who) for k, e in statement.not_principals)
-        return listed.negate(), True
-    return Match.NO, False
-
-
 # -- evaluation ----------------------------------------------------------------------------
 
 
@@ -228,8 +179,10 @@ class _Tally:
 _Target = tuple[str, frozenset[str], tuple[str, ...]]
 _Hits = tuple[Match, list[Element]]
 # (document, statement position, statement, principal match, names everyone,
-#  match per action, match per target)
-_Live = tuple[int, int, Statement, Match, bool, dict[str, _Hits], dict[_Target, _Hits]]
+#  match per action, match per target, the actions it covers)
+_Live = tuple[
+    int, int, Statement, Match, bool, dict[str, _Hits], dict[_Target, _Hits], tuple[str, ...]
+]
 
 
 def evaluate(
@@ -246,8 +199,9 @@ def evaluate(
         return []  # most roles of a large plan carry one empty document or none
     live = _live_statements(documents, requests, who)
     tallies: dict[tuple[int, int], _Tally] = {}
-    for request in requests:
-        _tally_request(documents, live, request, tallies)
+    for request, applying in zip(requests, _by_request(live, requests), strict=True):
+        if applying:
+            _tally_request(documents, applying, request, tallies)
     return [
         _grant(documents[d], position, d, tally) for (d, position), tally in sorted(tallies.items())
     ]
@@ -261,7 +215,7 @@ def allowed(documents: Sequence[PolicyDocument], requests: Sequence[Request]) ->
     for request in requests:
         key = (request.resource, request.addresses, request.types)
         most = {True: Match.NO, False: Match.NO}  # the strongest Allow (True) and Deny
-        for _, _, statement, _, _, by_action, by_resource in live:
+        for _, _, statement, _, _, by_action, by_resource, _ in live:
             condition = Match.POSSIBLE if statement.condition else Match.YES
             applies = min(by_action[request.action][0], by_resource[key][0], condition)
             most[statement.is_allow] = max(most[statement.is_allow], applies)
@@ -274,7 +228,7 @@ def _live_statements(
 ) -> list[_Live]:
     """The statements that apply to some request, each matched once per distinct action
     and once per distinct resource (a plan asks hundreds of roles the same questions)."""
-    actions = tuple(dict.fromkeys(r.action for r in requests))
+    actions = tuple(_asking(tuple([r.action for r in requests])))  # distinct, in order
     targets: dict[_Target, Request] = {}
     for r in requests:
         key = (r.resource, r.addresses, r.types)
@@ -283,7 +237,7 @@ def _live_statements(
     live: list[_Live] = []
     for d, document in enumerate(documents):
         for position, statement in enumerate(document.statements):
-            principal, everyone = _principal_match(statement, who)
+            principal, everyone = principal_match(statement, who)
             if principal is Match.NO:
                 continue
             by_action = _by_action(statement.actions, statement.not_actions, actions)
@@ -297,8 +251,34 @@ def _live_statements(
                 )
                 for k, t in targets.items()
             }
-            live.append((d, position, statement, principal, everyone, by_action, by_resource))
+            covered = tuple(a for a, (m, _) in by_action.items() if m is not Match.NO)
+            live.append(
+                (d, position, statement, principal, everyone, by_action, by_resource, covered)
+            )
     return live
+
+
+def _by_request(live: list[_Live], requests: Sequence[Request]) -> list[list[_Live]]:
+    """Per request, in statement order, the live statements whose `Action`/`NotAction`
+    covers its action: a statement is weighed against the few requests it may grant
+    rather than against every request (the rest would be skipped, one by one)."""
+    asking = _asking(tuple([r.action for r in requests]))
+    found: list[list[_Live]] = [[] for _ in requests]
+    for entry in live:
+        for action in entry[7]:
+            for i in asking[action]:
+                found[i].append(entry)
+    return found
+
+
+@lru_cache(maxsize=256)
+def _asking(actions: tuple[str, ...]) -> dict[str, tuple[int, ...]]:
+    """Action -> the positions of the requests asking it (the same few request lists are
+    asked of every role)."""
+    asking: dict[str, list[int]] = {}
+    for i, action in enumerate(actions):
+        asking.setdefault(action, []).append(i)
+    return {action: tuple(positions) for action, positions in asking.items()}
 
 
 def _tally_request(
@@ -312,7 +292,7 @@ def _tally_request(
     allows = []
     deny = Match.NO
     deniers: dict[str, None] = {}
-    for d, position, statement, principal, everyone, by_action, by_resource in live:
+    for d, position, statement, principal, everyone, by_action, by_resource, _ in live:
         action, action_hits = by_action[request.action]
         resource, resource_hits = by_resource[key]
         applies = min(principal, action, resource)
