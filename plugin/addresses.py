@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 __all__ = ["ModuleStep", "format_index", "module_path", "parse_module_address", "parse_traversal"]
 
@@ -19,9 +19,10 @@ _INT = re.compile(r"-?[0-9]+")
 _DECODER = json.JSONDecoder()
 
 
-@dataclass(frozen=True, slots=True)
-class ModuleStep:
-    """One `module.NAME[KEY]` step of an address, its key as Terraform writes it."""
+class ModuleStep(NamedTuple):
+    """One `module.NAME[KEY]` step of an address, its key as Terraform writes it. A
+    tuple, so hashing one (every key of the instance index and of the resolver's memo
+    holds a module path) stays in C."""
 
     name: str
     key: str | int | None = None
@@ -94,6 +95,7 @@ def parse_module_address(text: str | None) -> tuple[ModuleStep, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=65536)  # asked for every resource: a few hundred module instances
 def module_path(steps: tuple[ModuleStep, ...]) -> tuple[str, ...]:
     """The configuration path of a module instance: names only, indexes dropped."""
-    return tuple(step.name for step in steps)
+    return tuple([step.name for step in steps])
