@@ -28,6 +28,8 @@ _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _NAME_CHARS_AND_DOT = _NAME_CHARS | {"."}
 # DynamoDB table names are at most 255 characters, S3 bucket names 63.
 _LONGEST_NAME = 255
+# Up to this many words, a text is first scanned for each (see `TextMatcher.find`).
+_FEW_WORDS = 8
 
 
 class TextMatcher:
@@ -50,6 +52,9 @@ class TextMatcher:
         # The word that ends a name or ARN -> (target, what comes before it in the ARN).
         self._words: dict[str, list[tuple[BackendTarget, str]]] = {}
         self._longest = 0
+        # With a few words, a text holding none of them (most texts) is answered by as
+        # many substring scans; with many, by the runs (linear whatever their number).
+        self._few: tuple[str, ...] | None = None
         self._others: list[tuple[re.Pattern[str], BackendTarget]] = []
         for target in targets:
             odd = []
@@ -65,10 +70,14 @@ class TextMatcher:
             if odd:
                 alternatives = "|".join(re.escape(w) for w in sorted(odd, key=len, reverse=True))
                 self._others.append((re.compile(f"{_BEFORE}(?:{alternatives}){_AFTER}"), target))
+        if len(self._words) <= _FEW_WORDS:
+            self._few = tuple(self._words)
 
     def find(self, text: str) -> list[BackendTarget]:
         found: dict[int, BackendTarget] = {}
-        if self._words:
+        # A word found anywhere in the text is in it as a substring.
+        few = self._few
+        if self._words and (few is None or any(word in text for word in few)):
             words, longest = self._words, self._longest
             in_arns: list[tuple[BackendTarget, str, str]] = []
             # Each distinct run once (found by the regex engine, looked at in Python):

@@ -326,6 +326,22 @@ def test_text_matching_finds_what_a_whole_word_expression_per_target_finds():
         assert backend.matches_text(text) == (expected[0] if expected else None), text
 
 
+def test_text_matching_with_a_few_targets_finds_what_the_expressions_find():
+    # A few targets take the substring pre-check (a text naming none of their words
+    # is answered without cutting it into runs): it must find what the runs find.
+    names = ("lock", "lock.v2", "x_y-z")
+    _, backend = backend_of(PlanBuilder(), tables=names, buckets=("my.bucket",))
+    oracle = _regex_oracle(backend.all())
+    pieces = [*names, "my.bucket", ".", "-", "/", " ", "s3.", "s3-", "x", "loc", "k", "\n"]
+    pieces.append("arn:aws:dynamodb:us-east-1:1:table/")
+    rng = random.Random(12)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12))) for _ in range(5000)]
+    assert sum(1 for text in texts if any(p.search(text) for p, _ in oracle)) > 500
+    for text in texts:
+        expected = [t for p, t in oracle if p.search(text)]
+        assert backend.find_in_text(text) == expected, text
+
+
 def test_hundreds_of_lock_tables_are_found_in_long_texts_at_once():
     # One expression per target over every text: 400 lock-shaped tables and 400 task
     # definitions with 30 KB of environment (a 24 MB plan) took 159 s.
