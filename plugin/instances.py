@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
-from .addresses import ModuleStep
+from .addresses import ModuleStep, parse_module_address
 from .model import Resource, ResourceChange, StateResource
 
 __all__ = ["IDENTIFIER_ATTRIBUTES", "BlockKey", "InstanceIndex", "identifiers_in"]
@@ -39,18 +39,18 @@ class InstanceIndex:
 
     @cached_property
     def instances(self) -> dict[BlockKey, list[Resource]]:
-        index: dict[BlockKey, list[Resource]]
-        index = defaultdict(list)
+        # Gathered by the module address as written (a string, hashed once), each
+        # distinct one parsed once: this runs for every resource of the plan. The fields
+        # are read from the dicts (with the views' defaults) rather than through the
+        # properties, which took half of it.
+        by_text: dict[tuple[str, str, str, str], list[Resource]] = defaultdict(list)
         seen: set[str] = set()
-        # The fields are read from the dicts (with the views' defaults) rather than through
-        # the properties: this runs for every resource of the plan, and the properties
-        # took half of it.
         for change in self._changes:
             raw = change.raw
             seen.add(raw["address"])
-            index[
+            by_text[
                 (
-                    change.module_steps,
+                    raw.get("module_address", ""),
                     raw.get("mode", "managed"),
                     raw.get("type", ""),
                     raw.get("name", ""),
@@ -59,14 +59,36 @@ class InstanceIndex:
         for resource in self._prior:
             raw = resource.raw
             if raw["address"] not in seen:
-                index[
+                by_text[
                     (
-                        resource.module_steps,
+                        raw.get("module_address", ""),
                         raw.get("mode", "managed"),
                         raw.get("type", ""),
                         raw.get("name", ""),
                     )
                 ].append(resource)
+        index: dict[BlockKey, list[Resource]] = {
+            (parse_module_address(text), mode, type_, name): found
+            for (text, mode, type_, name), found in by_text.items()
+        }
+        if len(index) != len(by_text):  # two spellings of one module instance (hand-edited)
+            return self._instances_by_steps()
+        return index
+
+    def _instances_by_steps(self) -> dict[BlockKey, list[Resource]]:
+        """The index keyed by each resource's parsed module path, in plan order."""
+        index: dict[BlockKey, list[Resource]] = defaultdict(list)
+        seen: set[str] = set()
+        for change in self._changes:
+            raw = change.raw
+            seen.add(raw["address"])
+            key = (change.module_steps, raw.get("mode", "managed"), raw.get("type", ""))
+            index[(*key, raw.get("name", ""))].append(change)
+        for resource in self._prior:
+            raw = resource.raw
+            if raw["address"] not in seen:
+                key = (resource.module_steps, raw.get("mode", "managed"), raw.get("type", ""))
+                index[(*key, raw.get("name", ""))].append(resource)
         return index
 
     @cached_property

@@ -308,3 +308,33 @@ def test_local_values_that_refer_to_each_other_are_unresolved(tmp_path):
     plan = builder.build(source_dir=tmp_path)
     resolution = plan.references.resolve(plan.by_address["aws_s3_bucket.b"], "bucket")
     assert (resolution.refs, resolution.unresolved) == ([], True)
+
+
+def test_instances_of_one_block_under_two_spellings_of_its_module_are_all_found():
+    # Terraform writes one spelling per module instance; a hand-edited plan may escape
+    # a for_each key (`"\u0078"` is `"x"`): the instances are still one block's.
+    builder = PlanBuilder()
+    for index in (0, 1):
+        builder.add(f'module.net["x"].aws_security_group.db[{index}]', {"name": f"db{index}"})
+    builder.add(
+        "aws_db_instance.main",
+        {"engine": "postgres"},
+        unknown=["vpc_security_group_ids"],
+        expressions={"vpc_security_group_ids": refs('module.net["x"].db_sg_ids')},
+    )
+    builder.module_call('module.net["x"]', outputs={"db_sg_ids": refs("aws_security_group.db")})
+    data = builder.to_dict()
+    data.pop("planned_values")  # it would list the instance under Terraform's spelling
+    escaped = 'module.net["\\u0078"]'
+    for change in data["resource_changes"]:
+        if change["address"].endswith("aws_security_group.db[1]"):
+            change["module_address"] = escaped
+            change["address"] = f"{escaped}.aws_security_group.db[1]"
+    plan = Plan(data, "x")
+    targets = plan.references.targets(
+        plan.by_address["aws_db_instance.main"], "vpc_security_group_ids"
+    )
+    assert sorted(r.address for r in targets) == [
+        'module.net["\\u0078"].aws_security_group.db[1]',
+        'module.net["x"].aws_security_group.db[0]',
+    ]
