@@ -112,11 +112,13 @@ class Resolver:
 
     def resolve(self, resource: Resource, path: str | Path) -> Resolution:
         """Resources the attribute at `path` of this instance refers to."""
-        path = normalise_path(path)
+        if type(path) is not tuple:
+            path = normalise_path(path)
         found = _Found()
         configured, refs, constants = self._expression(resource, path)
         if configured:
-            found.add_values(constants)
+            if constants:
+                found.add_values(constants)
             self._budget = WORK_BUDGET
             try:
                 self._follow(refs, resource.module_steps, resource.index, (), found, 0)
@@ -284,10 +286,12 @@ class Resolver:
         name, key = name_step
         instances = self._index.instances.get((steps, mode, type_, name), [])
         self._spend(len(instances))
+        # `raw.get("index")` is the view's `index`, read directly: this runs for every
+        # reference followed.
         if key is not None:
-            instances = [i for i in instances if i.index == key]
+            instances = [i for i in instances if i.raw.get("index") == key]
         elif referrer_index is not None:
-            narrowed = [i for i in instances if i.index == referrer_index]
+            narrowed = [i for i in instances if i.raw.get("index") == referrer_index]
             instances = narrowed or instances
         attribute = rest[0][0] if rest else None
         for instance in instances:
@@ -385,7 +389,7 @@ class Resolver:
 def _merge(known: _Found, via: tuple[str, ...], found: _Found) -> None:
     """Add a node's findings (vias relative to it) to a walk that reached it by `via`."""
     for ref in known.refs:
-        if ref.via is not _BY_VALUE:
+        if via and ref.via is not _BY_VALUE:  # reached from the top: the node's own refs
             ref = Ref(ref.target, ref.attribute, (*via, *ref.via))
         found.add(ref)
     found.add_values(known.values)
