@@ -35,6 +35,8 @@ _MAX_DEPTH = 32
 # Steps one resolve may take (references read, targets and values gathered): far above
 # what real configurations need, far below what makes a run noticeably slower.
 WORK_BUDGET = 200_000
+# Roots `_follow_named` acts on; most references name a resource and skip the call.
+_NAMED_ROOTS = frozenset({"var", "local", "module"})
 # The `via` of a link found by a known value (an ARN or name), whatever path led there.
 _BY_VALUE = ("value",)
 
@@ -177,9 +179,12 @@ class Resolver:
         traversals, by_instance = traversals_to_follow(tuple(refs))
         self._spend(1 + len(traversals))
         for traversal in traversals:
-            if not self._follow_named(traversal, steps, referrer_index, via, found, depth):
-                index = referrer_index if by_instance else None
-                self._follow_block(traversal, steps, index, via, found)
+            if traversal[0][0] in _NAMED_ROOTS and self._follow_named(
+                traversal, steps, referrer_index, via, found, depth
+            ):
+                continue
+            index = referrer_index if by_instance else None
+            self._follow_block(traversal, steps, index, via, found)
 
     def _follow_named(
         self,
@@ -286,8 +291,7 @@ class Resolver:
         name, key = name_step
         instances = self._index.instances.get((steps, mode, type_, name), [])
         self._spend(len(instances))
-        # `raw.get("index")` is the view's `index`, read directly: this runs for every
-        # reference followed.
+        # The views' `index`, read from the dicts: this runs for every reference followed.
         if key is not None:
             instances = [i for i in instances if i.raw.get("index") == key]
         elif referrer_index is not None:
