@@ -98,7 +98,10 @@ def _document_data_source(plan: Plan, source: Resource, depth: int) -> PolicyDoc
     else:
         own = _config_blocks(plan, source)
     offset = len(statements)
-    statements.extend(replace(s, index=s.index + offset) for s in statements_from_blocks(own))
+    own_statements = statements_from_blocks(own)
+    statements.extend(
+        (replace(s, index=s.index + offset) for s in own_statements) if offset else own_statements
+    )
     for document, _ in _listed_documents(plan, source, "override_policy_documents", depth):
         for statement in document.statements:
             same = [i for i, s in enumerate(statements) if statement.sid and s.sid == statement.sid]
