@@ -159,9 +159,11 @@ def in_state(plan: Plan, type_: str) -> Iterator[Resource]:
 @per_plan
 def _prior_only_index(plan: Plan) -> dict[str, list[StateResource]]:
     index: dict[str, list[StateResource]] = defaultdict(list)
+    listed = plan.by_address
     for resource in plan.prior_resources:
-        if resource.mode == "managed" and resource.address not in plan.by_address:
-            index[resource.type].append(resource)
+        raw = resource.raw  # the views' mode, address and type, read from the dicts
+        if raw.get("mode", "managed") == "managed" and raw["address"] not in listed:
+            index[raw.get("type", "")].append(resource)
     return index
 
 
