@@ -34,7 +34,10 @@ class Link:
     @property
     def keys(self) -> frozenset[str]:
         """Addresses and bare ids: how two links to one group, table or subnet meet."""
-        return frozenset([*(t.address for t in self.targets), *self.ids])
+        keys = [t.raw["address"] for t in self.targets]  # `address`, read from the dict
+        if self.ids:
+            keys.extend(self.ids)
+        return frozenset(keys)
 
     def __bool__(self) -> bool:
         return bool(self.targets or self.ids or self.open)
