@@ -728,13 +728,15 @@ def test_an_action_on_table_backups_only_is_no_grant_on_the_table():
 
 def test_many_patterns_matching_every_action_are_tallied_at_once():
     # 15,360 spellings of `dynamodb:*` (case and repeated stars): each matching element was
-    # added to the grant's list after a scan of that list, for every action asked about.
+    # added to the grant's list after a scan of that list, for every action asked about
+    # (about 10^12 steps at this size). Tallied at once it takes seconds; the bound is
+    # loose so that a loaded CI machine never fails it and the quadratic tally always does.
     spellings = ["".join(c) for c in product(*((ch.lower(), ch.upper()) for ch in "dynamodb"))]
     patterns = [f"{name}:{'*' * n}" for name in spellings for n in range(1, 61)]
     b = role_policy(app(), "patterns", policy(allow(patterns, "*")))
     started = time.perf_counter()
     findings = run_policy(iam_grant, b)
-    assert time.perf_counter() - started < 10.0
+    assert time.perf_counter() - started < 60.0
     assert [f.address for f in findings] == ["module.app.aws_iam_role_policy.patterns"]
 
 
