@@ -14,7 +14,7 @@ same rules, in the same order, with the same results:
 - each folder's `entry_points.txt` parsed as that module parses it.
 
 Whatever this reader does not handle the same way (a zip or `.egg` on `sys.path`, a
-metadata folder whose name only the METADATA file can normalise, an import hook that
+metadata folder whose name only the METADATA file can name or normalise, an import hook that
 finds distributions of its own) sends the whole lookup to `importlib.metadata`
 itself: the fast path never answers differently, it only answers sooner.
 """
@@ -118,9 +118,10 @@ def _metadata_folders(root: str) -> Iterator[tuple[str, str]]:
     for children_of_one in grouped.values():
         for child in children_of_one:
             stem, ext = os.path.splitext(child)
-            if ext not in _METADATA_SUFFIXES:  # `.DIST-INFO`: named by its METADATA
-                raise _Unsupported
-            yield os.path.join(root, child), _normalise(stem.partition("-")[0])
+            name = stem.partition("-")[0]
+            if ext not in _METADATA_SUFFIXES or not name:  # `.DIST-INFO`, `-x.dist-info`:
+                raise _Unsupported  # named by its METADATA
+            yield os.path.join(root, child), _normalise(name)
 
 
 def _normalise(name: str) -> str:

@@ -155,3 +155,14 @@ def test_an_entry_point_loads_the_object_its_value_names():
     )
     with pytest.raises(ValueError):
         reader.InstalledEntryPoint("bad", "not a value!", GROUP, lambda: "p").load()
+
+
+def test_a_folder_whose_name_starts_with_a_dash_is_named_by_its_metadata(tmp_path, monkeypatch):
+    # importlib.metadata names "-x.dist-info" by its METADATA (the stem gives no name):
+    # two such folders are two projects, and one may shadow a later project of its name.
+    _dist(tmp_path / "first", "-a.dist-info", f"[{GROUP}]\na = a_pack\n", name="alpha")
+    _dist(tmp_path / "first", "-b.dist-info", f"[{GROUP}]\nb = b_pack\n", name="real")
+    _dist(tmp_path / "second", "real-1.0.dist-info", f"[{GROUP}]\nr = real_pack\n")
+    ours, theirs = _both(monkeypatch, [str(tmp_path / "first"), str(tmp_path / "second")])
+    assert ours == theirs
+    assert sorted(name for name, *_ in ours) == ["a", "b"]
