@@ -96,7 +96,9 @@ def _apply(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
 def _map(at: _Subcommand, options: Sequence[OptionSpec]) -> None:
     mapping = _gate_flags(argparse.ArgumentParser(add_help=False), only_early=True)
     _map_flags(mapping)
-    _add_pack_options(mapping, options)
+    # A pack option that clashes with `check`'s output flags fails here too, as it did
+    # when every subcommand was built: the packs load the same whichever command runs.
+    _add_pack_options(mapping, options, also_taken=_output_flag_names())
     drawn = at.add(at.common, mapping)
     drawn.add_argument(
         "plans",
@@ -287,13 +289,17 @@ def _map_flags(flags: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSpec]) -> None:
+def _add_pack_options(
+    flags: argparse.ArgumentParser,
+    options: Sequence[OptionSpec],
+    also_taken: frozenset[str] = frozenset(),
+) -> None:
     """Each pack's options in a group named after the pack. A flag that another pack or
     the engine already has is the pack's error: which one was meant cannot be told.
     `flags` holds the gate's flags only; the ones every command shares (`--config`,
     `--chdir`, ...) and `--help` are checked here, as argparse would only find the clash
     when it builds the subcommand, as a crash without a report."""
-    shared = _shared_flags()
+    shared = _shared_flags() | also_taken
     groups: dict[str, Any] = {}
     for spec in options:
         if spec.flag in shared:
@@ -317,6 +323,14 @@ def _add_pack_options(flags: argparse.ArgumentParser, options: Sequence[OptionSp
 def _shared_flags() -> frozenset[str]:
     """The flags every command shares, `--help` included."""
     return frozenset(s for action in _common(add_help=True)._actions for s in action.option_strings)
+
+
+@cache
+def _output_flag_names() -> frozenset[str]:
+    """The flags `check` and `apply` have for their output and `map` has not."""
+    output = argparse.ArgumentParser(add_help=False)
+    _output_flags(output)
+    return frozenset(s for action in output._actions for s in action.option_strings)
 
 
 def _taken(spec: OptionSpec) -> PlangateError:
