@@ -111,6 +111,8 @@ _NAME_VERDICTS: dict[str, tuple[bool, bool]] = {}
 def _verdict(name: str) -> tuple[bool, bool]:
     verdict = _NAME_VERDICTS.get(name)
     if verdict is None:
+        if not isinstance(name, str):  # a key of a mapping built in Python, not JSON
+            return False, False
         lowered = name.lower()
         verdict = _NAME_VERDICTS[name] = (
             looks_secret(name),

@@ -188,3 +188,13 @@ def test_the_c_reading_gives_exactly_the_values_and_items_of_a_level():
 def test_a_marker_holding_true_anywhere_is_found():
     assert levels.holds_true({"a": [{}, {"b": [False, True]}]})
     assert not levels.holds_true({"a": [{}, {"b": [False, False]}], "c": {}})
+
+
+def test_a_key_that_is_not_text_names_no_credential_and_breaks_nothing():
+    # JSON keys are always text, but the Python API takes any mapping a caller builds:
+    # a number as a key is judged innocent, and a credential beside it is still withheld.
+    builder = PlanBuilder()
+    builder.add("aws_y.odd", {"tags": {5: "five", "db_password": VALUE}})
+    message = _message(builder, f"names {VALUE} and five")
+    assert VALUE not in message and REDACTED in message
+    assert "five" in message
