@@ -6,10 +6,12 @@ make real plans (modules, count, for_each, binary plan files) with nothing downl
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,27 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # The shared plan corpus lives beside the repository; PLANGATE_CORPUS points elsewhere.
 CORPUS = Path(os.environ.get("PLANGATE_CORPUS") or ROOT.parent / "shared" / "corpus")
+
+
+def _register_tfstub() -> None:
+    """Make the stub-provider harness (tests/tfstub) importable as `tfstub`.
+
+    With `--import-mode=importlib` the tests folder is not on `sys.path`, so the test
+    modules that run the real terraform against the stub cannot import it by name; this
+    conftest is loaded before any of them, and registers the one harness they share."""
+    if "tfstub" in sys.modules:
+        return
+    here = ROOT / "tests" / "tfstub"
+    spec = importlib.util.spec_from_file_location(
+        "tfstub", here / "__init__.py", submodule_search_locations=[str(here)]
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["tfstub"] = module
+    spec.loader.exec_module(module)
+
+
+_register_tfstub()
 
 
 @pytest.fixture(scope="session")

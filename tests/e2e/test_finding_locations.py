@@ -6,7 +6,6 @@ at the plan file, and the report says so once.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -17,6 +16,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import tfstub as harness  # the stub-provider harness, registered by tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "examples" / "reference-project"
@@ -374,21 +374,11 @@ def test_with_the_sources_no_warning_is_given(example_runs):
 # -- real plans: module instances made by for_each, a module Terraform downloaded ----------------
 
 
-def _load_tfstub() -> ModuleType:
-    harness = ROOT / "tests" / "tfstub" / "__init__.py"
-    spec = importlib.util.spec_from_file_location("tfstub_locations", harness)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def tfstub() -> ModuleType:
-    module = _load_tfstub()
-    if not module.terraform_available():
+    if not harness.terraform_available():
         pytest.skip("terraform is not on PATH")
-    return module
+    return harness
 
 
 DB_MODULE = """\

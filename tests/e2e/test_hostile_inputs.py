@@ -7,32 +7,20 @@ attacks ran for minutes to hours before); it is the protection, not a benchmark.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANGATE = str(Path(sys.executable).parent / "plangate")
 BOUND = 5.0  # seconds
 
 
-def _load_tfstub() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "tfstub_hostile", ROOT / "tests" / "tfstub" / "__init__.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tfstub = _load_tfstub()
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform"),

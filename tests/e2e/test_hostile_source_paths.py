@@ -9,17 +9,16 @@ repository and prints, escaped for its place, and points at the plan file otherw
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import unquote
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANGATE = str(Path(sys.executable).parent / "plangate")
@@ -53,15 +52,6 @@ UNNAMED = {
 }
 
 
-def _load_tfstub() -> ModuleType:
-    harness = ROOT / "tests" / "tfstub" / "__init__.py"
-    spec = importlib.util.spec_from_file_location("tfstub_hostile_paths", harness)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _hcl(text: str) -> str:
     """A quoted HCL string of `text` (HCL reads JSON's escapes, `\\u` included)."""
     return json.dumps(text).replace("${", "$${").replace("%{", "%%{")
@@ -69,7 +59,6 @@ def _hcl(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def checked(tmp_path_factory) -> tuple[dict[str, str], dict]:
-    tfstub = _load_tfstub()
     if not tfstub.terraform_available():
         pytest.skip("terraform is not on PATH")
     base = tmp_path_factory.mktemp("hostile")

@@ -15,7 +15,6 @@ secret rotated, so that updates bring change descriptions.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -25,14 +24,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate.reporters import format_names
 from plangate.values import has_true
-
-HARNESS = Path(__file__).resolve().parents[1] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_redaction", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 

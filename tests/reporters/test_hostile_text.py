@@ -17,7 +17,6 @@ each test then checks one hostile string in one format.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -28,13 +27,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate.reporters import format_names
-
-HARNESS = Path(__file__).resolve().parents[1] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_hostile_text", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 

@@ -11,35 +11,16 @@ import importlib
 import importlib.util
 import json
 import shutil
-import sys
 import zlib
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
 import pytest
 
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
+
 HERE = Path(__file__).resolve().parent
 
-
-def _load_harness() -> ModuleType:
-    """Load the package from its file path, as examples/make_plans.py does."""
-    existing = sys.modules.get("tfstub")
-    if (
-        existing is not None
-        and Path(getattr(existing, "__file__", "")).resolve() == HERE / "__init__.py"
-    ):
-        return existing
-    spec = importlib.util.spec_from_file_location(
-        "tfstub", HERE / "__init__.py", submodule_search_locations=[str(HERE)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["tfstub"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-tfstub = _load_harness()
 
 needs_terraform = pytest.mark.skipif(
     not tfstub.terraform_available(),

@@ -3,19 +3,11 @@ shapes that only Terraform's own output shows faithfully."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate import Plan
 from plangate.policies.rds.public_subnets import rds_public_subnets
 from plangate.testing import run_policy, summarise
-
-HARNESS = Path(__file__).resolve().parents[2] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_rds_routes", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 

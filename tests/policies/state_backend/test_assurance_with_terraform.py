@@ -4,17 +4,11 @@ assume it, and only the application's break the invariant."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate import Gate, Plan
-
-HARNESS = Path(__file__).resolve().parents[2] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_assurance", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 

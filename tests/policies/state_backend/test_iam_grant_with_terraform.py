@@ -3,19 +3,13 @@ resource that attaches policies to a role, as Terraform writes it in a first pla
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate import Plan
 from plangate.policies.state_backend.iam_grant import iam_grant
 from plangate.testing import run_policy, summarise
-
-HARNESS = Path(__file__).resolve().parents[2] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_iam_grant", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 

@@ -4,20 +4,12 @@ a table keyed by `LockID` alone is a lock table, one that also has a range key i
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import tfstub  # the stub-provider harness, registered by tests/conftest.py
 from plangate import Plan
 from plangate.policies.state_backend._backend import state_backend
 from plangate.policies.state_backend.lock_table_protection import lock_table_protection
 from plangate.testing import run_policy
-
-HARNESS = Path(__file__).resolve().parents[2] / "tfstub" / "__init__.py"
-spec = importlib.util.spec_from_file_location("tfstub_lock_shape", HARNESS)
-assert spec and spec.loader
-tfstub = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tfstub)
 
 pytestmark = pytest.mark.skipif(not tfstub.terraform_available(), reason="needs terraform")
 
