@@ -7,14 +7,16 @@ the objects each one refers to through its `tp_traverse`: for a dict with string
 (all a JSON object can have) its values, for a list its items, and for a string, a
 number, a boolean or None nothing at all (they refer to no object). That is checked
 once per process with objects of those kinds; where it does not hold (another
-interpreter), the same is done in Python. A plan holds no other kind of value, and is a
-tree: no object is its own descendant, so reading level by level ends.
+interpreter), the same is done in Python. Only plain dicts and lists are read (JSON
+makes no other container), and a plan is a tree: no object is its own descendant, so
+reading level by level ends.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from itertools import compress
 from typing import Any
 
 __all__ = ["below", "holds_true"]
@@ -30,15 +32,34 @@ def _below_in_python(level: list[Any]) -> list[Any]:
     return found
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _below_in_c(level: list[Any]) -> list[Any]:
-    return gc.get_referents(*level)
+    # Only plain dicts and lists are asked for their referents: an instance of a class
+    # written in Python (a dict subclass handed to the API) also refers to its class,
+    # and a class to its own method resolution order, so reading on would walk the
+    # interpreter's modules and never end. The filter runs in C as well.
+    return gc.get_referents(*compress(level, map(_CONTAINERS.__contains__, map(type, level))))
+
+
+class _Mapping(dict[str, Any]):
+    """A dict subclass, as a caller of the API may build: not read, in C as in Python."""
 
 
 def _c_reads_as_python() -> bool:
     inner_list: list[Any] = []
     inner_dict: dict[str, Any] = {}
     text = "text"
-    level = [{"k": inner_list, "v": text, "n": None}, [inner_dict, 7, True], "s", 3.5, None]
+    level = [
+        {"k": inner_list, "v": text, "n": None},
+        [inner_dict, 7, True],
+        "s",
+        3.5,
+        None,
+        _Mapping(k=inner_list),
+        (inner_dict,),
+    ]
     expected = _below_in_python(level)
     found = _below_in_c(level)
     return len(found) == len(expected) and {id(x) for x in found} == {id(x) for x in expected}

@@ -198,3 +198,23 @@ def test_a_key_that_is_not_text_names_no_credential_and_breaks_nothing():
     message = _message(builder, f"names {VALUE} and five")
     assert VALUE not in message and REDACTED in message
     assert "five" in message
+
+
+def test_reading_a_level_descends_only_into_plain_dicts_and_lists():
+    # A dict subclass refers to its class and a class to its own method resolution order:
+    # asking C for their referents walked the interpreter's modules and never ended.
+    class Settings(dict):
+        pass
+
+    inner = ["item"]
+    level = [Settings(k=inner), ("in a tuple",), {"k": "value"}, inner]
+    assert levels.below(level) == ["value", "item"]
+
+
+def test_a_dict_subclass_in_a_value_ends_the_walk_and_its_neighbour_is_withheld():
+    class Settings(dict):
+        pass
+
+    found: set[str] = set()
+    withheld.credential_values([{"tags": Settings(a="x"), "db_password": VALUE}], found)
+    assert found == {VALUE}
